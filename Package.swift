@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "perfeval",
+    products: [
+        .executable(name: "perfeval", targets: ["perfeval"]),
+    ],
+    dependencies: [
+        // Command-line parsing with generated help and usage errors that name the bad argument.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libcsv (Debian libcsv-dev), wrapped once by CSVKit.
+        .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", pkgConfig: nil,
+                       providers: [.apt(["libcsv-dev"])]),
+        .target(name: "CSVKit", dependencies: ["CLibCSV"]),
+        // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
+        .target(name: "PerfevalCore"),
+        // Stages, in data-flow order.
+        .target(name: "Ingest", dependencies: ["PerfevalCore"]),
+        .target(name: "Extract", dependencies: ["PerfevalCore"]),
+        .target(name: "Normalize", dependencies: ["PerfevalCore", "Extract"]),
+        .target(name: "Compute", dependencies: ["PerfevalCore", "Normalize"]),
+        .target(name: "Emit", dependencies: ["PerfevalCore", "CSVKit"]),
+        // Wires the stages into the parallel run; used by the CLI and the tests.
+        .target(name: "Pipeline", dependencies: [
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Emit",
+        ]),
+        .executableTarget(name: "perfeval", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PerfevalTests", dependencies: [
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Emit", "Pipeline", "perfeval",
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,76 @@
+import CLibCSV
+
+/// The project's only CSV code: reading and writing through libcsv.
+public enum CSV {
+    /// Parses CSV bytes (UTF-8, an optional BOM is skipped) into rows of fields.
+    /// Throws when libcsv reports malformed input (e.g. an unterminated quote).
+    public static func parse(_ bytes: [UInt8]) throws -> [[String]] {
+        var parser = csv_parser()
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
+        defer { csv_free(&parser) }
+        let collector = RowCollector()
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let parsed = bytes.withUnsafeBufferPointer { buffer -> Int in
+            csv_parse(&parser, buffer.baseAddress! + start, buffer.count - start, onField, onRowEnd, context)
+        }
+        if parsed != bytes.count - start || csv_fini(&parser, onField, onRowEnd, context) != 0 {
+            throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser))))
+        }
+        return collector.rows
+    }
+
+    /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,
+    /// a quote or a line break.
+    public static func encodeField(_ field: String, into out: inout [UInt8]) {
+        let utf8 = Array(field.utf8)
+        guard utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
+            out.append(contentsOf: utf8)
+            return
+        }
+        var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
+        let written = utf8.withUnsafeBufferPointer { src in
+            quoted.withUnsafeMutableBufferPointer { dest in
+                csv_write(dest.baseAddress, dest.count, src.baseAddress, src.count)
+            }
+        }
+        out.append(contentsOf: quoted[0..<written])
+    }
+
+    /// Encodes a row of fields, comma-separated, ended by CRLF.
+    public static func encodeRow(_ fields: [String], into out: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            encodeField(field, into: &out)
+        }
+        out.append(contentsOf: [13, 10])
+    }
+}
+
+public enum CSVError: Error, CustomStringConvertible {
+    case malformed(String)
+    public var description: String {
+        switch self { case .malformed(let why): return "malformed CSV: \(why)" }
+    }
+}
+
+private final class RowCollector {
+    var rows: [[String]] = []
+    var current: [String] = []
+}
+
+private func onField(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    let collector = Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue()
+    if let field, length > 0 {
+        let bytes = UnsafeRawBufferPointer(start: field, count: length)
+        collector.current.append(String(decoding: bytes, as: UTF8.self))
+    } else {
+        collector.current.append("")
+    }
+}
+
+private func onRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    let collector = Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue()
+    collector.rows.append(collector.current)
+    collector.current = []
+}

@@ -1,0 +1,99 @@
+import PerfevalCore
+
+/// The fields a label in data/labels.csv can name.
+public enum Field: String, CaseIterable, Sendable {
+    case agency, supervisor, project
+    case budgetInitial = "budget_initial", budgetFull = "budget_full", executed, available
+    case executionRate = "execution_rate", weight, score
+    case fundTotal = "fund_total", totalRow = "total_row"
+    case scoreTotal = "score_total", grade
+    case staffAuthorized = "staff_authorized", staffActual = "staff_actual"
+    case basicExp = "basic_exp", personnelExp = "personnel_exp", publicExp = "public_exp", projectExp = "project_exp"
+    case wagesWelfare = "wages_welfare", householdTransfers = "household_transfers"
+    case goodsServices = "goods_services", capitalExp = "capital_exp"
+    case reportTitle = "report_title", kindDept = "kind_dept", kindProject = "kind_project"
+    case placeholder, genericAgency = "generic_agency"
+    /// Not a label field: the fiscal year, found by pattern (`2022年度`).
+    case year
+}
+
+/// A label as it appears in documents, folded and without spaces, with its priority
+/// (its position in the synonym file: earlier wins when two labels give the same field).
+public struct Label: Sendable {
+    public let field: Field
+    public let scalars: [Unicode.Scalar]
+    public let priority: Int
+}
+
+/// The synonym table of data/labels.csv (columns `field,label[,note]`): which wordings
+/// name which field. Matching is on folded text, so `（` and `(` are the same.
+public struct LabelTable: Sendable {
+    public let labels: [Label]
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case badHeader, unknownField(String, row: Int)
+        public var description: String {
+            switch self {
+            case .badHeader: return "labels file must start with the header field,label"
+            case .unknownField(let name, let row): return "labels file row \(row): unknown field '\(name)'"
+            }
+        }
+    }
+
+    public init(rows: [[String]]) throws {
+        guard let header = rows.first, header.count >= 2, header[0] == "field", header[1] == "label" else { throw LoadError.badHeader }
+        var labels: [Label] = []
+        for (index, row) in rows.dropFirst().enumerated() where row.count >= 2 && !row[1].isEmpty {
+            guard let field = Field(rawValue: row[0]) else { throw LoadError.unknownField(row[0], row: index + 2) }
+            labels.append(Label(field: field, scalars: TextFolding.compact(row[1]), priority: index))
+        }
+        self.labels = labels
+    }
+
+    public func labels(for fields: Set<Field>) -> [Label] { labels.filter { fields.contains($0.field) } }
+    public func matcher(for fields: Set<Field>) -> LabelMatcher { LabelMatcher(labels(for: fields)) }
+}
+
+/// Finds labels in compact text, leftmost-longest and without overlaps, in one pass
+/// over the scalars (labels are indexed by their first scalar).
+public struct LabelMatcher: Sendable {
+    public struct Match: Sendable {
+        public let label: Label
+        public let start: Int
+        public var end: Int { start + label.scalars.count }
+    }
+
+    private let byFirstScalar: [Unicode.Scalar: [Label]]
+
+    public init(_ labels: [Label]) {
+        var index: [Unicode.Scalar: [Label]] = [:]
+        for label in labels { if let first = label.scalars.first { index[first, default: []].append(label) } }
+        byFirstScalar = index.mapValues { $0.sorted { ($0.scalars.count, -$0.priority) > ($1.scalars.count, -$1.priority) } }
+    }
+
+    public func matches(in text: [Unicode.Scalar]) -> [Match] {
+        var found: [Match] = []
+        var position = 0
+        while position < text.count {
+            if let candidates = byFirstScalar[text[position]],
+               let label = candidates.first(where: { text.matches($0.scalars, at: position) }) {
+                found.append(Match(label: label, start: position))
+                position += label.scalars.count
+            } else {
+                position += 1
+            }
+        }
+        return found
+    }
+
+    public func firstMatch(in text: [Unicode.Scalar]) -> Match? { matches(in: text).first }
+
+    /// The label a whole cell stands for: the cell is the label, perhaps with a unit or
+    /// a note around it (`全年执行数（万元）`, `其中：当年财政拨款`). Longest label wins.
+    public func cellLabel(_ cell: [Unicode.Scalar], maxExtra: Int = 8) -> Label? {
+        guard !cell.isEmpty else { return nil }
+        return matches(in: cell)
+            .filter { cell.count - $0.label.scalars.count <= maxExtra }
+            .max { ($0.label.scalars.count, -$0.label.priority) < ($1.label.scalars.count, -$1.label.priority) }?.label
+    }
+}

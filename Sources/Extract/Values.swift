@@ -1,0 +1,83 @@
+import PerfevalCore
+
+/// A value as found in the source, before normalization: the text of the number with
+/// its unit as written (`214.86万元`, `100%`, `12人`), the unit the table header gives
+/// when the cell has none, and the source line.
+public struct RawValue: Sendable, Equatable {
+    public var text: String
+    public var unitHint: String?
+    public var line: Int
+    public init(text: String, unitHint: String? = nil, line: Int) {
+        self.text = text; self.unitHint = unitHint; self.line = line
+    }
+}
+
+/// What kind of value follows a label in running text.
+enum ValueShape {
+    case amount   // 258.31万元 (a unit is required in paragraphs; in cells the header's unit applies)
+    case count    // 14人
+    case score    // 97分
+    case grade    // 优 / 良 / 中 / 差
+}
+
+enum ValueScanner {
+    /// Scalars that may stand between a label and its value: `基本支出完成174.49万元`,
+    /// `年初预算数为214.86万元`, `其中：基本支出：258.31`, `自评得分均为97分`.
+    static let filler: Set<Unicode.Scalar> = Set("为是共计达约完成合总额均:".unicodeScalars)
+    static let maxFiller = 4
+    static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
+    static let grades: Set<Unicode.Scalar> = Set("优良中差".unicodeScalars)
+
+    /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
+    /// followed by one (a heading such as `基本支出情况`).
+    static func value(in text: [Unicode.Scalar], after labelEnd: Int, shape: ValueShape, inCell: Bool) -> String? {
+        var position = labelEnd
+        var skipped = 0
+        while position < text.count, filler.contains(text[position]), skipped < maxFiller {
+            position += 1; skipped += 1
+        }
+        guard position < text.count else { return nil }
+        if shape == .grade {
+            return grades.contains(text[position]) ? String(Character(text[position])) : nil
+        }
+        guard let number = numberEnd(in: text, from: position) else { return nil }
+        let suffix = Array(text[number...].prefix(2))
+        switch shape {
+        case .amount:
+            if let unit = moneyUnits.first(where: { suffix.starts(with: $0) }) {
+                return Array(text[position..<(number + unit.count)]).string
+            }
+            guard inCell, number == text.count || !TextFolding.isHan(text[number]) else { return nil }
+            return Array(text[position..<number]).string
+        case .count:
+            guard suffix.first == "人" || suffix.first == "名" else { return nil }
+            return Array(text[position..<number]).string
+        case .score:
+            if suffix.first == "分" || (inCell && number == text.count) { return Array(text[position..<number]).string }
+            return nil
+        case .grade:
+            return nil
+        }
+    }
+
+    static func numberEnd(in text: [Unicode.Scalar], from start: Int) -> Int? { NumberText.end(in: text, from: start) }
+
+    /// The unit a header cell announces: `（万元）`, `(单位：元)`, `项目资金（万元）`.
+    static func unit(in text: [Unicode.Scalar]) -> String? {
+        moneyUnits.first(where: { text.contains($0) })?.string
+    }
+
+    /// Fiscal years written `2022年度`, `2022年年初…` or `2022年全年…` — never a date such
+    /// as `2023年4月14日` nor a document number such as `〔2025〕32号`.
+    static func fiscalYear(in text: [Unicode.Scalar]) -> String? {
+        guard text.count >= 6 else { return nil }
+        for index in 4..<(text.count - 1) where text[index] == "年" {
+            let next = text[index + 1]
+            let yearWord = next == "度" || (index + 2 < text.count && (next == "年" && text[index + 2] == "初" || next == "全" && text[index + 2] == "年"))
+            guard yearWord, (index - 4..<index).allSatisfy({ TextFolding.isDigit(text[$0]) }),
+                  index == 4 || !TextFolding.isDigit(text[index - 5]) else { continue }
+            return Array(text[(index - 4)..<index]).string
+        }
+        return nil
+    }
+}

@@ -1,0 +1,85 @@
+import PerfevalCore
+
+/// Turns the raw bytes of a text file into UTF-8, detecting the encoding from the bytes
+/// themselves (never from the file name): UTF-8 with or without BOM, UTF-16 with BOM,
+/// otherwise GB18030 (a superset of GBK and GB2312) through iconv.
+public enum TextDecoder {
+    public struct Decoded: Sendable {
+        public var utf8: [UInt8]
+        public var encoding: String
+        /// The input ended in the middle of a character; `utf8` holds what came before.
+        public var truncated: Bool
+    }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case empty
+        case binary(String)
+        case undecodable(String)
+        public var description: String {
+            switch self {
+            case .empty: return "empty file"
+            case .binary(let why): return "binary file, not text (\(why))"
+            case .undecodable(let why): return "text in no supported encoding (\(why))"
+            }
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> Decoded {
+        guard !bytes.isEmpty else { throw Failure.empty }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return try decodeUTF8(Array(bytes.dropFirst(3)), name: "UTF-8 (BOM)") }
+        if bytes.starts(with: [0xFF, 0xFE]) { return try convert(Array(bytes.dropFirst(2)), from: "UTF-16LE", name: "UTF-16LE") }
+        if bytes.starts(with: [0xFE, 0xFF]) { return try convert(Array(bytes.dropFirst(2)), from: "UTF-16BE", name: "UTF-16BE") }
+        try rejectBinary(bytes)
+        if let utf8 = try? decodeUTF8(bytes, name: "UTF-8") { return utf8 }
+        return try convert(bytes, from: "GB18030", name: "GB18030")
+    }
+
+    /// NUL bytes or many control characters mean the file is not text at all.
+    static func rejectBinary(_ bytes: [UInt8]) throws {
+        let sample = bytes.prefix(65_536)
+        var controls = 0
+        for byte in sample {
+            if byte == 0 { throw Failure.binary("contains NUL bytes") }
+            if byte < 32 && byte != 9 && byte != 10 && byte != 13 && byte != 12 { controls += 1 }
+        }
+        if controls * 20 > sample.count { throw Failure.binary("\(controls) control bytes in the first \(sample.count)") }
+    }
+
+    /// Strict UTF-8 validation; an incomplete sequence at the very end is a truncation.
+    static func decodeUTF8(_ bytes: [UInt8], name: String) throws -> Decoded {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            let length: Int
+            switch lead {
+            case 0x00...0x7F: index += 1; continue
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: throw Failure.undecodable("invalid UTF-8 lead byte at offset \(index)")
+            }
+            if index + length > count {
+                if bytes[(index + 1)...].allSatisfy({ $0 & 0xC0 == 0x80 }) {
+                    return Decoded(utf8: Array(bytes[..<index]), encoding: name, truncated: true)
+                }
+                throw Failure.undecodable("invalid UTF-8 at offset \(index)")
+            }
+            for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 {
+                throw Failure.undecodable("invalid UTF-8 at offset \(index)")
+            }
+            index += length
+        }
+        return Decoded(utf8: bytes, encoding: name, truncated: false)
+    }
+
+    /// Converts to UTF-8 with iconv; an incomplete character at the end marks truncation.
+    static func convert(_ bytes: [UInt8], from encoding: String, name: String) throws -> Decoded {
+        do {
+            let converted = try Iconv.convert(bytes, from: encoding, to: "UTF-8")
+            return Decoded(utf8: converted.bytes, encoding: name, truncated: converted.truncated)
+        } catch let failure as Iconv.Failure {
+            throw Failure.undecodable(failure.description)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import PerfevalCore
+
+/// China's administrative divisions (GB/T 2260 six-digit codes) from data/regions.csv
+/// (`code,name,level,parent_code`) and the short forms people write from
+/// data/region_aliases.csv (`alias,code`: 昌吉州 → 652300).
+public struct Gazetteer: Sendable {
+    public enum Level: String, Sendable { case province, prefecture, county }
+
+    public struct Division: Sendable, Equatable {
+        public let code: String
+        public let name: String
+        public let level: Level
+        public let parentCode: String?
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case badHeader(String), badRow(String, Int)
+        public var description: String {
+            switch self {
+            case .badHeader(let file): return "\(file): unexpected header"
+            case .badRow(let file, let row): return "\(file): row \(row) is malformed"
+            }
+        }
+    }
+
+    let divisions: [String: Division]
+    /// Every written form (full name or alias) → the divisions it may mean.
+    let names: [[Unicode.Scalar]: [String]]
+    let namesByFirstScalar: [Unicode.Scalar: [[Unicode.Scalar]]]
+
+    public init(regionRows: [[String]], aliasRows: [[String]]) throws {
+        guard regionRows.first == ["code", "name", "level", "parent_code"] else { throw LoadError.badHeader("regions.csv") }
+        guard aliasRows.first == ["alias", "code"] else { throw LoadError.badHeader("region_aliases.csv") }
+        var divisions: [String: Division] = [:]
+        var names: [[Unicode.Scalar]: [String]] = [:]
+        for (index, row) in regionRows.dropFirst().enumerated() {
+            guard row.count >= 4, row[0].count == 6, let level = Level(rawValue: row[2]) else { throw LoadError.badRow("regions.csv", index + 2) }
+            divisions[row[0]] = Division(code: row[0], name: row[1], level: level, parentCode: row[3].isEmpty ? nil : row[3])
+            names[TextFolding.compact(row[1]), default: []].append(row[0])
+        }
+        for (index, row) in aliasRows.dropFirst().enumerated() {
+            guard row.count >= 2, divisions[row[1]] != nil else { throw LoadError.badRow("region_aliases.csv", index + 2) }
+            let alias = TextFolding.compact(row[0])
+            if !(names[alias]?.contains(row[1]) ?? false) { names[alias, default: []].append(row[1]) }
+        }
+        self.divisions = divisions
+        self.names = names
+        var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
+        for name in names.keys { if let first = name.first { byFirst[first, default: []].append(name) } }
+        namesByFirstScalar = byFirst.mapValues { $0.sorted { $0.count > $1.count } }
+    }
+
+    public func division(_ code: String) -> Division? { divisions[code] }
+
+    /// The division and its ancestors, from the province down.
+    public func chain(_ code: String) -> [Division] {
+        var chain: [Division] = []
+        var next: String? = code
+        while let current = next, let division = divisions[current] {
+            chain.insert(division, at: 0)
+            next = division.parentCode
+        }
+        return chain
+    }
+
+    /// Region names found in the text, leftmost-longest (`株洲市渌口区档案馆` → 株洲市, 渌口区).
+    func mentions(in text: [Unicode.Scalar]) -> [[String]] {
+        var found: [[String]] = []
+        var position = 0
+        while position < text.count {
+            if let candidates = namesByFirstScalar[text[position]],
+               let name = candidates.first(where: { text.matches($0, at: position) }) {
+                found.append(names[name]!)
+                position += name.count
+            } else {
+                position += 1
+            }
+        }
+        return found
+    }
+}

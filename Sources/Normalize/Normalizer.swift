@@ -1,0 +1,76 @@
+import PerfevalCore
+import Extract
+
+/// Stage 3: raw records → typed records (units to 万元, 年度 to a year, names to regions).
+public struct Normalizer: Sendable {
+    let gazetteer: Gazetteer
+
+    public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
+
+    public func normalize(_ raw: RawRecord, file: String) -> Record {
+        var record = Record(file: file, kind: raw.kind)
+        let values = raw.values
+        record.project = values[.project].map { cleanName($0.text) }
+        record.agency = values[.agency].map { cleanName($0.text) }
+        record.supervisor = values[.supervisor].map { cleanName($0.text) }
+        record.year = values[.year].flatMap { Int($0.text) }.flatMap { (1990...2100).contains($0) ? $0 : nil }
+        record.budgetInitial = values[.budgetInitial].flatMap(Self.amountInWan)
+        record.budgetFull = values[.budgetFull].flatMap(Self.amountInWan)
+        record.executed = values[.executed].flatMap(Self.amountInWan)
+        record.executionRateStated = values[.executionRate].flatMap(Self.percent)
+        record.scoreTotal = values[.scoreTotal].flatMap { Self.number($0.text) }
+        record.gradeStated = values[.grade]?.text
+        record.staffAuthorized = values[.staffAuthorized].flatMap { Self.number($0.text) }.map(Self.integer)
+        record.staffActual = values[.staffActual].flatMap { Self.number($0.text) }.map(Self.integer)
+        record.basicExp = values[.basicExp].flatMap(Self.amountInWan)
+        record.personnelExp = values[.personnelExp].flatMap(Self.amountInWan)
+        record.publicExp = values[.publicExp].flatMap(Self.amountInWan)
+        record.projectExp = values[.projectExp].flatMap(Self.amountInWan)
+        record.wagesWelfare = values[.wagesWelfare].flatMap(Self.amountInWan)
+        record.householdTransfers = values[.householdTransfers].flatMap(Self.amountInWan)
+        record.goodsServices = values[.goodsServices].flatMap(Self.amountInWan)
+        record.capitalExp = values[.capitalExp].flatMap(Self.amountInWan)
+        record.sourceLines = values.map { ($0.key.rawValue, $0.value.line) }.sorted { ($0.line, $0.field) < ($1.line, $1.field) }
+
+        if record.year == nil { record.flags.append("year_missing") }
+        let regionSource = [record.agency, record.supervisor].compactMap { $0 }
+        record.region = regionSource.lazy.compactMap(gazetteer.resolve).first
+        if let ambiguity = record.region?.ambiguity { record.flags.append("region_ambiguous: \(ambiguity)") }
+        if record.region == nil { record.flags.append("region_unresolved") }
+        return record
+    }
+
+    func cleanName(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
+    }
+
+    /// An amount as written (`214.86万元`, `258.31` under a `（万元）` header, `1,200元`)
+    /// converted to 万元. Without any unit the amount is taken as 万元, the unit of these forms.
+    public static func amountInWan(_ raw: RawValue) -> ExactDecimal? {
+        let scalars = Array(raw.text.unicodeScalars)
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
+        let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
+        if unit.hasPrefix("亿元") { return value.scaled(byPowerOfTen: 4) }
+        if unit.hasPrefix("万元") || unit.hasPrefix("万") { return value }
+        if unit.hasPrefix("千元") { return value.scaled(byPowerOfTen: -1) }
+        if unit.hasPrefix("元") { return value.scaled(byPowerOfTen: -4) }
+        return raw.unitHint == nil || scalars[end...].first == "%" ? nil : value
+    }
+
+    /// A percentage (`100%`, `91.64`, or a fraction `0.98` written without the sign).
+    public static func percent(_ raw: RawValue) -> ExactDecimal? {
+        let scalars = Array(raw.text.unicodeScalars)
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end]) else { return nil }
+        if scalars[end...].first == "%" { return value }
+        return value <= ExactDecimal(1) ? value.scaled(byPowerOfTen: 2) : value
+    }
+
+    /// The leading number of a value (`97`, `10分`, `14人`).
+    public static func number(_ text: String) -> ExactDecimal? {
+        let scalars = Array(text.unicodeScalars)
+        guard let end = NumberText.end(in: scalars, from: 0) else { return nil }
+        return ExactDecimal(digits: scalars[..<end].filter { $0 != "," })
+    }
+
+    static func integer(_ value: ExactDecimal) -> Int { Int(value.rounded(decimals: 0).millionths / ExactDecimal.scale) }
+}

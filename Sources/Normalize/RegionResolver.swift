@@ -1,0 +1,68 @@
+import PerfevalCore
+
+/// Where an agency sits: province / prefecture / county and the code of the most
+/// specific division found. `ambiguity` names the candidates when the name alone could
+/// not decide (the same county name in two provinces, with no prefecture in the name).
+public struct Region: Sendable, Equatable {
+    public var province: String?
+    public var prefecture: String?
+    public var county: String?
+    public var code: String?
+    public var ambiguity: String?
+    public init(province: String? = nil, prefecture: String? = nil, county: String? = nil, code: String? = nil, ambiguity: String? = nil) {
+        self.province = province; self.prefecture = prefecture; self.county = county; self.code = code; self.ambiguity = ambiguity
+    }
+}
+
+extension Gazetteer {
+    /// Resolves a name such as `株洲市渌口区档案馆`, `常宁市档案馆` or `昌吉州档案馆`.
+    /// Each candidate division is scored by how many region names in the text it explains
+    /// (itself or an ancestor) minus the unrelated ones; the best wins, deepest first.
+    public func resolve(_ name: String) -> Region? {
+        let mentions = mentions(in: TextFolding.compact(name))
+        guard !mentions.isEmpty else { return nil }
+        var best: [(code: String, score: Int, unique: Bool)] = []
+        var bestScore = Int.min
+        for mention in mentions {
+            for code in mention {
+                let ancestry = Set(chain(code).map(\.code))
+                var score = 0
+                for other in mentions {
+                    if other.contains(where: ancestry.contains) { score += 1 }
+                    else if !other.contains(where: { chain($0).contains { $0.code == code } }) { score -= 1 }
+                }
+                if score > bestScore { best = []; bestScore = score }
+                if score == bestScore, !best.contains(where: { $0.code == code }) { best.append((code, score, mention.count == 1)) }
+            }
+        }
+        return region(choosing: best.map(\.code), uniques: best.filter(\.unique).map(\.code))
+    }
+
+    private func region(choosing codes: [String], uniques: [String]) -> Region? {
+        let chains = codes.map(chain)
+        // All candidates on one line of descent: the deepest one.
+        if let deepest = chains.max(by: { $0.count < $1.count }),
+           chains.allSatisfy({ chain in chain.allSatisfy { deepest.contains($0) } }) {
+            return region(from: deepest)
+        }
+        if uniques.count == 1 { return region(from: chain(uniques[0])) }
+        var common = chains[0]
+        for other in chains.dropFirst() { common = Array(zip(common, other).prefix { $0.0 == $0.1 }.map(\.0)) }
+        var result = region(from: common) ?? Region()
+        result.ambiguity = chains.map { $0.map(\.name).joined() }.sorted().joined(separator: " / ")
+        return result
+    }
+
+    private func region(from chain: [Division]) -> Region? {
+        guard let last = chain.last else { return nil }
+        var region = Region(code: last.code)
+        for division in chain {
+            switch division.level {
+            case .province: region.province = division.name
+            case .prefecture: region.prefecture = division.name
+            case .county: region.county = division.name
+            }
+        }
+        return region
+    }
+}

@@ -1,0 +1,42 @@
+/// The format-independent model of one input report: paragraphs and tables in reading
+/// order, each carrying the source line it came from (Tika text, and later .docx, web
+/// text and PDF text, all feed these same blocks).
+public struct Document: Sendable {
+    public var blocks: [Block]
+    public init(blocks: [Block]) { self.blocks = blocks }
+
+    public var tables: [Table] {
+        blocks.compactMap { if case .table(let table) = $0 { return table } else { return nil } }
+    }
+}
+
+public enum Block: Sendable {
+    case paragraph(Paragraph)
+    case table(Table)
+}
+
+public struct Paragraph: Sendable {
+    public var text: String
+    public var line: Int
+    public init(text: String, line: Int) { self.text = text; self.line = line }
+}
+
+public struct Table: Sendable {
+    public var rows: [TableRow]
+    public init(rows: [TableRow]) { self.rows = rows }
+    public var line: Int { rows.first?.line ?? 0 }
+}
+
+public struct TableRow: Sendable {
+    public var cells: [Cell]
+    public init(cells: [Cell]) { self.cells = cells }
+    public var line: Int { cells.first?.line ?? 0 }
+}
+
+/// One table cell. A merged or empty cell is kept with empty text, so that columns
+/// stay aligned with the header row.
+public struct Cell: Sendable {
+    public var text: String
+    public var line: Int
+    public init(text: String, line: Int) { self.text = text; self.line = line }
+}

@@ -1,0 +1,122 @@
+/// An exact decimal number with six fractional digits, stored as an integer count of
+/// millionths. Money never goes through binary floating point: 0.989 万元 stays 0.989.
+public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public static let scale: Int64 = 1_000_000
+    public let millionths: Int64
+
+    public init(millionths: Int64) { self.millionths = millionths }
+    public init(_ integer: Int) { self.millionths = Int64(integer) * Self.scale }
+
+    public static let zero = ExactDecimal(millionths: 0)
+
+    /// Parses ASCII digits with an optional sign and decimal point ("214.86", "-3", ".5").
+    /// Digits beyond the sixth decimal are rounded half away from zero.
+    public init?<S: Sequence>(digits: S) where S.Element == Unicode.Scalar {
+        var negative = false, seenDigit = false, seenPoint = false
+        var integerPart: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0, roundUp = false
+        var first = true
+        for scalar in digits {
+            defer { first = false }
+            switch scalar {
+            case "-" where first: negative = true
+            case "+" where first: continue
+            case "." where !seenPoint: seenPoint = true
+            case "0"..."9":
+                let digit = Int64(scalar.value - 48)
+                seenDigit = true
+                if !seenPoint {
+                    guard integerPart < Int64.max / 100 / Self.scale else { return nil }
+                    integerPart = integerPart * 10 + digit
+                } else if fractionDigits < 6 {
+                    fraction = fraction * 10 + digit
+                    fractionDigits += 1
+                } else if fractionDigits == 6 {
+                    roundUp = digit >= 5
+                    fractionDigits += 1
+                }
+            default: return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        for _ in 0..<(6 - min(fractionDigits, 6)) { fraction *= 10 }
+        var value = integerPart * Self.scale + fraction + (roundUp ? 1 : 0)
+        if negative { value = -value }
+        self.millionths = value
+    }
+
+    public init?(_ text: String) { self.init(digits: text.unicodeScalars) }
+
+    public static func + (a: Self, b: Self) -> Self { Self(millionths: a.millionths + b.millionths) }
+    public static func - (a: Self, b: Self) -> Self { Self(millionths: a.millionths - b.millionths) }
+    public static func < (a: Self, b: Self) -> Bool { a.millionths < b.millionths }
+    public static prefix func - (a: Self) -> Self { Self(millionths: -a.millionths) }
+
+    /// Multiplies by 10^power (power may be negative; digits below a millionth are rounded).
+    public func scaled(byPowerOfTen power: Int) -> ExactDecimal {
+        var value = Int128(millionths)
+        if power >= 0 {
+            for _ in 0..<power { value *= 10 }
+        } else {
+            var divisor: Int128 = 1
+            for _ in 0..<(-power) { divisor *= 10 }
+            value = Self.divideRounded(value, divisor)
+        }
+        return ExactDecimal(millionths: Int64(clamping: value))
+    }
+
+    /// self ÷ denominator × 100, rounded half away from zero to `decimals` places.
+    /// Returns nil when the denominator is zero.
+    public func percent(of denominator: ExactDecimal, decimals: Int = 2) -> ExactDecimal? {
+        guard denominator.millionths != 0 else { return nil }
+        let exact = Self.divideRounded(Int128(millionths) * 100 * Int128(Self.scale), Int128(denominator.millionths))
+        return ExactDecimal(millionths: Int64(clamping: exact)).rounded(decimals: decimals)
+    }
+
+    /// self ÷ divisor rounded to `decimals` places (nil when the divisor is zero).
+    public func divided(by divisor: ExactDecimal, decimals: Int = 2) -> ExactDecimal? {
+        guard divisor.millionths != 0 else { return nil }
+        let exact = Self.divideRounded(Int128(millionths) * Int128(Self.scale), Int128(divisor.millionths))
+        return ExactDecimal(millionths: Int64(clamping: exact)).rounded(decimals: decimals)
+    }
+
+    /// Rounds half away from zero to `decimals` fractional digits (0...6).
+    public func rounded(decimals: Int) -> ExactDecimal {
+        guard decimals < 6 else { return self }
+        var unit: Int128 = 1
+        for _ in 0..<(6 - decimals) { unit *= 10 }
+        return ExactDecimal(millionths: Int64(Self.divideRounded(Int128(millionths), unit) * unit))
+    }
+
+    /// Number of fractional digits actually used (0...6), e.g. 2 for 91.64.
+    public var fractionDigits: Int {
+        var rest = millionths % Self.scale, digits = 6
+        if rest == 0 { return 0 }
+        while rest % 10 == 0 { rest /= 10; digits -= 1 }
+        return digits
+    }
+
+    /// Plain notation without trailing zeros: "214.86", "55", "0.989", "-3.5".
+    public var description: String { formatted(decimals: fractionDigits) }
+
+    /// Plain notation with exactly `decimals` fractional digits (after rounding).
+    public func formatted(decimals: Int) -> String {
+        let value = rounded(decimals: decimals).millionths
+        let magnitude = value.magnitude
+        let whole = magnitude / UInt64(Self.scale)
+        var text = (value < 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let fraction = String(magnitude % UInt64(Self.scale))
+            let padded = String(repeating: "0", count: 6 - fraction.count) + fraction
+            text += "." + padded.prefix(decimals)
+        }
+        return text
+    }
+
+    private static func divideRounded(_ numerator: Int128, _ denominator: Int128) -> Int128 {
+        let quotient = numerator / denominator, remainder = numerator % denominator
+        guard remainder != 0 else { return quotient }
+        let twice = remainder.magnitude * 2
+        guard twice >= denominator.magnitude else { return quotient }
+        return (numerator < 0) != (denominator < 0) ? quotient - 1 : quotient + 1
+    }
+}

@@ -1,0 +1,74 @@
+/// Width and space folding shared by ingest (document text) and by the stages that
+/// match labels from data/ files, so that both sides compare the same way.
+public enum TextFolding {
+    /// Folds one scalar: full-width ASCII forms (０-９ ． ％ （ ） ：) to ASCII, the special
+    /// spaces (U+3000, U+2002, U+00A0 …) to a plain space; returns nil for scalars to drop
+    /// (zero-width characters and stray byte-order marks).
+    @inline(__always)
+    public static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        switch value {
+        case 0xFF01...0xFF5E: return Unicode.Scalar(value - 0xFEE0)
+        case 0x3000, 0x00A0, 0x2000...0x200A, 0x202F, 0x205F: return " "
+        case 0x200B...0x200D, 0xFEFF: return nil
+        default: return scalar
+        }
+    }
+
+    /// Folded text with every kind of whitespace removed: the form used to compare a cell
+    /// or a label (`全年  预算数` and `全年\n预算数` both become `全年预算数`).
+    public static func compact<S: Sequence>(_ scalars: S) -> [Unicode.Scalar] where S.Element == Unicode.Scalar {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.underestimatedCount)
+        for scalar in scalars {
+            guard let folded = fold(scalar), !isSpace(folded) else { continue }
+            out.append(folded)
+        }
+        return out
+    }
+
+    public static func compact(_ text: String) -> [Unicode.Scalar] { compact(text.unicodeScalars) }
+
+    @inline(__always)
+    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+    }
+
+    @inline(__always)
+    public static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
+
+    /// CJK unified ideographs (the basic block and extension A).
+    @inline(__always)
+    public static func isHan(_ scalar: Unicode.Scalar) -> Bool {
+        (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+}
+
+extension Array where Element == Unicode.Scalar {
+    /// The text these scalars spell.
+    public var string: String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: self)
+        return String(view)
+    }
+
+    /// Index of the first occurrence of `needle` at or after `from`, or nil.
+    public func firstIndex(of needle: [Unicode.Scalar], from: Int = 0) -> Int? {
+        guard let head = needle.first, needle.count <= count else { return nil }
+        var index = from
+        while index + needle.count <= count {
+            if self[index] == head && self.matches(needle, at: index) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    public func contains(_ needle: [Unicode.Scalar]) -> Bool { firstIndex(of: needle) != nil }
+
+    @inline(__always)
+    public func matches(_ needle: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index >= 0, index + needle.count <= count else { return false }
+        for offset in 0..<needle.count where self[index + offset] != needle[offset] { return false }
+        return true
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Emit
+
+/// manifest.json: what a run read and produced, for provenance and for the cron job.
+enum Manifest {
+    static func write(options: RunOptions, files: [InputFile], outcomes: [FileOutcome], summary: RunSummary, timings: [String: Double]) throws {
+        var encodings: [String: Int] = [:]
+        for outcome in outcomes { if let encoding = outcome.encoding { encodings[encoding, default: 0] += 1 } }
+        let manifest: [String: Any] = [
+            "tool": "perfeval",
+            "version": Pipeline.version,
+            "inputs": options.inputs,
+            "data_directory": options.dataDirectory.path,
+            "jobs": options.jobs,
+            "headers": options.headers.rawValue,
+            "encoding": options.encoding.rawValue,
+            "files": summary.files,
+            "files_processed": summary.files - summary.rejected,
+            "files_rejected": summary.rejected,
+            "records": summary.records,
+            "input_bytes": outcomes.reduce(0) { $0 + $1.bytes },
+            "input_encodings": encodings,
+            "outputs": ["records.csv", "rejects.csv", "warnings.csv"],
+            "timings_s": timings.mapValues { ($0 * 1000).rounded() / 1000 },
+            "finished_at": ISO8601DateFormatter().string(from: Date()),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        try Emit.writeAtomically(Array(data) + [10], to: options.outputDirectory.appendingPathComponent("manifest.json"))
+    }
+}

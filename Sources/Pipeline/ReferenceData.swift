@@ -1,0 +1,50 @@
+import Foundation
+import CSVKit
+import Extract
+import Normalize
+
+/// The user-editable reference files of data/: label synonyms and the gazetteer.
+public struct ReferenceData: Sendable {
+    public let labels: LabelTable
+    public let gazetteer: Gazetteer
+
+    public static let fileNames = ["labels.csv", "regions.csv", "region_aliases.csv"]
+
+    public init(directory: URL) throws {
+        func rows(_ name: String) throws -> [[String]] {
+            let url = directory.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw PipelineError.fatal("reference file \(url.path) is missing (set --data to the folder holding \(Self.fileNames.joined(separator: ", ")))")
+            }
+            do { return try CSV.parse(Array(data)) } catch { throw PipelineError.fatal("\(url.path): \(error)") }
+        }
+        do {
+            labels = try LabelTable(rows: rows("labels.csv"))
+            gazetteer = try Gazetteer(regionRows: rows("regions.csv"), aliasRows: rows("region_aliases.csv"))
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError.fatal("\(directory.path): \(error)")
+        }
+    }
+
+    /// data/ beside the current directory, else the one above the executable's build folder.
+    public static func defaultDirectory() -> URL {
+        let candidates = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("data"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+                .deletingLastPathComponent().appendingPathComponent("../../../data").standardized,
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("labels.csv").path) } ?? candidates[0]
+    }
+}
+
+public enum PipelineError: Error, CustomStringConvertible {
+    case usage(String)
+    case fatal(String)
+    public var description: String {
+        switch self {
+        case .usage(let message), .fatal(let message): return message
+        }
+    }
+}
