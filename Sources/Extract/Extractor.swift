@@ -135,8 +135,10 @@ public struct Extractor: Sendable {
             }
         }
         if let titleIndex {
-            let title = units[titleIndex].text
-            let cut = (kindMatcher.firstMatch(in: title) ?? titleMatcher.firstMatch(in: title))?.start ?? 0
+            let title = Self.droppingLeadingYear(units[titleIndex].text)
+            // The name ends where the year (`…2024年度`), the kind or the title word begins.
+            let cut = [Self.yearStart(in: title), kindMatcher.firstMatch(in: title)?.start, titleMatcher.firstMatch(in: title)?.start]
+                .compactMap { $0 }.min() ?? 0
             if let name = nameCandidate(Array(title[..<cut])) { return RawValue(text: name, line: units[titleIndex].line) }
             for previous in units[max(0, titleIndex - 2)..<titleIndex].reversed() {
                 if let name = nameCandidate(previous.text) { return RawValue(text: name, line: previous.line) }
@@ -155,6 +157,21 @@ public struct Extractor: Sendable {
         return nil
     }
 
+    /// The text without a leading `2023年度` / `2023年`.
+    static func droppingLeadingYear(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard yearStart(in: text) == 0 else { return text }
+        let rest = text.dropFirst(5)
+        return Array(rest.first == "度" ? rest.dropFirst() : rest)
+    }
+
+    /// Start of the first `NNNN年` in the text.
+    static func yearStart(in text: [Unicode.Scalar]) -> Int? {
+        guard text.count >= 5 else { return nil }
+        return (0...(text.count - 5)).first { start in
+            text[start + 4] == "年" && (start..<(start + 4)).allSatisfy { TextFolding.isDigit(text[$0]) }
+        }
+    }
+
     static func isDate(_ text: [Unicode.Scalar]) -> Bool {
         text.count <= 12 && text.count >= 8 && text.contains("年") && text.contains("月") && text.last == "日"
     }
@@ -162,12 +179,7 @@ public struct Extractor: Sendable {
     /// The text as an agency name after dropping a leading year (`2023年度`), or nil when it
     /// is not one: too short or long, a sentence, a template placeholder or a generic word.
     func nameCandidate(_ text: [Unicode.Scalar]) -> String? {
-        var name = text[...]
-        if name.count > 5, name.prefix(4).allSatisfy(TextFolding.isDigit), name[name.startIndex + 4] == "年" {
-            name = name.dropFirst(5)
-            if name.first == "度" { name = name.dropFirst() }
-        }
-        let candidate = Array(name)
+        let candidate = Self.droppingLeadingYear(text)
         guard (3...40).contains(candidate.count), candidate.contains(where: TextFolding.isHan),
               !candidate.contains(where: { Self.sentencePunctuation.contains($0) }),
               !candidate.starts(with: Self.attachment),

@@ -43,10 +43,10 @@ public enum Tables {
         [
             .text(record.file), .text(record.kind.rawValue), .text(record.project), .text(record.agency), .text(record.supervisor),
             .text(record.region?.province), .text(record.region?.prefecture), .text(record.region?.county), .text(record.region?.code),
-            .number(record.year), .number(record.budgetInitial), .number(record.budgetFull), .number(record.executed),
+            .number(record.year), .amount(record.budgetInitial), .amount(record.budgetFull), .amount(record.executed),
             .percent(record.executionRate), .number(record.executionRateStated), .number(record.scoreTotal), .text(record.grade),
-            .number(record.staffAuthorized), .number(record.staffActual), .number(record.basicExp), .number(record.personnelExp),
-            .number(record.publicExp), .number(record.projectExp), .percent(record.personnelShare),
+            .number(record.staffAuthorized), .number(record.staffActual), .amount(record.basicExp), .amount(record.personnelExp),
+            .amount(record.publicExp), .amount(record.projectExp), .percent(record.personnelShare),
             .text(record.derivedFields.isEmpty ? nil : record.derivedFields.joined(separator: ";")),
             .empty, .empty,
             .text(record.sourceLines.map { "\($0.field):\($0.line)" }.joined(separator: " ")),

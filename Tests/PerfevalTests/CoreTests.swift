@@ -1,0 +1,49 @@
+import XCTest
+import PerfevalCore
+import CSVKit
+
+final class ExactDecimalTests: XCTestCase {
+    func testParsesAndPrintsWithoutFloatingPoint() {
+        XCTAssertEqual(ExactDecimal("214.86")?.description, "214.86")
+        XCTAssertEqual(ExactDecimal("0.989")?.description, "0.989")
+        XCTAssertEqual(ExactDecimal("30.50")?.formatted(decimals: 2), "30.50")
+        XCTAssertEqual(ExactDecimal("-3.5")?.description, "-3.5")
+        XCTAssertEqual((ExactDecimal("169.19")! + ExactDecimal("21.65")!).description, "190.84")
+        XCTAssertNil(ExactDecimal("12a"))
+        XCTAssertNil(ExactDecimal(""))
+    }
+
+    func testPercentRoundsHalfAwayFromZero() {
+        XCTAssertEqual(ExactDecimal("311.80")!.percent(of: ExactDecimal("340.25")!)?.formatted(decimals: 2), "91.64")
+        XCTAssertEqual(ExactDecimal("174.38")!.percent(of: ExactDecimal("174.49")!)?.formatted(decimals: 2), "99.94")
+        XCTAssertEqual(ExactDecimal(1).percent(of: ExactDecimal(8))?.formatted(decimals: 2), "12.50")
+        XCTAssertEqual(ExactDecimal("0.125")!.rounded(decimals: 2).description, "0.13")
+        XCTAssertNil(ExactDecimal(1).percent(of: .zero))
+    }
+
+    func testScalingBetweenUnits() {
+        XCTAssertEqual(ExactDecimal("12345")!.scaled(byPowerOfTen: -4).description, "1.2345")
+        XCTAssertEqual(ExactDecimal("1.5")!.scaled(byPowerOfTen: 4).description, "15000")
+    }
+}
+
+final class CSVKitTests: XCTestCase {
+    func testQuotesOnlyWhenNeededAndRoundTrips() throws {
+        var bytes: [UInt8] = []
+        CSV.encodeRow(["plain", "a,b", "say \"hi\"", "two\nlines", ""], into: &bytes)
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n")
+        XCTAssertEqual(try CSV.parse(bytes), [["plain", "a,b", "say \"hi\"", "two\nlines", ""]])
+    }
+
+    func testSkipsBOMAndRejectsUnterminatedQuote() throws {
+        XCTAssertEqual(try CSV.parse([0xEF, 0xBB, 0xBF] + Array("a,b\r\n".utf8)), [["a", "b"]])
+        XCTAssertThrowsError(try CSV.parse(Array("a,\"b\r\n".utf8)))
+    }
+}
+
+final class TextFoldingTests: XCTestCase {
+    func testFoldsFullWidthAndSpecialSpaces() {
+        XCTAssertEqual(TextFolding.compact("（２０２２年度）　全年\u{2002}预算数\u{00A0}").string, "(2022年度)全年预算数")
+        XCTAssertEqual(TextFolding.compact("９１．６４％").string, "91.64%")
+    }
+}

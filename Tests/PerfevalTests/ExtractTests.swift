@@ -1,0 +1,110 @@
+import XCTest
+import PerfevalCore
+import Ingest
+@testable import Extract
+
+final class ExtractTests: XCTestCase {
+    let extractor = Extractor(labels: Reference.shared.labels)
+
+    func extract(_ text: String) -> ExtractedReport {
+        extractor.extract(TikaText.parse(utf8: Array(text.utf8)))
+    }
+
+    func testFormWithSynonymLabelsAndMissingCells() throws {
+        // A department form in another wording: 单位名称 / 调整后预算数 / 执行数, one value cell missing.
+        let text = """
+        部门整体支出绩效自评表
+        （2021年度）
+        \t单位名称
+        \t某县审计局
+
+        \t资金（元）
+        \t年初预算
+        \t调整后预算数
+        \t执行数
+        \t执行率
+
+        \t年度资金总额
+        \t1200000
+        \t
+        \t1150000
+        \t
+
+        \t总分
+        \t100
+        \t88
+
+        """
+        let report = extract(text)
+        XCTAssertEqual(report.kind, .dept)
+        let record = try XCTUnwrap(report.records.first)
+        XCTAssertEqual(report.records.count, 1)
+        XCTAssertEqual(record.values[.agency]?.text, "某县审计局")
+        XCTAssertEqual(record.values[.budgetInitial], RawValue(text: "1200000", unitHint: "元", line: 13))
+        XCTAssertNil(record.values[.budgetFull], "the empty cell stays empty")
+        XCTAssertEqual(record.values[.executed]?.text, "1150000")
+        XCTAssertEqual(record.values[.scoreTotal]?.text, "88")
+        XCTAssertEqual(record.values[.year]?.text, "2021")
+    }
+
+    func testProjectListGivesOneRecordPerRowUntilTheTotal() {
+        let text = """
+        2024年度某市图书馆项目支出绩效自评报告
+
+        \t项目名称
+        \t预算数（万元）
+        \t实际使用资金（万元）
+
+        \t古籍修复
+        \t12.5
+        \t12
+
+        \t合计
+        \t12.5
+        \t12
+
+        我单位自评得分为91分，评价等级为优。
+        """
+        let report = extract(text)
+        XCTAssertEqual(report.records.count, 1)
+        XCTAssertEqual(report.records[0].kind, .project)
+        XCTAssertEqual(report.records[0].values[.project]?.text, "古籍修复")
+        XCTAssertEqual(report.records[0].values[.budgetFull]?.text, "12.5")
+        XCTAssertEqual(report.records[0].values[.scoreTotal]?.text, "91")
+        XCTAssertEqual(report.records[0].values[.grade]?.text, "优")
+        XCTAssertEqual(report.records[0].values[.agency]?.text, "某市图书馆")
+    }
+
+    func testYearIsNotTakenFromDatesOrDocumentNumbers() {
+        let text = "怀财绩〔2025〕32号\n2023年4月14日\n某县档案馆\n2022年度部门整体支出绩效自评报告\n"
+        XCTAssertEqual(extract(text).records.first?.values[.year]?.text, "2022")
+        XCTAssertNil(extract("某县档案馆部门整体支出绩效自评报告\n2023年4月14日\n").records.first?.values[.year])
+    }
+
+    func testTextValuesNeedTheirLabelDirectlyBeforeThem() {
+        let text = """
+        某县档案馆
+        2023年度部门整体支出绩效自评报告
+        （一）基本支出情况
+        基本支出完成174.49万元，其中人员经费完成174.38万元，公用经费0.11万元。
+        本部门核定编制22人，正式干部职工18人。
+        """
+        let values = extract(text).records[0].values
+        XCTAssertEqual(values[.basicExp]?.text, "174.49万元")
+        XCTAssertEqual(values[.personnelExp]?.text, "174.38万元")
+        XCTAssertEqual(values[.publicExp]?.text, "0.11万元")
+        XCTAssertEqual(values[.staffAuthorized]?.text, "22")
+        XCTAssertEqual(values[.staffActual]?.text, "18")
+        XCTAssertEqual(values[.agency]?.text, "某县档案馆")
+    }
+
+    func testPlaceholderIsNotAnAgency() {
+        let text = "单位名称：（盖章）\n年  月  日\n2024年度某州气象局\n项目支出绩效自评报告\n"
+        XCTAssertEqual(extract(text).records.first?.values[.agency]?.text, "某州气象局")
+    }
+
+    func testTextWithoutAReportIsNotOne() {
+        XCTAssertTrue(extract("会议纪要\n今天讨论了库房搬迁。\n").records.isEmpty)
+        XCTAssertTrue(extract("").records.isEmpty)
+    }
+}

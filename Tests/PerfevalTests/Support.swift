@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+import CSVKit
+import Extract
+import Normalize
+import Pipeline
+
+/// Paths of the package, its data/ folder and test fixtures.
+enum Paths {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let data = packageRoot.appendingPathComponent("data")
+    static let samples = data.appendingPathComponent("samples")
+    static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
+    /// The built `perfeval` executable (in the same folder as the test bundle).
+    static var executable: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("perfeval")
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("perfeval")
+    }
+
+    static func temporaryDirectory(_ name: String = #function) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("perfeval-tests-\(getpid())-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+enum Reference {
+    static let shared: ReferenceData = try! ReferenceData(directory: Paths.data)
+}
+
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs the real CLI, as a user would.
+func runPerfeval(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = Paths.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = Paths.packageRoot
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A CSV output table read back through libcsv, as dictionaries keyed by header.
+func readTable(_ url: URL) throws -> [[String: String]] {
+    let rows = try CSV.parse(Array(try Data(contentsOf: url)))
+    guard let header = rows.first else { return [] }
+    return rows.dropFirst().map { row in Dictionary(uniqueKeysWithValues: zip(header, row)) }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what perfeval needs on a Debian machine with Swift: libcsv-dev (the CSV library).
+set -euo pipefail
+missing=()
+[ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (install Swift 6 first)" >&2; exit 2; }
