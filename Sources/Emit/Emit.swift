@@ -21,7 +21,7 @@ public enum CellValue: Sendable, Equatable {
 
     public static func text(_ value: String?) -> CellValue { value.map { CellValue.text($0) } ?? .empty }
     public static func number(_ value: ExactDecimal?) -> CellValue { value.map { CellValue.number($0.description) } ?? .empty }
-    /// Money in 万元: at least two decimals (`30.50`), more when the source had them (`440.083`).
+    /// Money in 万元: at least two decimals (`30.50`), more when the source had them (`12.345`).
     public static func amount(_ value: ExactDecimal?) -> CellValue {
         value.map { CellValue.number($0.formatted(decimals: max(2, $0.fractionDigits))) } ?? .empty
     }

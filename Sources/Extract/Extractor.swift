@@ -28,7 +28,7 @@ public struct Extractor: Sendable {
     let placeholderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
 
-    /// Fields read from running text (`基本支出完成174.49万元`), and the shape of their value.
+    /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
     static let textShapes: [Field: ValueShape] = [
         .budgetInitial: .amount, .budgetFull: .amount, .executed: .amount,
         .basicExp: .amount, .personnelExp: .amount, .publicExp: .amount, .projectExp: .amount,
@@ -124,7 +124,7 @@ public struct Extractor: Sendable {
     }
 
     /// The agency: a `单位名称：…` line, else the name in or just above the title
-    /// (`2023年度岳阳市城市建设档案馆` / `整体支出绩效自评报告`), else the signature above the date.
+    /// (`2023年度某市城市建设档案馆` / `整体支出绩效自评报告`), else the signature above the date.
     func reportAgency(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
         for unit in units.prefix(60) {
             for match in agencyMatcher.matches(in: unit.text) {
@@ -147,7 +147,7 @@ public struct Extractor: Sendable {
         return signature(units: units)
     }
 
-    /// The last name-like line just above a date (`株洲市渌口区档案馆` / `2023年4月14日`).
+    /// The last name-like line just above a date (`某市某区档案馆` / `2023年4月14日`).
     func signature(units: [CompactUnit]) -> RawValue? {
         let tail = units.suffix(6)
         for (offset, unit) in zip(tail.indices, tail) where offset > tail.startIndex && Self.isDate(unit.text) {

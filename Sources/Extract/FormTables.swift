@@ -125,7 +125,7 @@ extension Extractor {
         return RawRecord(kind: formKind(rows) ?? (values[.project] != nil ? .project : reportKind ?? .dept), values: values)
     }
 
-    /// Label cell followed by its value cell: `项目名称 | 档案事业费`, `主管部门 | … | 实施单位 | …`.
+    /// Label cell followed by its value cell: `项目名称 | 档案保护经费`, `主管部门 | … | 实施单位 | …`.
     func labelledValues(_ row: [CompactTable.CompactCell]) -> [(Label, RawValue)] {
         var found: [(Label, RawValue)] = []
         for (index, cell) in row.enumerated() {

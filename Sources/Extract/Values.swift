@@ -1,7 +1,7 @@
 import PerfevalCore
 
 /// A value as found in the source, before normalization: the text of the number with
-/// its unit as written (`214.86万元`, `100%`, `12人`), the unit the table header gives
+/// its unit as written (`150.00万元`, `100%`, `12人`), the unit the table header gives
 /// when the cell has none, and the source line.
 public struct RawValue: Sendable, Equatable {
     public var text: String
@@ -14,15 +14,15 @@ public struct RawValue: Sendable, Equatable {
 
 /// What kind of value follows a label in running text.
 enum ValueShape {
-    case amount   // 258.31万元 (a unit is required in paragraphs; in cells the header's unit applies)
+    case amount   // 96.40万元 (a unit is required in paragraphs; in cells the header's unit applies)
     case count    // 14人
     case score    // 97分
     case grade    // 优 / 良 / 中 / 差
 }
 
 enum ValueScanner {
-    /// Scalars that may stand between a label and its value: `基本支出完成174.49万元`,
-    /// `年初预算数为214.86万元`, `其中：基本支出：258.31`, `自评得分均为97分`.
+    /// Scalars that may stand between a label and its value: `基本支出完成120.50万元`,
+    /// `年初预算数为150.00万元`, `其中：基本支出：96.40`, `自评得分均为97分`.
     static let filler: Set<Unicode.Scalar> = Set("为是共计达约完成合总额均:".unicodeScalars)
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }

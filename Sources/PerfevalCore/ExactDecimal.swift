@@ -9,7 +9,7 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
 
     public static let zero = ExactDecimal(millionths: 0)
 
-    /// Parses ASCII digits with an optional sign and decimal point ("214.86", "-3", ".5").
+    /// Parses ASCII digits with an optional sign and decimal point ("150.00", "-3", ".5").
     /// Digits beyond the sixth decimal are rounded half away from zero.
     public init?<S: Sequence>(digits: S) where S.Element == Unicode.Scalar {
         var negative = false, seenDigit = false, seenPoint = false
@@ -95,7 +95,7 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
         return digits
     }
 
-    /// Plain notation without trailing zeros: "214.86", "55", "0.989", "-3.5".
+    /// Plain notation without trailing zeros: "150.00", "55", "0.989", "-3.5".
     public var description: String { formatted(decimals: fractionDigits) }
 
     /// Plain notation with exactly `decimals` fractional digits (after rounding).
