@@ -2,7 +2,7 @@ import PerfevalCore
 
 /// China's administrative divisions (GB/T 2260 six-digit codes) from data/regions.csv
 /// (`code,name,level,parent_code`) and the short forms people write from
-/// data/region_aliases.csv (`alias,code`: 昌吉州 → 652300).
+/// data/region_aliases.csv (`alias,code`: 黔南州 → 522700).
 public struct Gazetteer: Sendable {
     public enum Level: String, Sendable { case province, prefecture, county }
 
@@ -63,7 +63,7 @@ public struct Gazetteer: Sendable {
         return chain
     }
 
-    /// Region names found in the text, leftmost-longest (`株洲市渌口区档案馆` → 株洲市, 渌口区).
+    /// Region names found in the text, leftmost-longest (`长沙市岳麓区档案馆` → 长沙市, 岳麓区).
     func mentions(in text: [Unicode.Scalar]) -> [[String]] {
         var found: [[String]] = []
         var position = 0

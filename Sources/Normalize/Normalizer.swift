@@ -44,7 +44,7 @@ public struct Normalizer: Sendable {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
     }
 
-    /// An amount as written (`214.86万元`, `258.31` under a `（万元）` header, `1,200元`)
+    /// An amount as written (`150.00万元`, `96.40` under a `（万元）` header, `1,200元`)
     /// converted to 万元. Without any unit the amount is taken as 万元, the unit of these forms.
     public static func amountInWan(_ raw: RawValue) -> ExactDecimal? {
         let scalars = Array(raw.text.unicodeScalars)

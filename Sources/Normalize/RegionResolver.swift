@@ -15,7 +15,7 @@ public struct Region: Sendable, Equatable {
 }
 
 extension Gazetteer {
-    /// Resolves a name such as `株洲市渌口区档案馆`, `常宁市档案馆` or `昌吉州档案馆`.
+    /// Resolves a name such as `长沙市岳麓区档案馆`, `浏阳市档案馆` (a county-level city) or `黔南州档案馆`.
     /// Each candidate division is scored by how many region names in the text it explains
     /// (itself or an ancestor) minus the unrelated ones; the best wins, deepest first.
     public func resolve(_ name: String) -> Region? {
