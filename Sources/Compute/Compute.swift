@@ -12,6 +12,12 @@ public enum Compute {
             record.personnelShare = personnel.percent(of: basic)
         }
         record.grade = record.gradeStated ?? record.scoreTotal.map(grade(forScore:))
+        for index in record.indicators.indices { record.indicators[index].completionPct = Audits.completion(record.indicators[index]) }
+        for index in record.items.indices {
+            guard let amount = record.items[index].amount, let parent = record.items[index].parentAmount else { continue }
+            record.items[index].computedShare = amount.percent(of: parent)
+        }
+        Audits.run(&record)
     }
 
     /// When 人员经费 / 公用经费 are not stated, derive them from the economic classification

@@ -8,7 +8,10 @@ public enum RecordKind: String, Sendable {
 /// project, with every value still as written and with its source line.
 public struct RawRecord: Sendable {
     public var kind: RecordKind
+    /// Record-level values; `.weight` and `.score` are those of the budget-execution row.
     public var values: [Field: RawValue]
+    public var indicators: [RawIndicator] = []
+    public var items: [RawItem] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -26,6 +29,9 @@ public struct Extractor: Sendable {
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
+    let indicatorHeaderMatcher: LabelMatcher
+    let costMatcher: LabelMatcher
+    let itemNameMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
@@ -38,7 +44,7 @@ public struct Extractor: Sendable {
     /// Fields a project record may take from the report's text when its own table lacks
     /// them (`自评得分均为97分` covers every project of the report).
     static let projectFallbacks: [Field] = [.agency, .supervisor, .year, .scoreTotal, .grade]
-    static let fundColumns: Set<Field> = [.budgetInitial, .budgetFull, .executed, .executionRate, .available]
+    static let fundColumns: Set<Field> = [.budgetInitial, .budgetFull, .executed, .executionRate, .available, .weight, .score]
 
     public init(labels: LabelTable) {
         textMatcher = labels.matcher(for: Set(Self.textShapes.keys))
@@ -49,6 +55,9 @@ public struct Extractor: Sendable {
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])
+        indicatorHeaderMatcher = labels.matcher(for: Set(Self.indicatorColumns))
+        costMatcher = labels.matcher(for: [.costIndicator])
+        itemNameMatcher = labels.matcher(for: [.basicExp, .personnelExp, .publicExp, .projectExp])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
     }
 
@@ -64,6 +73,13 @@ public struct Extractor: Sendable {
         var records = tables.flatMap(projectListRecords) + formRecords(tables: tables, reportKind: reportKind)
         guard reportKind != nil || !records.isEmpty else { return ExtractedReport(kind: nil, records: []) }
         if records.isEmpty { records = [RawRecord(kind: reportKind ?? .dept)] }
+        if records.count == 1 && records[0].indicators.isEmpty {
+            records[0].indicators = indicators(in: tables.flatMap(\.rows))
+        }
+        // Amounts of the running text belong to the department record, else to the report
+        // as a whole (kept on its first record, marked report-level).
+        let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
+        records[records.firstIndex(where: { $0.kind == .dept }) ?? 0].items += textItems
         for index in records.indices {
             let fallbacks = records[index].kind == .dept ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {

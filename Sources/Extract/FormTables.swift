@@ -99,13 +99,15 @@ extension Extractor {
         var values: [Field: RawValue] = [:]
         let anchorIndex = rows.firstIndex(where: isFundTotalRow)!
         let anchor = rows[anchorIndex]
+        var budgetColumn: Int?
         if let header = rows[..<anchorIndex].last(where: { row in row.filter { $0.label.map { Self.fundColumns.contains($0.field) } ?? false }.count >= 2 }) {
             let shift = anchor.count - header.count
             for (column, headerCell) in header.enumerated() {
                 guard let field = headerCell.label?.field, Self.fundColumns.contains(field) else { continue }
-                let valueColumn = column + (shift == 0 ? 0 : shift)
+                let valueColumn = column + shift
                 guard valueColumn >= 0, valueColumn < anchor.count, !anchor[valueColumn].isEmpty else { continue }
                 values[field] = RawValue(text: anchor[valueColumn].text.string, unitHint: ValueScanner.unit(in: headerCell.text) ?? unit, line: anchor[valueColumn].line)
+                if field == .budgetFull { budgetColumn = valueColumn }
             }
         }
         var agencyPriority = Int.max
@@ -122,7 +124,10 @@ extension Extractor {
                 values[.year] = RawValue(text: ValueScanner.fiscalYear(in: cell.text)!, line: cell.line)
             }
         }
-        return RawRecord(kind: formKind(rows) ?? (values[.project] != nil ? .project : reportKind ?? .dept), values: values)
+        var record = RawRecord(kind: formKind(rows) ?? (values[.project] != nil ? .project : reportKind ?? .dept), values: values)
+        record.indicators = indicators(in: Array(rows[(anchorIndex + 1)...]))
+        record.items = fundSources(rows, anchorIndex: anchorIndex, budgetColumn: budgetColumn, parentAmount: values[.budgetFull]?.text, unit: unit)
+        return record
     }
 
     /// Label cell followed by its value cell: `项目名称 | 档案保护经费`, `主管部门 | … | 实施单位 | …`.

@@ -13,6 +13,9 @@ public enum Field: String, CaseIterable, Sendable {
     case goodsServices = "goods_services", capitalExp = "capital_exp"
     case reportTitle = "report_title", kindDept = "kind_dept", kindProject = "kind_project"
     case placeholder, genericAgency = "generic_agency"
+    // Indicator tables (绩效指标表).
+    case level1, level2, level3, target, actual, deviation
+    case costIndicator = "cost_indicator"
     /// Not a label field: the fiscal year, found by pattern (`2022年度`).
     case year
 }
@@ -63,19 +66,20 @@ public struct LabelMatcher: Sendable {
         public var end: Int { start + label.scalars.count }
     }
 
-    private let byFirstScalar: [Unicode.Scalar: [Label]]
+    private let byFirstScalar: ScalarIndex<Label>
 
     public init(_ labels: [Label]) {
-        var index: [Unicode.Scalar: [Label]] = [:]
-        for label in labels { if let first = label.scalars.first { index[first, default: []].append(label) } }
-        byFirstScalar = index.mapValues { $0.sorted { ($0.scalars.count, -$0.priority) > ($1.scalars.count, -$1.priority) } }
+        // Longest label first, then the one listed first in the synonym file.
+        byFirstScalar = ScalarIndex(labels.compactMap { label in label.scalars.first.map { ($0, label) } }) {
+            ($0.scalars.count, -$0.priority) > ($1.scalars.count, -$1.priority)
+        }
     }
 
     public func matches(in text: [Unicode.Scalar]) -> [Match] {
         var found: [Match] = []
         var position = 0
         while position < text.count {
-            if let candidates = byFirstScalar[text[position]],
+            if let candidates = byFirstScalar.candidates(startingWith: text[position]),
                let label = candidates.first(where: { text.matches($0.scalars, at: position) }) {
                 found.append(Match(label: label, start: position))
                 position += label.scalars.count

@@ -26,7 +26,7 @@ public struct Gazetteer: Sendable {
     let divisions: [String: Division]
     /// Every written form (full name or alias) → the divisions it may mean.
     let names: [[Unicode.Scalar]: [String]]
-    let namesByFirstScalar: [Unicode.Scalar: [[Unicode.Scalar]]]
+    let namesByFirstScalar: ScalarIndex<[Unicode.Scalar]>
 
     public init(regionRows: [[String]], aliasRows: [[String]]) throws {
         guard regionRows.first == ["code", "name", "level", "parent_code"] else { throw LoadError.badHeader("regions.csv") }
@@ -45,9 +45,9 @@ public struct Gazetteer: Sendable {
         }
         self.divisions = divisions
         self.names = names
-        var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
-        for name in names.keys { if let first = name.first { byFirst[first, default: []].append(name) } }
-        namesByFirstScalar = byFirst.mapValues { $0.sorted { $0.count > $1.count } }
+        namesByFirstScalar = ScalarIndex(names.keys.compactMap { name in name.first.map { ($0, name) } }) {
+            ($0.count, $0.string) > ($1.count, $1.string)
+        }
     }
 
     public func division(_ code: String) -> Division? { divisions[code] }
@@ -68,7 +68,7 @@ public struct Gazetteer: Sendable {
         var found: [[String]] = []
         var position = 0
         while position < text.count {
-            if let candidates = namesByFirstScalar[text[position]],
+            if let candidates = namesByFirstScalar.candidates(startingWith: text[position]),
                let name = candidates.first(where: { text.matches($0, at: position) }) {
                 found.append(names[name]!)
                 position += name.count

@@ -30,6 +30,10 @@ public struct Normalizer: Sendable {
         record.householdTransfers = values[.householdTransfers].flatMap(Self.amountInWan)
         record.goodsServices = values[.goodsServices].flatMap(Self.amountInWan)
         record.capitalExp = values[.capitalExp].flatMap(Self.amountInWan)
+        record.executionWeight = values[.weight].flatMap { Self.number($0.text) }
+        record.executionScore = values[.score].flatMap { Self.number($0.text) }
+        record.indicators = raw.indicators.map(Self.indicator)
+        record.items = raw.items.map(Self.item)
         record.sourceLines = values.map { ($0.key.rawValue, $0.value.line) }.sorted { ($0.line, $0.field) < ($1.line, $1.field) }
 
         if record.year == nil { record.flags.append("year_missing") }

@@ -29,7 +29,15 @@ public struct Record: Sendable {
     public var goodsServices: ExactDecimal?
     public var capitalExp: ExactDecimal?
 
+    /// Budget-execution row of the form: its weight (分值) and score (得分).
+    public var executionWeight: ExactDecimal?
+    public var executionScore: ExactDecimal?
+    public var indicators: [Indicator] = []
+    public var items: [ExpenditureItem] = []
+
     // Filled by Compute.
+    public var audits: [Audit] = []
+    public var scoreSumConvention: String = "none"
     public var executionRate: ExactDecimal?
     public var personnelShare: ExactDecimal?
     public var grade: String?
@@ -41,4 +49,18 @@ public struct Record: Sendable {
     public var flags: [String] = []
 
     public init(file: String, kind: RecordKind) { self.file = file; self.kind = kind }
+}
+
+/// One check of a record against itself (SPEC §6).
+public struct Audit: Sendable, Equatable {
+    public enum Status: String, Sendable { case ok, finding, notApplicable = "not_applicable" }
+    public var check: String
+    public var status: Status
+    public var expected: String
+    public var found: String
+    public var detail: String
+    public var line: Int?
+    public init(check: String, status: Status, expected: String = "", found: String = "", detail: String = "", line: Int? = nil) {
+        self.check = check; self.status = status; self.expected = expected; self.found = found; self.detail = detail; self.line = line
+    }
 }

@@ -20,7 +20,7 @@ enum Manifest {
             "records": summary.records,
             "input_bytes": outcomes.reduce(0) { $0 + $1.bytes },
             "input_encodings": encodings,
-            "outputs": ["records.csv", "rejects.csv", "warnings.csv"],
+            "outputs": ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "rejects.csv", "warnings.csv"],
             "timings_s": timings.mapValues { ($0 * 1000).rounded() / 1000 },
             "finished_at": ISO8601DateFormatter().string(from: Date()),
         ]

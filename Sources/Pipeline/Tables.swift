@@ -14,7 +14,26 @@ public enum Tables {
         Column("public_exp_wan", "公用经费（万元）"), Column("project_exp_wan", "项目支出（万元）"),
         Column("personnel_share_pct", "人员经费占比（%）"), Column("derived_fields", "推算字段"),
         Column("indicator_count", "三级指标数"), Column("problem_count", "问题条数"), Column("source_lines", "来源行号"),
-        Column("flags", "提示"),
+        Column("flags", "提示"), Column("score_sum_convention", "得分汇总口径"), Column("audit_findings", "审核发现数"),
+    ]
+
+    public static let indicatorColumns: [Column] = [
+        Column("file", "文件"), Column("project", "项目名称"), Column("level1", "一级指标"), Column("level2", "二级指标"),
+        Column("name", "三级指标"), Column("target_raw", "年度指标值"), Column("target_value", "指标值数值"), Column("target_unit", "指标值单位"),
+        Column("target_comparator", "指标值比较符"), Column("actual_raw", "实际完成值"), Column("actual_value", "完成值数值"),
+        Column("actual_unit", "完成值单位"), Column("weight", "分值"), Column("score", "得分"), Column("completion_pct", "完成率（%）"),
+        Column("deviation_note", "偏差原因分析及改进措施"), Column("source_line", "来源行号"),
+    ]
+
+    public static let itemColumns: [Column] = [
+        Column("file", "文件"), Column("project", "项目名称"), Column("parent", "上级科目"), Column("item", "支出项目"),
+        Column("amount_wan", "金额（万元）"), Column("stated_share_pct", "填报占比（%）"), Column("computed_share_pct", "计算占比（%）"),
+        Column("stated_change_wan", "填报比上年增减（万元）"), Column("stated_change_pct", "填报比上年增减（%）"), Column("source_line", "来源行号"),
+    ]
+
+    public static let auditColumns: [Column] = [
+        Column("file", "文件"), Column("project", "项目名称"), Column("check", "审核项"), Column("status", "结果"),
+        Column("expected", "应为"), Column("found", "实为"), Column("detail", "说明"), Column("source_line", "来源行号"),
     ]
 
     public static let rejectColumns = [Column("file", "文件"), Column("reason", "原因")]
@@ -24,15 +43,21 @@ public enum Tables {
         var records = OutputTable(fileName: "records.csv", columns: recordColumns)
         var rejects = OutputTable(fileName: "rejects.csv", columns: rejectColumns)
         var warnings = OutputTable(fileName: "warnings.csv", columns: warningColumns)
+        var indicators = OutputTable(fileName: "indicators.csv", columns: indicatorColumns)
+        var items = OutputTable(fileName: "expenditure_items.csv", columns: itemColumns)
+        var audits = OutputTable(fileName: "audits.csv", columns: auditColumns)
         for (file, outcome) in zip(files, outcomes) {
             records.rows.append(contentsOf: outcome.records.map(recordRow))
             if let reason = outcome.rejection { rejects.rows.append([.text(file.name), .text(reason)]) }
             warnings.rows.append(contentsOf: outcome.warnings.map { [.text(file.name), .text($0)] })
             for record in outcome.records {
+                indicators.rows += record.indicators.map { indicatorRow($0, of: record) }
+                items.rows += record.items.map { itemRow($0, of: record) }
+                audits.rows += record.audits.map { auditRow($0, of: record) }
                 warnings.rows.append(contentsOf: record.flags.filter { $0 != "truncated" }.map { [.text(file.name), .text(describe(record) + $0)] })
             }
         }
-        return [records, rejects, warnings]
+        return [records, indicators, items, audits, rejects, warnings]
     }
 
     static func describe(_ record: Record) -> String {
@@ -48,9 +73,36 @@ public enum Tables {
             .number(record.staffAuthorized), .number(record.staffActual), .amount(record.basicExp), .amount(record.personnelExp),
             .amount(record.publicExp), .amount(record.projectExp), .percent(record.personnelShare),
             .text(record.derivedFields.isEmpty ? nil : record.derivedFields.joined(separator: ";")),
-            .empty, .empty,
+            .number(record.indicators.count), .empty,
             .text(record.sourceLines.map { "\($0.field):\($0.line)" }.joined(separator: " ")),
             .text(record.flags.isEmpty ? nil : record.flags.joined(separator: ";")),
+            .text(record.scoreSumConvention), .number(record.audits.filter { $0.status == .finding }.count),
+        ]
+    }
+
+    static func indicatorRow(_ indicator: Indicator, of record: Record) -> [CellValue] {
+        [
+            .text(record.file), .text(record.project), .text(indicator.level1), .text(indicator.level2), .text(indicator.name),
+            .text(indicator.target.raw), .number(indicator.target.value), .text(indicator.target.unit), .text(indicator.target.comparator),
+            .text(indicator.actual.raw), .number(indicator.actual.value), .text(indicator.actual.unit),
+            .number(indicator.weight), .number(indicator.score), .percent(indicator.completionPct), .text(indicator.deviation),
+            .number(indicator.line),
+        ]
+    }
+
+    static func itemRow(_ item: ExpenditureItem, of record: Record) -> [CellValue] {
+        [
+            .text(record.file), .text(item.reportLevel && record.kind == .project ? nil : record.project), .text(item.parent),
+            .text(item.item), .amount(item.amount),
+            .number(item.statedShare), .percent(item.computedShare), .amount(item.statedChange), .number(item.statedChangePct),
+            .number(item.line),
+        ]
+    }
+
+    static func auditRow(_ audit: Audit, of record: Record) -> [CellValue] {
+        [
+            .text(record.file), .text(record.project), .text(audit.check), .text(audit.status.rawValue),
+            .text(audit.expected), .text(audit.found), .text(audit.detail), .number(audit.line),
         ]
     }
 }

@@ -97,3 +97,53 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(badJobs.stderr.contains("--jobs"), badJobs.stderr)
     }
 }
+
+/// Issue 3 on the seed reports: indicator rows, their sums, and the audit table.
+final class IndicatorAuditEndToEndTests: XCTestCase {
+    static var output: URL = {
+        let out = try! Paths.temporaryDirectory("audits")
+        _ = try! runPerfeval(["run", "data/samples", "--out", out.path, "--headers", "en", "--quiet"])
+        return out
+    }()
+
+    func table(_ name: String) throws -> [[String: String]] { try readTable(Self.output.appendingPathComponent(name)) }
+
+    func testOutputsMatchTheExpectedTables() throws {
+        for name in ["indicators", "expenditure_items", "audits"] {
+            let produced = try String(contentsOf: Self.output.appendingPathComponent("\(name).csv"), encoding: .utf8)
+            let expected = try String(contentsOf: Paths.fixtures.appendingPathComponent("expected/\(name)_en.csv"), encoding: .utf8)
+            XCTAssertEqual(produced, expected, name)
+        }
+    }
+
+    func testIndicatorCountsAndScoreSums() throws {
+        let records = try table("records.csv")
+        let gold = try readTable(Paths.fixtures.appendingPathComponent("gold/seeds_records.csv"))
+        XCTAssertEqual(records.map { $0["indicator_count"]! }, gold.map { $0["indicator_count"]! })
+        let indicators = try table("indicators.csv")
+        func scoreSum(_ file: String, _ project: String) -> Decimal {
+            indicators.filter { $0["file"] == file && $0["project"] == project }.reduce(0) { $0 + Decimal(string: $1["score"]!)! }
+        }
+        // Seed 003 scores its budget-execution row (10) inside the 100; seed 000 outside.
+        XCTAssertEqual(scoreSum("003_9b3ab8e5931ca96a.txt", "档案事业费") + 10, Decimal(string: "98.5"))
+        XCTAssertEqual(scoreSum("003_9b3ab8e5931ca96a.txt", "访惠聚为民办实事") + 10, Decimal(string: "97.8"))
+        XCTAssertEqual(scoreSum("003_9b3ab8e5931ca96a.txt", "档案信息化建设") + 10, Decimal(string: "98.5"))
+        XCTAssertEqual(scoreSum("000_d5715af45698640f.txt", ""), 97)
+        XCTAssertEqual(records.map { $0["score_sum_convention"]! }, ["outside", "none", "none", "none", "inside", "inside", "inside", "none"])
+    }
+
+    func testSumsAndSharesAddUpAndSeed000HasItsThreeFindings() throws {
+        let audits = try table("audits.csv")
+        let sumChecks: Set<String> = ["parts_sum", "share_stated", "basic_split_sum", "indicator_score_sum", "weights_sum", "execution_rate_stated"]
+        XCTAssertEqual(audits.filter { sumChecks.contains($0["check"]!) && $0["status"] == "finding" }.map { $0["detail"]! }, [])
+        XCTAssertEqual(audits.filter { $0["check"] == "share_stated" && $0["status"] == "ok" }.count, 5)
+        XCTAssertEqual(audits.filter { $0["check"] == "parts_sum" && $0["status"] == "ok" }.count, 7)
+        let seed000 = audits.filter { $0["file"] == "000_d5715af45698640f.txt" && $0["status"] == "finding" }
+        XCTAssertEqual(seed000.map { $0["check"]! }, ["full_score_cost_overrun", "score_without_measurable_target", "under_scored_target_met"])
+        XCTAssertTrue(seed000[0]["detail"]!.contains("经费投入") && seed000[0]["detail"]!.contains("258.31万元") && seed000[0]["detail"]!.contains("214.86万元"))
+        XCTAssertTrue(seed000[1]["detail"]!.hasPrefix("经济效益指标") && seed000[1]["detail"]!.contains("scored 8"))
+        XCTAssertTrue(seed000[2]["detail"]!.contains("满意率99%") && seed000[2]["detail"]!.contains("9 of 10"))
+        let records = try table("records.csv")
+        XCTAssertEqual(records[0]["audit_findings"], "3")
+    }
+}

@@ -108,3 +108,94 @@ final class ExtractTests: XCTestCase {
         XCTAssertTrue(extract("").records.isEmpty)
     }
 }
+
+final class IndicatorExtractTests: XCTestCase {
+    let extractor = Extractor(labels: Reference.shared.labels)
+
+    func testIndicatorTableWithTwoRowHeaderMergedCellsAndBrokenLabels() throws {
+        let text = """
+        \t年度资金总额
+        \t10
+
+        \t绩
+        效
+        指
+        标
+        \t一级指标
+        \t二级指标
+        \t三级指标
+        \t年度
+        \t实际
+        \t分值
+        \t得分
+
+        \t
+        \t
+        \t
+        \t
+        \t指标值
+        \t完成值
+        \t
+        \t
+
+        \t
+        \t产出指标
+        (50分)
+        \t经济效
+        益指标
+        \t修复档案（卷）
+        \t≧100
+        \t120
+        \t30
+        \t30
+
+        \t
+        \t
+        \t
+        \t验收合格率
+        \t100%
+        \t
+        \t20
+        \t18
+
+        \t总分
+        \t100
+        \t48
+
+        """
+        let record = try XCTUnwrap(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first)
+        XCTAssertEqual(record.indicators.count, 2)
+        let second = record.indicators[1]
+        XCTAssertEqual([second.level1, second.level2, second.name, second.target, second.actual, second.weight, second.score],
+                       ["产出指标", "经济效益指标", "验收合格率", "100%", "", "20", "18"])
+        XCTAssertEqual(record.indicators[0].target, "≧100")
+        XCTAssertEqual(record.values[.scoreTotal]?.text, "48")
+    }
+
+    func testScoringRubricIsNotAnIndicatorTable() {
+        let text = "部门整体支出绩效自评报告\n某县档案馆\n\t一级指标\n\t二级指标\n\t评分标准\n\t所需佐证材料\n\n\t布置工作\n\t自评通知\n\t印发通知得2分\n\t文件\n"
+        XCTAssertEqual(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first?.indicators.count, 0)
+    }
+
+    func testAmountsInTextWithSharesChangesAndParts() throws {
+        let text = """
+        某县档案馆
+        2023年度部门整体支出绩效自评报告
+        （一）基本支出情况
+        基本支出完成120.50万元，比上年减少8.40万元，减少6.52%，其中人员经费完成100.50万元，占基本支出的83.40%；公用经费20万元。
+        五、社会保险基金预算支出情况
+        养老保险缴费7.04万元、职业年金1.51万元。
+        """
+        let items = try XCTUnwrap(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first).items
+        XCTAssertEqual(items.map(\.item), ["基本支出", "人员经费", "公用经费", "养老保险缴费", "职业年金"])
+        XCTAssertEqual(items[0].statedChange, "-8.40万元")
+        XCTAssertEqual(items[0].statedChangePct, "-6.52")
+        XCTAssertEqual(items[1].parent, "基本支出")
+        XCTAssertEqual(items[1].parentAmount, "120.50万元")
+        XCTAssertEqual(items[1].statedShare, "83.40")
+        XCTAssertEqual(items[1].group, items[2].group)
+        XCTAssertNotNil(items[1].group)
+        XCTAssertEqual(items[3].parent, "社会保险基金预算支出")
+        XCTAssertNil(items[3].group)
+    }
+}

@@ -1,0 +1,85 @@
+import PerfevalCore
+
+/// One 三级指标 row of an indicator table, every cell as written.
+public struct RawIndicator: Sendable {
+    public var level1: String
+    public var level2: String
+    public var name: String
+    public var target: String
+    public var actual: String
+    public var weight: String
+    public var score: String
+    public var deviation: String
+    /// A cost indicator (二级 成本指标 / 产出成本): lower is better.
+    public var isCost: Bool
+    public var line: Int
+}
+
+extension Extractor {
+    static let indicatorColumns: [Field] = [.level1, .level2, .level3, .target, .actual, .weight, .score, .deviation]
+
+    /// The indicator rows of the first indicator table among `rows`: a header with
+    /// 一级指标 / 二级指标 / 三级指标 and a 得分 column (a blank scoring rubric has no 得分
+    /// and no 指标值 column, so it is not one). 一级/二级 cells merged over a group are
+    /// carried down; the table ends at its 总分 / 合计 row.
+    func indicators(in rows: [[CompactTable.CompactCell]]) -> [RawIndicator] {
+        guard let headerIndex = rows.firstIndex(where: isIndicatorHeader) else { return [] }
+        var (columns, firstDataRow) = indicatorColumns(rows, headerIndex: headerIndex)
+        guard columns[.level3] != nil, columns[.score] != nil, columns[.target] != nil || columns[.actual] != nil else { return [] }
+        let headerWidth = rows[headerIndex].count
+        var found: [RawIndicator] = []
+        var level1 = "", level2 = ""
+        for row in rows[firstDataRow...] {
+            if let first = row.first(where: { !$0.isEmpty }), [.scoreTotal, .totalRow].contains(first.label?.field) { break }
+            if startsForm(row) || isFundTotalRow(row) { break }
+            let shift = row.count < headerWidth ? headerWidth - row.count : 0
+            func cell(_ field: Field) -> CompactTable.CompactCell? {
+                guard let column = columns[field].map({ $0 - shift }), column >= 0, column < row.count else { return nil }
+                return row[column]
+            }
+            func text(_ field: Field) -> String { cell(field).map { $0.text.string } ?? "" }
+            if let value = cell(.level1), !value.isEmpty { level1 = Self.withoutPoints(value.text); level2 = "" }
+            if let value = cell(.level2), !value.isEmpty { level2 = Self.withoutPoints(value.text) }
+            let name = text(.level3)
+            guard !(name.isEmpty && text(.target).isEmpty && text(.actual).isEmpty && text(.score).isEmpty) else { continue }
+            found.append(RawIndicator(level1: level1, level2: level2, name: name, target: text(.target), actual: text(.actual),
+                                      weight: text(.weight), score: text(.score), deviation: text(.deviation),
+                                      isCost: costMatcher.firstMatch(in: Array(level2.unicodeScalars)) != nil,
+                                      line: cell(.level3)?.line ?? row.first?.line ?? 0))
+        }
+        return found
+    }
+
+    func isIndicatorHeader(_ row: [CompactTable.CompactCell]) -> Bool {
+        let fields = Set(row.compactMap { headerLabel($0.text)?.field })
+        return fields.isSuperset(of: [.level1, .level2])
+    }
+
+    /// Column of each indicator field; a two-row header (`年度` over `指标值`) is read as one.
+    func indicatorColumns(_ rows: [[CompactTable.CompactCell]], headerIndex: Int) -> ([Field: Int], Int) {
+        var header = rows[headerIndex].map(\.text)
+        var firstDataRow = headerIndex + 1
+        if firstDataRow < rows.count {
+            let next = rows[firstDataRow]
+            let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0.text)?.field }
+            if !nextFields.isEmpty, next.filter({ !$0.isEmpty }).count == nextFields.count,
+               Set(nextFields).isSubset(of: [.target, .actual, .weight, .score]) {
+                for (index, cell) in next.enumerated() where index < header.count { header[index] += cell.text }
+                firstDataRow += 1
+            }
+        }
+        var columns: [Field: Int] = [:]
+        for (index, text) in header.enumerated() {
+            if let field = headerLabel(text)?.field, Self.indicatorColumns.contains(field), columns[field] == nil { columns[field] = index }
+        }
+        return (columns, firstDataRow)
+    }
+
+    func headerLabel(_ text: [Unicode.Scalar]) -> Label? { indicatorHeaderMatcher.cellLabel(text, maxExtra: 6) }
+
+    /// `产出指标(50分)` → `产出指标`.
+    static func withoutPoints(_ text: [Unicode.Scalar]) -> String {
+        guard text.last == ")", let open = text.lastIndex(of: "("), text[open...].contains("分") else { return text.string }
+        return Array(text[..<open]).string
+    }
+}
