@@ -1,6 +1,6 @@
 import PerfevalCore
 
-/// A named amount (`人员经费311.80万元，占基本支出的91.64%`), as written, with its parent.
+/// A named amount (`人员经费100.50万元，占基本支出的83.40%`), as written, with its parent.
 /// Items of one `group` are the parts of their parent: they should add up to it.
 public struct RawItem: Sendable {
     public var parent: String
@@ -129,7 +129,7 @@ extension Extractor {
     static let clauseBreaks: Set<Unicode.Scalar> = Set("，,。；;:".unicodeScalars)
     static let trailingWords: [[Unicode.Scalar]] = ["完成", "为", "共计", "合计", "达到", "达", "约", "等", "计"].map { Array($0.unicodeScalars) }
 
-    /// Number-plus-money-unit spans (`311.80万元`), not preceded by another digit.
+    /// Number-plus-money-unit spans (`100.50万元`), not preceded by another digit.
     private static func amountSpans(_ text: [Unicode.Scalar]) -> [AmountSpan] {
         var spans: [AmountSpan] = []
         var index = 0
