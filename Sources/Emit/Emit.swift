@@ -42,11 +42,27 @@ public struct OutputTable: Sendable {
 /// written to a temporary file and renamed into place so readers never see half a file.
 public enum Emit {
     public static func encode(_ table: OutputTable, headers: HeaderLanguage, encoding: OutputEncoding) throws -> [UInt8] {
+        var out = try header(table.columns, headers: headers, encoding: encoding)
+        out += try encodeRows(table.rows, encoding: encoding)
+        return out
+    }
+
+    static func header(_ columns: [Column], headers: HeaderLanguage, encoding: OutputEncoding) throws -> [UInt8] {
         var out: [UInt8] = encoding == .utf8 ? [0xEF, 0xBB, 0xBF] : []
-        CSV.encodeRow(table.columns.map { headers == .en ? $0.en : $0.zh }, into: &out)
-        for row in table.rows { CSV.encodeRow(row.map(render), into: &out) }
-        guard encoding == .gb18030 else { return out }
-        return try Iconv.convert(out, from: "UTF-8", to: "GB18030").bytes
+        var line: [UInt8] = []
+        CSV.encodeRow(columns.map { headers == .en ? $0.en : $0.zh }, into: &line)
+        out += try converted(line, to: encoding)
+        return out
+    }
+
+    static func encodeRows(_ rows: [[CellValue]], encoding: OutputEncoding) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for row in rows { CSV.encodeRow(row.map(render), into: &out) }
+        return try converted(out, to: encoding)
+    }
+
+    static func converted(_ utf8: [UInt8], to encoding: OutputEncoding) throws -> [UInt8] {
+        encoding == .utf8 ? utf8 : try Iconv.convert(utf8, from: "UTF-8", to: "GB18030").bytes
     }
 
     /// Text from outside that starts with `=`, `+`, `-` or `@` would run as a formula in
@@ -62,16 +78,65 @@ public enum Emit {
     }
 
     public static func write(_ table: OutputTable, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
-        try writeAtomically(try encode(table, headers: headers, encoding: encoding), to: directory.appendingPathComponent(table.fileName))
+        let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: directory, headers: headers, encoding: encoding)
+        try writer.append(table.rows)
+        try writer.finish()
     }
 
-    /// Writes to `name.tmp-PID` beside the target, then renames over it.
+    /// Writes `bytes` to a temporary file beside `url`, then renames it over `url`.
     public static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let temporary = temporaryURL(for: url)
         try Data(bytes).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
+        try rename(temporary, to: url)
+    }
+
+    static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    }
+
+    static func rename(_ temporary: URL, to url: URL) throws {
+        guard Foundation.rename(temporary.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+    }
+}
+
+/// A CSV table written row batch by row batch, so a long run never holds its output in
+/// memory; the file appears under its name only when `finish()` renames it into place.
+public final class TableWriter {
+    let url: URL
+    let temporary: URL
+    let handle: FileHandle
+    let encoding: OutputEncoding
+    var finished = false
+
+    public init(fileName: String, columns: [Column], directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
+        url = directory.appendingPathComponent(fileName)
+        temporary = Emit.temporaryURL(for: url)
+        self.encoding = encoding
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(try Emit.header(columns, headers: headers, encoding: encoding))) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        handle = try FileHandle(forWritingTo: temporary)
+        try handle.seekToEnd()
+    }
+
+    public func append(_ rows: [[CellValue]]) throws {
+        guard !rows.isEmpty else { return }
+        try handle.write(contentsOf: Data(try Emit.encodeRows(rows, encoding: encoding)))
+    }
+
+    public func finish() throws {
+        try handle.close()
+        try Emit.rename(temporary, to: url)
+        finished = true
+    }
+
+    deinit {
+        if !finished {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
         }
     }
 }

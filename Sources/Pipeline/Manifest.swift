@@ -3,9 +3,7 @@ import Emit
 
 /// manifest.json: what a run read and produced, for provenance and for the cron job.
 enum Manifest {
-    static func write(options: RunOptions, files: [InputFile], outcomes: [FileOutcome], summary: RunSummary, timings: [String: Double]) throws {
-        var encodings: [String: Int] = [:]
-        for outcome in outcomes { if let encoding = outcome.encoding { encodings[encoding, default: 0] += 1 } }
+    static func write(options: RunOptions, summary: RunSummary, totals: RunTotals, timings: [String: Double]) throws {
         let manifest: [String: Any] = [
             "tool": "perfeval",
             "version": Pipeline.version,
@@ -18,9 +16,9 @@ enum Manifest {
             "files_processed": summary.files - summary.rejected,
             "files_rejected": summary.rejected,
             "records": summary.records,
-            "input_bytes": outcomes.reduce(0) { $0 + $1.bytes },
-            "input_encodings": encodings,
-            "outputs": ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "rejects.csv", "warnings.csv"],
+            "input_bytes": totals.bytes,
+            "input_encodings": totals.encodings,
+            "outputs": Tables.layouts.map(\.fileName),
             "timings_s": timings.mapValues { ($0 * 1000).rounded() / 1000 },
             "finished_at": ISO8601DateFormatter().string(from: Date()),
         ]

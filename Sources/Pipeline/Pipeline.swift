@@ -39,6 +39,7 @@ public struct RunSummary: Sendable {
 
 public enum Pipeline {
     public static let version = "0.1.0"
+    static let batchSize = 1024
 
     /// Reads every input in parallel (`jobs` workers pulling the next file), then writes
     /// the tables in input order, so the outputs do not depend on the thread count.
@@ -52,17 +53,28 @@ public enum Pipeline {
         let extractor = Extractor(labels: reference.labels)
         let normalizer = Normalizer(gazetteer: reference.gazetteer)
         let progress = Progress(total: files.count, enabled: options.progress, log: log)
-        let outcomes = processAll(files, jobs: options.jobs) { file in
-            defer { progress.step() }
-            return process(file, extractor: extractor, normalizer: normalizer)
+        let writers = try Tables.layouts.map {
+            try TableWriter(fileName: $0.fileName, columns: $0.columns, directory: options.outputDirectory,
+                            headers: options.headers, encoding: options.encoding)
+        }
+        var totals = RunTotals()
+        // Files are read in batches: each batch in parallel, its rows then appended in input
+        // order, so memory stays flat however many files there are.
+        for start in stride(from: 0, to: files.count, by: Self.batchSize) {
+            let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
+            let outcomes = processAll(batch, jobs: options.jobs) { file in
+                defer { progress.step() }
+                return process(file, extractor: extractor, normalizer: normalizer)
+            }
+            for (file, outcome) in zip(batch, outcomes) {
+                for (writer, rows) in zip(writers, Tables.rows(for: file, outcome: outcome)) { try writer.append(rows) }
+                totals.add(outcome)
+            }
         }
         let processed = Date()
-
-        let tables = Tables.build(files: files, outcomes: outcomes)
-        for table in tables { try Emit.write(table, to: options.outputDirectory, headers: options.headers, encoding: options.encoding) }
-        let summary = RunSummary(files: files.count, rejected: outcomes.filter { $0.rejection != nil }.count,
-                                 records: outcomes.reduce(0) { $0 + $1.records.count })
-        try Manifest.write(options: options, files: files, outcomes: outcomes, summary: summary,
+        for writer in writers { try writer.finish() }
+        let summary = RunSummary(files: files.count, rejected: totals.rejected, records: totals.records)
+        try Manifest.write(options: options, summary: summary, totals: totals,
                            timings: ["process_s": processed.timeIntervalSince(started), "total_s": Date().timeIntervalSince(started)])
         log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
         return summary
@@ -118,6 +130,19 @@ public enum Pipeline {
             }
         }
         return results
+    }
+}
+
+/// Counts over a run, for the summary and the manifest.
+struct RunTotals {
+    var rejected = 0, records = 0, bytes = 0
+    var encodings: [String: Int] = [:]
+
+    mutating func add(_ outcome: FileOutcome) {
+        if outcome.rejection != nil { rejected += 1 }
+        records += outcome.records.count
+        bytes += outcome.bytes
+        if let encoding = outcome.encoding { encodings[encoding, default: 0] += 1 }
     }
 }
 

@@ -39,23 +39,24 @@ public enum Tables {
     public static let rejectColumns = [Column("file", "文件"), Column("reason", "原因")]
     public static let warningColumns = [Column("file", "文件"), Column("warning", "提示")]
 
-    static func build(files: [InputFile], outcomes: [FileOutcome]) -> [OutputTable] {
-        var records = OutputTable(fileName: "records.csv", columns: recordColumns)
-        var rejects = OutputTable(fileName: "rejects.csv", columns: rejectColumns)
-        var warnings = OutputTable(fileName: "warnings.csv", columns: warningColumns)
-        var indicators = OutputTable(fileName: "indicators.csv", columns: indicatorColumns)
-        var items = OutputTable(fileName: "expenditure_items.csv", columns: itemColumns)
-        var audits = OutputTable(fileName: "audits.csv", columns: auditColumns)
-        for (file, outcome) in zip(files, outcomes) {
-            records.rows.append(contentsOf: outcome.records.map(recordRow))
-            if let reason = outcome.rejection { rejects.rows.append([.text(file.name), .text(reason)]) }
-            warnings.rows.append(contentsOf: outcome.warnings.map { [.text(file.name), .text($0)] })
-            for record in outcome.records {
-                indicators.rows += record.indicators.map { indicatorRow($0, of: record) }
-                items.rows += record.items.map { itemRow($0, of: record) }
-                audits.rows += record.audits.map { auditRow($0, of: record) }
-                warnings.rows.append(contentsOf: record.flags.filter { $0 != "truncated" }.map { [.text(file.name), .text(describe(record) + $0)] })
-            }
+    /// The tables of a run, in the order `rows(for:outcome:)` fills them.
+    static let layouts: [(fileName: String, columns: [Column])] = [
+        ("records.csv", recordColumns), ("indicators.csv", indicatorColumns), ("expenditure_items.csv", itemColumns),
+        ("audits.csv", auditColumns), ("rejects.csv", rejectColumns), ("warnings.csv", warningColumns),
+    ]
+
+    /// The rows one input file contributes to each table of `layouts`.
+    static func rows(for file: InputFile, outcome: FileOutcome) -> [[[CellValue]]] {
+        var records: [[CellValue]] = [], indicators: [[CellValue]] = [], items: [[CellValue]] = [], audits: [[CellValue]] = []
+        var rejects: [[CellValue]] = [], warnings: [[CellValue]] = []
+        if let reason = outcome.rejection { rejects.append([.text(file.name), .text(reason)]) }
+        warnings += outcome.warnings.map { [.text(file.name), .text($0)] }
+        for record in outcome.records {
+            records.append(recordRow(record))
+            indicators += record.indicators.map { indicatorRow($0, of: record) }
+            items += record.items.map { itemRow($0, of: record) }
+            audits += record.audits.map { auditRow($0, of: record) }
+            warnings += record.flags.filter { $0 != "truncated" }.map { [.text(file.name), .text(describe(record) + $0)] }
         }
         return [records, indicators, items, audits, rejects, warnings]
     }
