@@ -63,7 +63,7 @@ public struct Extractor: Sendable {
 
     public func extract(_ document: Document) -> ExtractedReport {
         let tables = document.tables.map { CompactTable($0, cellMatcher: cellMatcher) }
-        let units = compactUnits(document)
+        let units = compactUnits(document, tables: tables)
         let titleIndex = units.prefix(60).firstIndex { titleMatcher.firstMatch(in: $0.text) != nil }
         let reportKind = kind(units: units, titleIndex: titleIndex)
         var reportValues = scanText(units: units)
@@ -102,18 +102,17 @@ public struct Extractor: Sendable {
     }
 
     /// Paragraphs and cells in reading order, compact, each cell with its table's unit.
-    func compactUnits(_ document: Document) -> [CompactUnit] {
+    func compactUnits(_ document: Document, tables: [CompactTable]) -> [CompactUnit] {
         var units: [CompactUnit] = []
+        var nextTable = tables.makeIterator()
         for block in document.blocks {
             switch block {
             case .paragraph(let paragraph):
                 units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
-            case .table(let table):
-                let unit = CompactTable.unit(of: table)
+            case .table:
+                guard let table = nextTable.next() else { continue }
                 for row in table.rows {
-                    for cell in row.cells {
-                        units.append(CompactUnit(text: TextFolding.compact(cell.text), line: cell.line, isCell: true, unitHint: unit))
-                    }
+                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit)) }
                 }
             }
         }

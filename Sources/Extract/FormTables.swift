@@ -21,14 +21,7 @@ struct CompactTable {
                 return CompactCell(text: compact, raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(compact))
             }
         }
-        unit = Self.unit(of: table)
-    }
-
-    static func unit(of table: Table) -> String? {
-        for row in table.rows.prefix(12) {
-            for cell in row.cells { if let unit = ValueScanner.unit(in: TextFolding.compact(cell.text)) { return unit } }
-        }
-        return nil
+        unit = rows.prefix(12).lazy.flatMap { $0 }.compactMap { ValueScanner.unit(in: $0.text) }.first
     }
 }
 

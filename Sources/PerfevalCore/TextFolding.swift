@@ -19,7 +19,6 @@ public enum TextFolding {
     /// or a label (`全年  预算数` and `全年\n预算数` both become `全年预算数`).
     public static func compact<S: Sequence>(_ scalars: S) -> [Unicode.Scalar] where S.Element == Unicode.Scalar {
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.underestimatedCount)
         for scalar in scalars {
             guard let folded = fold(scalar), !isSpace(folded) else { continue }
             out.append(folded)
@@ -27,7 +26,15 @@ public enum TextFolding {
         return out
     }
 
-    public static func compact(_ text: String) -> [Unicode.Scalar] { compact(text.unicodeScalars) }
+    public static func compact(_ text: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.utf8.count / 3 + 1)
+        for scalar in text.unicodeScalars {
+            guard let folded = fold(scalar), !isSpace(folded) else { continue }
+            out.append(folded)
+        }
+        return out
+    }
 
     @inline(__always)
     public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
