@@ -19,6 +19,7 @@ public struct ExtractedReport: Sendable {
     /// Nil when nothing in the document looks like a self-evaluation report.
     public var kind: RecordKind?
     public var records: [RawRecord]
+    public var sections = ReportSections()
 }
 
 /// Stage 2: document blocks → raw records, driven by the synonym table.
@@ -31,7 +32,8 @@ public struct Extractor: Sendable {
     let placeholderMatcher: LabelMatcher
     let indicatorHeaderMatcher: LabelMatcher
     let costMatcher: LabelMatcher
-    let itemNameMatcher: LabelMatcher
+    let sectionMatcher: LabelMatcher
+    let causeMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
@@ -57,7 +59,8 @@ public struct Extractor: Sendable {
         placeholderMatcher = labels.matcher(for: [.placeholder])
         indicatorHeaderMatcher = labels.matcher(for: Set(Self.indicatorColumns))
         costMatcher = labels.matcher(for: [.costIndicator])
-        itemNameMatcher = labels.matcher(for: [.basicExp, .personnelExp, .publicExp, .projectExp])
+        sectionMatcher = labels.matcher(for: Set(Self.sectionFields))
+        causeMatcher = labels.matcher(for: [.cause])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
     }
 
@@ -86,7 +89,7 @@ public struct Extractor: Sendable {
                 records[index].values[field] = reportValues[field]
             }
         }
-        return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records)
+        return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records, sections: sections(document))
     }
 
     // MARK: report-level values

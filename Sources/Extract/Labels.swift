@@ -16,6 +16,10 @@ public enum Field: String, CaseIterable, Sendable {
     // Indicator tables (绩效指标表).
     case level1, level2, level3, target, actual, deviation
     case costIndicator = "cost_indicator"
+    // Report sections (headings) and the cause clause of a problem.
+    case sectionBasic = "section_basic", sectionSpending = "section_spending", sectionPerformance = "section_performance"
+    case sectionProblems = "section_problems", sectionMeasures = "section_measures", sectionApplication = "section_application"
+    case cause
     /// Not a label field: the fiscal year, found by pattern (`2022年度`).
     case year
 }

@@ -24,6 +24,7 @@ public struct RunOptions: Sendable {
 /// What became of one input file.
 public struct FileOutcome: Sendable {
     public var records: [Record] = []
+    public var report: ReportDetails?
     public var rejection: String?
     public var warnings: [String] = []
     public var encoding: String?
@@ -64,7 +65,7 @@ public enum Pipeline {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
                 defer { progress.step() }
-                return process(file, extractor: extractor, normalizer: normalizer)
+                return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy)
             }
             for (file, outcome) in zip(batch, outcomes) {
                 for (writer, rows) in zip(writers, Tables.rows(for: file, outcome: outcome)) { try writer.append(rows) }
@@ -81,7 +82,7 @@ public enum Pipeline {
     }
 
     /// One file through ingest → extract → normalize → compute. Failures become a rejection.
-    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer) -> FileOutcome {
+    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy) -> FileOutcome {
         var outcome = FileOutcome()
         guard let data = FileManager.default.contents(atPath: file.path) else {
             outcome.rejection = "cannot read file"
@@ -108,6 +109,9 @@ public enum Pipeline {
             Compute.apply(&record)
             return record
         }
+        var details = normalizer.report(report, records: outcome.records, file: file.name)
+        QualityRubric.apply(&details, taxonomy: taxonomy)
+        outcome.report = details
         return outcome
     }
 

@@ -2,13 +2,15 @@ import Foundation
 import CSVKit
 import Extract
 import Normalize
+import Compute
 
 /// The user-editable reference files of data/: label synonyms and the gazetteer.
 public struct ReferenceData: Sendable {
     public let labels: LabelTable
     public let gazetteer: Gazetteer
+    public let taxonomy: Taxonomy
 
-    public static let fileNames = ["labels.csv", "regions.csv", "region_aliases.csv"]
+    public static let fileNames = ["labels.csv", "regions.csv", "region_aliases.csv", "problem_taxonomy.csv"]
 
     public init(directory: URL) throws {
         func rows(_ name: String) throws -> [[String]] {
@@ -21,6 +23,7 @@ public struct ReferenceData: Sendable {
         do {
             labels = try LabelTable(rows: rows("labels.csv"))
             gazetteer = try Gazetteer(regionRows: rows("regions.csv"), aliasRows: rows("region_aliases.csv"))
+            taxonomy = try Taxonomy(rows: rows("problem_taxonomy.csv"))
         } catch let error as PipelineError {
             throw error
         } catch {

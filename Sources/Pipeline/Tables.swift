@@ -1,4 +1,5 @@
 import Normalize
+import Compute
 import Emit
 
 /// The output tables of a run and their columns (English and Chinese headers).
@@ -15,6 +16,31 @@ public enum Tables {
         Column("personnel_share_pct", "人员经费占比（%）"), Column("derived_fields", "推算字段"),
         Column("indicator_count", "三级指标数"), Column("problem_count", "问题条数"), Column("source_lines", "来源行号"),
         Column("flags", "提示"), Column("score_sum_convention", "得分汇总口径"), Column("audit_findings", "审核发现数"),
+        Column("problem_categories", "问题类别"), Column("measure_count", "改进措施条数"),
+    ]
+
+    public static let problemColumns: [Column] = [
+        Column("file", "文件"), Column("item", "序号"), Column("text", "问题"), Column("cause", "原因"),
+        Column("categories", "问题类别"), Column("source_line", "来源行号"),
+    ]
+
+    public static let measureColumns: [Column] = [
+        Column("file", "文件"), Column("item", "序号"), Column("text", "改进措施"), Column("addresses", "对应问题序号"),
+        Column("categories", "类别"), Column("source_line", "来源行号"),
+    ]
+
+    public static let unclassifiedColumns: [Column] = [
+        Column("file", "文件"), Column("section", "部分"), Column("item", "序号"), Column("text", "内容"), Column("source_line", "来源行号"),
+    ]
+
+    public static let qualityColumns: [Column] = [
+        Column("file", "文件"), Column("agency", "单位名称"), Column("year", "年度"), Column("sections_present", "已有部分"),
+        Column("sections_missing", "缺少部分"), Column("indicators_three_levels", "指标细化到三级"), Column("problem_items", "问题条数"),
+        Column("problem_areas", "问题涉及方面"), Column("problem_area_count", "问题涉及方面数"), Column("causes_given", "分析原因条数"),
+        Column("funding_only_problems", "问题仅为资金不足"), Column("measure_items", "改进措施条数"),
+        Column("funding_only_measures", "措施仅为增加资金"), Column("answered_share_pct", "问题有对应措施占比（%）"),
+        Column("score_sections", "完整性得分"), Column("score_indicators", "指标得分"), Column("score_problems", "问题得分"),
+        Column("score_measures", "措施得分"), Column("quality_score", "质量总分"),
     ]
 
     public static let indicatorColumns: [Column] = [
@@ -42,7 +68,9 @@ public enum Tables {
     /// The tables of a run, in the order `rows(for:outcome:)` fills them.
     static let layouts: [(fileName: String, columns: [Column])] = [
         ("records.csv", recordColumns), ("indicators.csv", indicatorColumns), ("expenditure_items.csv", itemColumns),
-        ("audits.csv", auditColumns), ("rejects.csv", rejectColumns), ("warnings.csv", warningColumns),
+        ("audits.csv", auditColumns), ("problems.csv", problemColumns), ("measures.csv", measureColumns),
+        ("review_unclassified.csv", unclassifiedColumns), ("quality.csv", qualityColumns),
+        ("rejects.csv", rejectColumns), ("warnings.csv", warningColumns),
     ]
 
     /// The rows one input file contributes to each table of `layouts`.
@@ -52,20 +80,28 @@ public enum Tables {
         if let reason = outcome.rejection { rejects.append([.text(file.name), .text(reason)]) }
         warnings += outcome.warnings.map { [.text(file.name), .text($0)] }
         for record in outcome.records {
-            records.append(recordRow(record))
+            records.append(recordRow(record, report: outcome.report))
             indicators += record.indicators.map { indicatorRow($0, of: record) }
             items += record.items.map { itemRow($0, of: record) }
             audits += record.audits.map { auditRow($0, of: record) }
             warnings += record.flags.filter { $0 != "truncated" }.map { [.text(file.name), .text(describe(record) + $0)] }
         }
-        return [records, indicators, items, audits, rejects, warnings]
+        var problems: [[CellValue]] = [], measures: [[CellValue]] = [], unclassified: [[CellValue]] = [], quality: [[CellValue]] = []
+        if let report = outcome.report {
+            problems = report.problems.map { problemRow($0, file: file.name) }
+            measures = report.measures.map { measureRow($0, file: file.name) }
+            unclassified = report.problems.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("problem"), .number($0.item), .text($0.text), .number($0.line)] }
+                + report.measures.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("measure"), .number($0.item), .text($0.text), .number($0.line)] }
+            quality = [qualityRow(report)]
+        }
+        return [records, indicators, items, audits, problems, measures, unclassified, quality, rejects, warnings]
     }
 
     static func describe(_ record: Record) -> String {
         record.project.map { "\($0): " } ?? ""
     }
 
-    static func recordRow(_ record: Record) -> [CellValue] {
+    static func recordRow(_ record: Record, report: ReportDetails?) -> [CellValue] {
         [
             .text(record.file), .text(record.kind.rawValue), .text(record.project), .text(record.agency), .text(record.supervisor),
             .text(record.region?.province), .text(record.region?.prefecture), .text(record.region?.county), .text(record.region?.code),
@@ -74,10 +110,39 @@ public enum Tables {
             .number(record.staffAuthorized), .number(record.staffActual), .amount(record.basicExp), .amount(record.personnelExp),
             .amount(record.publicExp), .amount(record.projectExp), .percent(record.personnelShare),
             .text(record.derivedFields.isEmpty ? nil : record.derivedFields.joined(separator: ";")),
-            .number(record.indicators.count), .empty,
+            .number(record.indicators.count), .number(report?.problems.count),
             .text(record.sourceLines.map { "\($0.field):\($0.line)" }.joined(separator: " ")),
             .text(record.flags.isEmpty ? nil : record.flags.joined(separator: ";")),
             .text(record.scoreSumConvention), .number(record.audits.filter { $0.status == .finding }.count),
+            .text(report.map { distinctCategories($0.problems.flatMap(\.categories)) }), .number(report?.measures.count),
+        ]
+    }
+
+    static func distinctCategories(_ codes: [String]) -> String {
+        var seen: [String] = []
+        for code in codes where !seen.contains(code) { seen.append(code) }
+        return seen.joined(separator: ";")
+    }
+
+    static func problemRow(_ problem: Problem, file: String) -> [CellValue] {
+        [.text(file), .number(problem.item), .text(problem.text), .text(problem.cause), .text(problem.categories.joined(separator: ";")), .number(problem.line)]
+    }
+
+    static func measureRow(_ measure: ImprovementMeasure, file: String) -> [CellValue] {
+        [.text(file), .number(measure.item), .text(measure.text), .text(measure.addresses.map(String.init).joined(separator: ";")),
+         .text(measure.categories.joined(separator: ";")), .number(measure.line)]
+    }
+
+    static func qualityRow(_ report: ReportDetails) -> [CellValue] {
+        let quality = report.quality!
+        func yesNo(_ flag: Bool) -> CellValue { .text(flag ? "yes" : "no") }
+        return [
+            .text(report.file), .text(report.agency), .number(report.year), .text(report.sectionsPresent.joined(separator: ";")),
+            .text(quality.sectionsMissing.joined(separator: ";")), yesNo(report.indicatorsThreeLevels), .number(report.problems.count),
+            .text(quality.problemAreas.joined(separator: ";")), .number(quality.problemAreas.count), .number(quality.causesGiven),
+            yesNo(quality.fundingOnlyProblems), .number(report.measures.count), yesNo(quality.fundingOnlyMeasures),
+            .percent(quality.answeredShare), .number(quality.scoreSections), .number(quality.scoreIndicators),
+            .number(quality.scoreProblems), .number(quality.scoreMeasures), .number(quality.score),
         ]
     }
 

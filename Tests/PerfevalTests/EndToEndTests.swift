@@ -109,7 +109,7 @@ final class IndicatorAuditEndToEndTests: XCTestCase {
     func table(_ name: String) throws -> [[String: String]] { try readTable(Self.output.appendingPathComponent(name)) }
 
     func testOutputsMatchTheExpectedTables() throws {
-        for name in ["indicators", "expenditure_items", "audits"] {
+        for name in ["indicators", "expenditure_items", "audits", "problems", "measures", "review_unclassified", "quality"] {
             let produced = try String(contentsOf: Self.output.appendingPathComponent("\(name).csv"), encoding: .utf8)
             let expected = try String(contentsOf: Paths.fixtures.appendingPathComponent("expected/\(name)_en.csv"), encoding: .utf8)
             XCTAssertEqual(produced, expected, name)

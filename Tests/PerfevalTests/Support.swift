@@ -4,6 +4,7 @@ import CSVKit
 import Extract
 import Normalize
 import Pipeline
+import Compute
 
 /// Paths of the package, its data/ folder and test fixtures.
 enum Paths {
@@ -28,6 +29,7 @@ enum Paths {
 
 enum Reference {
     static let shared: ReferenceData = try! ReferenceData(directory: Paths.data)
+    static var taxonomy: Taxonomy { shared.taxonomy }
 }
 
 struct CommandResult {
