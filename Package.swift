@@ -22,17 +22,19 @@ let package = Package(
         .target(name: "Extract", dependencies: ["PerfevalCore"]),
         .target(name: "Normalize", dependencies: ["PerfevalCore", "Extract"]),
         .target(name: "Compute", dependencies: ["PerfevalCore", "Normalize"]),
+        // Cross-agency comparative tables, from the rows of earlier outputs.
+        .target(name: "Aggregate", dependencies: ["PerfevalCore", "Emit"]),
         .target(name: "Emit", dependencies: ["PerfevalCore", "CSVKit"]),
         // Wires the stages into the parallel run; used by the CLI and the tests.
         .target(name: "Pipeline", dependencies: [
-            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Emit",
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit",
         ]),
         .executableTarget(name: "perfeval", dependencies: [
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
-            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Emit", "Pipeline", "perfeval",
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -18,7 +18,7 @@ enum Manifest {
             "records": summary.records,
             "input_bytes": totals.bytes,
             "input_encodings": totals.encodings,
-            "outputs": Tables.layouts.map(\.fileName),
+            "outputs": Tables.layouts.map(\.fileName) + Tables.comparativeFileNames,
             "timings_s": timings.mapValues { ($0 * 1000).rounded() / 1000 },
             "finished_at": ISO8601DateFormatter().string(from: Date()),
         ]

@@ -5,6 +5,7 @@ import Ingest
 import Extract
 import Normalize
 import Compute
+import Aggregate
 import Emit
 
 public struct RunOptions: Sendable {
@@ -15,6 +16,8 @@ public struct RunOptions: Sendable {
     public var encoding: OutputEncoding = .utf8
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var progress: Bool = true
+    /// Restricts the comparative tables (the per-report tables always hold every file).
+    public var filter = AggregateFilter()
 
     public init(inputs: [String], outputDirectory: URL, dataDirectory: URL) {
         self.inputs = inputs; self.outputDirectory = outputDirectory; self.dataDirectory = dataDirectory
@@ -74,6 +77,8 @@ public enum Pipeline {
         }
         let processed = Date()
         for writer in writers { try writer.finish() }
+        try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
+                             headers: options.headers, encoding: options.encoding, filter: options.filter)
         let summary = RunSummary(files: files.count, rejected: totals.rejected, records: totals.records)
         try Manifest.write(options: options, summary: summary, totals: totals,
                            timings: ["process_s": processed.timeIntervalSince(started), "total_s": Date().timeIntervalSince(started)])

@@ -65,6 +65,10 @@ public enum Tables {
     public static let rejectColumns = [Column("file", "文件"), Column("reason", "原因")]
     public static let warningColumns = [Column("file", "文件"), Column("warning", "提示")]
 
+    /// The comparative tables written by the aggregate stage.
+    static let comparativeFileNames = ["compare_execution.csv", "compare_scores.csv", "compare_spending.csv", "compare_problems.csv",
+                                       "recurring.csv", "agency_trends.csv", "audit_summary.csv"]
+
     /// The tables of a run, in the order `rows(for:outcome:)` fills them.
     static let layouts: [(fileName: String, columns: [Column])] = [
         ("records.csv", recordColumns), ("indicators.csv", indicatorColumns), ("expenditure_items.csv", itemColumns),

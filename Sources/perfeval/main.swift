@@ -2,6 +2,28 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import Emit
+import Aggregate
+
+extension RegionLevel: ExpressibleByArgument {}
+
+/// The options that restrict the comparative tables.
+struct ComparisonOptions: ParsableArguments {
+    @Option(name: .long, help: "Fiscal year or range of the comparative tables, e.g. 2023 or 2021-2023.")
+    var year: String?
+
+    @Option(name: .long, help: "Region level of the comparative tables: county, prefecture, province or all (default: every level).")
+    var level: RegionLevel?
+
+    @Option(name: .long, help: "Kind of record in the comparative tables: dept or project.")
+    var kind: String?
+
+    func validate() throws {
+        if let year, AggregateRun.years(year) == nil { throw ValidationError("--year must be a year or a range like 2021-2023 (got '\(year)')") }
+        if let kind, kind != "dept", kind != "project" { throw ValidationError("--kind must be dept or project (got '\(kind)')") }
+    }
+
+    var filter: AggregateFilter { AggregateFilter(years: year.flatMap(AggregateRun.years), level: level, kind: kind) }
+}
 
 extension HeaderLanguage: ExpressibleByArgument {}
 extension OutputEncoding: ExpressibleByArgument {}
@@ -11,7 +33,7 @@ struct Perfeval: ParsableCommand {
         commandName: "perfeval",
         abstract: "Batch analytics over budget-performance self-evaluation reports (绩效自评报告).",
         version: Pipeline.version,
-        subcommands: [Run.self, InspectFile.self])
+        subcommands: [Run.self, AggregateCommand.self, InspectFile.self])
 }
 
 struct Run: ParsableCommand {
@@ -39,6 +61,8 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "No progress lines on standard error.")
     var quiet = false
 
+    @OptionGroup var comparison: ComparisonOptions
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         guard !inputs.isEmpty else { throw ValidationError("give at least one input file or folder") }
@@ -51,8 +75,34 @@ struct Run: ParsableCommand {
         options.encoding = encoding
         options.jobs = jobs
         options.progress = !quiet
+        options.filter = comparison.filter
         let summary = try Pipeline.run(options)
         throw ExitCode(summary.exitCode)
+    }
+}
+
+struct AggregateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregate",
+        abstract: "Write the comparative tables from the output folders of earlier runs (e.g. runs over parts of a corpus).")
+
+    @Argument(help: "Output folders of perfeval run (holding records.csv, problems.csv, audits.csv).")
+    var folders: [String]
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String = "output"
+
+    @Option(name: .long, help: "Header language of the CSV tables: zh or en.")
+    var headers: HeaderLanguage = .zh
+
+    @Option(name: .long, help: "Encoding of the CSV tables: utf8 (with BOM) or gb18030.")
+    var encoding: OutputEncoding = .utf8
+
+    @OptionGroup var comparison: ComparisonOptions
+
+    func run() throws {
+        try AggregateRun.run(directories: folders.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
+                             headers: headers, encoding: encoding, filter: comparison.filter)
     }
 }
 

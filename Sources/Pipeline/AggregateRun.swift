@@ -1,0 +1,68 @@
+import Foundation
+import PerfevalCore
+import CSVKit
+import Ingest
+import Aggregate
+import Emit
+
+/// `perfeval aggregate DIR...`: the comparative tables from the records, problems and
+/// audits CSVs of earlier output folders (either header language, UTF-8 or GB18030).
+/// `perfeval run` uses the same path on its own output folder, so both give the same bytes.
+public enum AggregateRun {
+    public static func run(directories: [URL], into output: URL, headers: HeaderLanguage, encoding: OutputEncoding,
+                           filter: AggregateFilter) throws {
+        var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditRow] = []
+        for directory in directories {
+            records += try table(directory, "records.csv", Tables.recordColumns).map(recordRow)
+            problems += try table(directory, "problems.csv", Tables.problemColumns).map {
+                ProblemRow(file: $0["file"] ?? "", categories: ($0["categories"] ?? "").split(separator: ";").map(String.init))
+            }
+            audits += try table(directory, "audits.csv", Tables.auditColumns).map {
+                AuditRow(file: $0["file"] ?? "", project: $0["project"] ?? "", check: $0["check"] ?? "", status: $0["status"] ?? "")
+            }
+        }
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        for table in Aggregator(records: records, problems: problems, audits: audits, filter: filter).tables() {
+            try Emit.write(table, to: output, headers: headers, encoding: encoding)
+        }
+    }
+
+    /// Rows of one output table keyed by English column name, whatever its header language.
+    static func table(_ directory: URL, _ name: String, _ columns: [Column]) throws -> [[String: String]] {
+        let url = directory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw PipelineError.usage("'\(directory.path)' holds no \(name): give output folders of perfeval run")
+        }
+        let rows: [[String]]
+        do {
+            rows = try CSV.parse(try TextDecoder.decode(Array(data)).utf8)
+        } catch {
+            throw PipelineError.fatal("\(url.path): \(error)")
+        }
+        guard let header = rows.first else { return [] }
+        var english: [String: String] = [:]
+        for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
+        let keys = header.map { english[$0] ?? $0 }
+        return rows.dropFirst().map { Dictionary(zip(keys, $0), uniquingKeysWith: { first, _ in first }) }
+    }
+
+    static func recordRow(_ row: [String: String]) -> RecordRow {
+        func text(_ key: String) -> String { row[key] ?? "" }
+        func decimal(_ key: String) -> ExactDecimal? { ExactDecimal(text(key)) }
+        func integer(_ key: String) -> Int? { Int(text(key)) }
+        return RecordRow(file: text("file"), kind: text("kind"), project: text("project"), agency: text("agency"),
+                         province: text("province"), prefecture: text("prefecture"), county: text("county"),
+                         regionCode: text("region_code"), year: integer("year"), budgetFull: decimal("budget_full_wan"),
+                         executed: decimal("executed_wan"), executionRate: decimal("execution_rate_pct"), score: decimal("score_total"),
+                         grade: text("grade"), staffActual: integer("staff_actual"), basicExp: decimal("basic_exp_wan"),
+                         projectExp: decimal("project_exp_wan"), personnelShare: decimal("personnel_share_pct"),
+                         auditFindings: integer("audit_findings") ?? 0)
+    }
+
+    /// `2023` or `2021-2023`.
+    public static func years(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), let first = parts.first ?? nil, let last = parts.last ?? nil, first <= last else { return nil }
+        return first...last
+    }
+}
