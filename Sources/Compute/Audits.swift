@@ -107,9 +107,9 @@ public enum Audits {
         guard !scores.isEmpty, let total = record.scoreTotal else {
             return (Audit(check: check, status: .notApplicable, detail: "needs indicator scores and 总分"), "none")
         }
+        // Points are assigned, not rounded: the sum must be exact.
         let sum = scores.reduce(ExactDecimal.zero, +)
-        let tolerance = halfUnit(decimals: max(total.fractionDigits, scores.map(\.fractionDigits).max()!), count: scores.count)
-        func close(_ value: ExactDecimal) -> Bool { (value - total).millionths.magnitude < tolerance.millionths.magnitude }
+        func close(_ value: ExactDecimal) -> Bool { value == total }
         if close(sum) {
             return (Audit(check: check, status: .ok, expected: total.description, found: sum.description,
                           detail: "\(scores.count) indicator scores = 总分; execution row outside the 100"), "outside")

@@ -1,0 +1,185 @@
+import XCTest
+import Foundation
+import PerfevalCore
+@testable import Aggregate
+
+/// The comparative tables on the fixture corpus (Tests/Fixtures/corpus, built by
+/// scripts/make_fixture_corpus.py). Every expected value below is worked out by hand from
+/// the corpus table in that script:
+///
+/// | file | agency (region) | kind | year | budget | executed | rate | score | problem |
+/// |---|---|---|---|---|---|---|---|---|
+/// | d01 | 株洲市渌口区档案馆 (430212) | dept | 2021 | 100 | 90 | 90 | 92 | budget_preparation |
+/// | d02 | 株洲市渌口区档案馆 | dept | 2022 | 200 | 200 | 100 | 96 | budget_preparation |
+/// | d03 | 株洲市渌口区档案馆 | dept | 2023 | 150 | 120 | 80 | 88 | budget_preparation |
+/// | d04 | 攸县档案馆 (430223) | dept | 2022 | 80 | 76 | 95 | 95 | execution_progress |
+/// | d05 | 攸县档案馆 | dept | 2023 | 120 | 120 | 100 | 90 | budget_preparation |
+/// | d06 | 常宁市档案馆 (430482) | dept | 2021 | 60 | 45 | 75 | 85 | staffing |
+/// | d07 | 常宁市档案馆 | dept | 2023 | 90 | 81 | 90 | 97 | budget_preparation |
+/// | d08 | 昌吉市档案馆 (652301) | dept | 2022 | 50 | 50 | 100 | 99 | digitization |
+/// | d09 | 昌吉市档案馆 | dept | 2023 | 70 | 56 | 80 | 75 | digitization |
+/// | p01 | 昌吉州档案馆 (652300) | project | 2021 | 20 | 20 | 100 | 98 | |
+/// | p02 | 昌吉州档案馆 | project | 2022 | 30 | 27 | 90 | 91 | |
+/// | p03 | 株洲市渌口区档案馆 | project | 2022 | 40 | 30 | 75 | 80 | |
+/// | p04 | 常宁市档案馆 | project | 2023 | 10 | 10 | 100 | 100 | |
+///
+/// Every dept record keeps the template's basic spending 258.31 with derived personnel
+/// 190.84 (share 73.88), project spending 0 and 11 actual staff; every record has audit
+/// findings (the template's indicator findings), and only d07's score equals its
+/// indicators' sum.
+final class AggregateTests: XCTestCase {
+    static let corpus = Paths.fixtures.appendingPathComponent("corpus").path
+    static let single: URL = {
+        let out = try! Paths.temporaryDirectory("single")
+        let result = try! runPerfeval(["run", corpus, "--out", out.path, "--headers", "en", "--quiet"])
+        precondition(result.status == 0, result.stderr)
+        return out
+    }()
+
+    func rows(_ name: String, in folder: URL = single) throws -> [[String: String]] {
+        try readTable(folder.appendingPathComponent(name))
+    }
+
+    func row(_ table: [[String: String]], _ match: [String: String]) throws -> [String: String] {
+        let found = table.filter { row in match.allSatisfy { row[$0.key] == $0.value } }
+        XCTAssertEqual(found.count, 1, "\(match)")
+        return try XCTUnwrap(found.first)
+    }
+
+    func testExecutionRates() throws {
+        let table = try rows("compare_execution.csv")
+        let zhuzhou = try row(table, ["level": "prefecture", "region_code": "430200", "year": "2022", "kind": "dept"])
+        // d02 100 and d04 95: weighted (200 + 76) / (200 + 80) = 98.571…
+        XCTAssertEqual(zhuzhou["records"], "2")
+        XCTAssertEqual(zhuzhou["agencies"], "2")
+        XCTAssertEqual(zhuzhou["rate_mean_pct"], "97.50")
+        XCTAssertEqual(zhuzhou["rate_weighted_pct"], "98.57")
+        XCTAssertEqual(zhuzhou["rate_median_pct"], "97.50")
+        XCTAssertEqual(zhuzhou["rate_min_pct"], "95.00")
+        XCTAssertEqual(zhuzhou["rate_max_pct"], "100.00")
+        XCTAssertEqual(zhuzhou["rank"], "2", "昌吉回族自治州 (d08, 100) ranks first among 2022 dept prefectures")
+        XCTAssertEqual(try row(table, ["level": "prefecture", "region_code": "652300", "year": "2022", "kind": "dept"])["rank"], "1")
+        let hunan2023 = try row(table, ["level": "province", "region_code": "430000", "year": "2023", "kind": "dept"])
+        // d03 80, d05 100, d07 90: weighted 321 / 360 = 89.166…
+        XCTAssertEqual([hunan2023["rate_mean_pct"], hunan2023["rate_weighted_pct"], hunan2023["rate_median_pct"], hunan2023["below_90"]],
+                       ["90.00", "89.17", "90.00", "1"])
+        let all2023 = try row(table, ["level": "all", "year": "2023", "kind": "dept"])
+        // 80, 100, 90, 80: median (80 + 90) / 2; weighted 377 / 430 = 87.674…
+        XCTAssertEqual([all2023["records"], all2023["rate_mean_pct"], all2023["rate_weighted_pct"], all2023["rate_median_pct"], all2023["below_90"], all2023["rank"]],
+                       ["4", "87.50", "87.67", "85.00", "2", "1"])
+        let counties2022 = table.filter { $0["level"] == "county" && $0["year"] == "2022" && $0["kind"] == "dept" }
+        XCTAssertEqual(counties2022.map { "\($0["region_name"]!):\($0["rank"]!)" }, ["渌口区:1", "攸县:3", "昌吉市:1"])
+    }
+
+    func testScoresAndGrades() throws {
+        let table = try rows("compare_scores.csv")
+        let all2023 = try row(table, ["level": "all", "year": "2023", "kind": "dept"])
+        // 88, 90, 97, 75
+        XCTAssertEqual([all2023["score_mean"], all2023["score_median"], all2023["score_min"], all2023["score_max"]], ["87.50", "89.00", "75", "97"])
+        XCTAssertEqual([all2023["grade_excellent"], all2023["grade_good"], all2023["grade_fair"], all2023["grade_poor"]], ["2", "1", "1", "0"])
+        XCTAssertEqual([all2023["records_with_findings"], all2023["high_score_with_findings"]], ["4", "1"])
+        let all2022 = try row(table, ["level": "all", "year": "2022", "kind": "dept"])
+        // 96, 95, 99: mean 96.666…
+        XCTAssertEqual([all2022["score_mean"], all2022["score_median"], all2022["high_score_with_findings"]], ["96.67", "96.00", "3"])
+    }
+
+    func testSpending() throws {
+        let all2023 = try row(try rows("compare_spending.csv"), ["level": "all", "year": "2023", "kind": "dept"])
+        // executed 120 + 120 + 81 + 56 = 377 over 4 × 11 staff
+        XCTAssertEqual([all2023["personnel_share_mean_pct"], all2023["personnel_share_median_pct"], all2023["project_share_mean_pct"], all2023["spending_per_staff_wan"]],
+                       ["73.88", "73.88", "0.00", "8.57"])
+    }
+
+    func testProblemCategoriesAndRecurrence() throws {
+        let problems = try rows("compare_problems.csv")
+        let zhuzhou = try row(problems, ["level": "prefecture", "region_code": "430200", "year": "2023", "category": "budget_preparation"])
+        XCTAssertEqual([zhuzhou["agencies_reporting"], zhuzhou["agencies_with_problems"], zhuzhou["share_pct"], zhuzhou["items"]], ["2", "2", "100.00", "2"])
+        let hunan2021 = problems.filter { $0["level"] == "province" && $0["region_code"] == "430000" && $0["year"] == "2021" }
+        XCTAssertEqual(hunan2021.map { "\($0["category"]!) \($0["share_pct"]!)" }, ["budget_preparation 50.00", "staffing 50.00"])
+        let all2022 = try row(problems, ["level": "all", "year": "2022", "category": "budget_preparation"])
+        XCTAssertEqual(all2022["share_pct"], "33.33")
+
+        let recurring = try rows("recurring.csv")
+        let luKou = try row(recurring, ["agency": "株洲市渌口区档案馆", "category": "budget_preparation"])
+        XCTAssertEqual([luKou["years"], luKou["year_count"], luKou["longest_run"]], ["2021;2022;2023", "3", "3"])
+        XCTAssertEqual(try row(recurring, ["agency": "昌吉市档案馆", "category": "digitization"])["longest_run"], "2")
+        XCTAssertEqual(try row(recurring, ["agency": "常宁市档案馆", "category": "staffing"])["years"], "2021")
+        XCTAssertEqual(recurring.count, 6)
+    }
+
+    func testYearOnYearChanges() throws {
+        let trends = try rows("agency_trends.csv")
+        let luKou2022 = try row(trends, ["agency": "株洲市渌口区档案馆", "kind": "dept", "year": "2022"])
+        XCTAssertEqual([luKou2022["budget_full_wan"], luKou2022["budget_full_prev_wan"], luKou2022["budget_full_change_wan"]], ["200.00", "100.00", "100.00"])
+        XCTAssertEqual([luKou2022["execution_rate_pct"], luKou2022["execution_rate_prev_pct"], luKou2022["execution_rate_change_pct"]], ["100.00", "90.00", "10.00"])
+        XCTAssertEqual([luKou2022["score"], luKou2022["score_prev"], luKou2022["score_change"]], ["96", "92", "4"])
+        let luKou2023 = try row(trends, ["agency": "株洲市渌口区档案馆", "kind": "dept", "year": "2023"])
+        XCTAssertEqual([luKou2023["budget_full_change_wan"], luKou2023["execution_rate_change_pct"], luKou2023["score_change"]], ["-50.00", "-20.00", "-8"])
+        let changning2023 = try row(trends, ["agency": "常宁市档案馆", "kind": "dept", "year": "2023"])
+        XCTAssertEqual([changning2023["budget_full_prev_wan"], changning2023["score_prev"]], ["", ""], "no 2022 report: no previous value")
+        let changji2022 = try row(trends, ["agency": "昌吉州档案馆", "kind": "project", "year": "2022"])
+        XCTAssertEqual([changji2022["budget_full_change_wan"], changji2022["execution_rate_change_pct"], changji2022["score_change"]], ["10.00", "-10.00", "-7"])
+    }
+
+    func testAuditSummary() throws {
+        let summary = try rows("audit_summary.csv")
+        let sums = try row(summary, ["level": "all", "year": "2023", "kind": "dept", "check": "indicator_score_sum"])
+        XCTAssertEqual([sums["records_checked"], sums["findings"]], ["4", "3"], "only d07's 97 equals its indicators' sum")
+    }
+
+    static let comparative = ["compare_execution.csv", "compare_scores.csv", "compare_spending.csv", "compare_problems.csv",
+                              "recurring.csv", "agency_trends.csv", "audit_summary.csv"]
+
+    func testHalvesAggregateToTheSameBytesAsOneRun() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus).sorted()
+        var outputs: [String] = []
+        for (index, half) in [Array(files.prefix(7)), Array(files.dropFirst(7))].enumerated() {
+            let input = try Paths.temporaryDirectory("half\(index)"), out = try Paths.temporaryDirectory("halfout\(index)")
+            for name in half {
+                try FileManager.default.copyItem(atPath: "\(Self.corpus)/\(name)", toPath: input.appendingPathComponent(name).path)
+            }
+            XCTAssertEqual(try runPerfeval(["run", input.path, "--out", out.path, "--headers", "en", "--quiet"]).status, 0)
+            outputs.append(out.path)
+        }
+        let merged = try Paths.temporaryDirectory("merged")
+        let result = try runPerfeval(["aggregate"] + outputs + ["--out", merged.path, "--headers", "en"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for name in Self.comparative {
+            XCTAssertEqual(try Data(contentsOf: merged.appendingPathComponent(name)), try Data(contentsOf: Self.single.appendingPathComponent(name)), name)
+        }
+    }
+
+    func testAggregateReadsChineseHeadersAndGB18030() throws {
+        let chinese = try Paths.temporaryDirectory("zh"), again = try Paths.temporaryDirectory("again")
+        XCTAssertEqual(try runPerfeval(["run", Self.corpus, "--out", chinese.path, "--encoding", "gb18030", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["aggregate", chinese.path, "--out", again.path, "--headers", "en"]).status, 0)
+        for name in Self.comparative {
+            XCTAssertEqual(try Data(contentsOf: again.appendingPathComponent(name)), try Data(contentsOf: Self.single.appendingPathComponent(name)), name)
+        }
+    }
+
+    func testReviewerFilters() throws {
+        let out = try Paths.temporaryDirectory("filtered")
+        let result = try runPerfeval(["aggregate", Self.single.path, "--out", out.path, "--headers", "en",
+                                      "--year", "2022-2023", "--level", "prefecture", "--kind", "dept"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let table = try rows("compare_execution.csv", in: out)
+        XCTAssertEqual(table.map { "\($0["region_name"]!) \($0["year"]!)" },
+                       ["株洲市 2022", "株洲市 2023", "衡阳市 2023", "昌吉回族自治州 2022", "昌吉回族自治州 2023"])
+        let bad = try runPerfeval(["aggregate", Self.single.path, "--year", "twenty"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--year"), bad.stderr)
+        let missing = try runPerfeval(["aggregate", NSTemporaryDirectory()])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("records.csv"), missing.stderr)
+    }
+
+    func testStatisticsHelpers() {
+        XCTAssertEqual(longestRun([2021, 2022, 2023, 2025]), 3)
+        XCTAssertEqual(longestRun([2020, 2022]), 1)
+        XCTAssertEqual(ranks([ExactDecimal(100), ExactDecimal(95), ExactDecimal(95), ExactDecimal(90)]), [1, 2, 2, 4])
+        let summary = Summary([ExactDecimal(80), ExactDecimal(100), ExactDecimal(90), ExactDecimal(80)])!
+        XCTAssertEqual([summary.mean, summary.median, summary.min, summary.max].map(\.description), ["87.5", "85", "80", "100"])
+        XCTAssertNil(Summary([]))
+    }
+}
