@@ -46,17 +46,18 @@ public struct Aggregator {
     static let groupColumns = [Column("level", "层级"), Column("region_code", "行政区划代码"), Column("region_name", "地区"),
                                Column("year", "年度"), Column("kind", "类型")]
 
-    /// Each record under every level it has a region for, grouped and sorted.
-    func grouped<T>(_ items: [T], record: (T) -> RecordRow) -> [(GroupKey, [T])] {
-        var groups: [GroupKey: [T]] = [:]
-        for item in items {
+    /// Each item under every level its record has a region for, grouped and sorted. Groups
+    /// hold indices into `items`, so a large run is not copied once per level.
+    func grouped<T>(_ items: [T], record: (T) -> RecordRow) -> [(GroupKey, [Int])] {
+        var groups: [GroupKey: [Int]] = [:]
+        for (position, item) in items.enumerated() {
             let row = record(item)
             for level in levels {
                 guard let (code, name) = level.group(of: row) else { continue }
-                groups[GroupKey(level: level, code: code, name: name, year: row.year, kind: row.kind), default: []].append(item)
+                groups[GroupKey(level: level, code: code, name: name, year: row.year, kind: row.kind), default: []].append(position)
             }
         }
-        return groups.sorted { $0.key < $1.key }
+        return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     static func agencies(_ rows: [RecordRow]) -> Int { Set(rows.map(\.agencyKey)).count }
@@ -73,7 +74,8 @@ public struct Aggregator {
         let groups = grouped(records) { $0 }
         var rows: [[CellValue]] = []
         var means: [[String]: [(Int, ExactDecimal)]] = [:]
-        for (index, (key, members)) in groups.enumerated() {
+        for (index, (key, positions)) in groups.enumerated() {
+            let members = positions.map { records[$0] }
             let rates = members.compactMap(\.executionRate)
             let summary = Summary(rates)
             let both = members.filter { $0.executed != nil && $0.budgetFull != nil }
@@ -99,7 +101,8 @@ public struct Aggregator {
             Column("grade_excellent", "优"), Column("grade_good", "良"), Column("grade_fair", "中"), Column("grade_poor", "差"),
             Column("records_with_findings", "有审核发现记录数"), Column("high_score_with_findings", "95分以上且有审核发现记录数"),
         ]
-        let rows = grouped(records) { $0 }.map { key, members -> [CellValue] in
+        let rows = grouped(records) { $0 }.map { key, positions -> [CellValue] in
+            let members = positions.map { records[$0] }
             let summary = Summary(members.compactMap(\.score))
             let grades = ["优", "良", "中", "差"].map { grade in CellValue.number(members.filter { $0.grade == grade }.count) }
             return key.cells + [
@@ -120,7 +123,8 @@ public struct Aggregator {
             Column("personnel_share_max_pct", "人员经费占比最高（%）"), Column("project_share_mean_pct", "项目支出占比均值（%）"),
             Column("spending_per_staff_wan", "人均支出（万元）"),
         ]
-        let rows = grouped(records) { $0 }.map { key, members -> [CellValue] in
+        let rows = grouped(records) { $0 }.map { key, positions -> [CellValue] in
+            let members = positions.map { records[$0] }
             let personnel = Summary(members.compactMap(\.personnelShare))
             let projectShares = members.compactMap { row in row.projectExp.flatMap { project in row.basicExp.flatMap { project.percent(of: $0 + project) } } }
             let staffed = members.filter { $0.spending != nil && ($0.staffActual ?? 0) > 0 }
@@ -158,7 +162,9 @@ public struct Aggregator {
             Column("agencies_with_problems", "填报问题的单位数"), Column("share_pct", "占比（%）"), Column("items", "问题条数"),
         ]
         var rows: [[CellValue]] = []
-        for (key, reports) in grouped(reportProblems(), record: \.record) {
+        let allReports = reportProblems()
+        for (key, positions) in grouped(allReports, record: \.record) {
+            let reports = positions.map { allReports[$0] }
             let filing = Set(reports.map(\.record.agencyKey)).count
             for category in Set(reports.flatMap(\.categories)).sorted() {
                 let reporting = Set(reports.filter { $0.categories.contains(category) }.map(\.record.agencyKey)).count
@@ -224,15 +230,27 @@ public struct Aggregator {
 
     func auditSummaryTable() -> OutputTable {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
-        var recordOf: [String: RecordRow] = [:]
-        for record in records { recordOf[record.file + "\u{1}" + record.project] = record }
-        let located = audits.compactMap { audit in recordOf[audit.file + "\u{1}" + audit.project].map { (audit, $0) } }
+        // Per record and check first: was it applicable, how many findings (indicator checks
+        // give one row per finding).
+        var perRecord: [String: [String: (checked: Bool, findings: Int)]] = [:]
+        for audit in audits {
+            var entry = perRecord[audit.file + "\u{1}" + audit.project, default: [:]][audit.check] ?? (false, 0)
+            if audit.status != "not_applicable" { entry.checked = true }
+            if audit.status == "finding" { entry.findings += 1 }
+            perRecord[audit.file + "\u{1}" + audit.project, default: [:]][audit.check] = entry
+        }
         var rows: [[CellValue]] = []
-        for (key, members) in grouped(located, record: \.1) {
-            for check in Set(members.map(\.0.check)).sorted() {
-                let ofCheck = members.filter { $0.0.check == check }
-                let checked = Set(ofCheck.filter { $0.0.status != "not_applicable" }.map { $0.0.file + "\u{1}" + $0.0.project }).count
-                rows.append(key.cells + [.text(check), .number(checked), .number(ofCheck.filter { $0.0.status == "finding" }.count)])
+        for (key, positions) in grouped(records, record: { $0 }) {
+            let members = positions.map { records[$0] }
+            var totals: [String: (checked: Int, findings: Int)] = [:]
+            for record in members {
+                for (check, entry) in perRecord[record.file + "\u{1}" + record.project] ?? [:] {
+                    let total = totals[check] ?? (0, 0)
+                    totals[check] = (total.checked + (entry.checked ? 1 : 0), total.findings + entry.findings)
+                }
+            }
+            for check in totals.keys.sorted() {
+                rows.append(key.cells + [.text(check), .number(totals[check]!.checked), .number(totals[check]!.findings)])
             }
         }
         return OutputTable(fileName: "audit_summary.csv", columns: columns, rows: rows)

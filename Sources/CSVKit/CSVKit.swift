@@ -5,19 +5,28 @@ public enum CSV {
     /// Parses CSV bytes (UTF-8, an optional BOM is skipped) into rows of fields.
     /// Throws when libcsv reports malformed input (e.g. an unterminated quote).
     public static func parse(_ bytes: [UInt8]) throws -> [[String]] {
+        var rows: [[String]] = []
+        try forEachRow(bytes) { rows.append($0) }
+        return rows
+    }
+
+    /// Parses CSV bytes and hands each row to `body` as soon as libcsv completes it, so a
+    /// large table is never held as rows of strings.
+    public static func forEachRow(_ bytes: [UInt8], _ body: @escaping ([String]) -> Void) throws {
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
         defer { csv_free(&parser) }
-        let collector = RowCollector()
+        let collector = RowCollector(body)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let parsed = bytes.withUnsafeBufferPointer { buffer -> Int in
-            csv_parse(&parser, buffer.baseAddress! + start, buffer.count - start, onField, onRowEnd, context)
+            guard let base = buffer.baseAddress else { return 0 }
+            return csv_parse(&parser, base + start, buffer.count - start, onField, onRowEnd, context)
         }
         if parsed != bytes.count - start || csv_fini(&parser, onField, onRowEnd, context) != 0 {
             throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser))))
         }
-        return collector.rows
+        withExtendedLifetime(collector) {}
     }
 
     /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,
@@ -55,8 +64,9 @@ public enum CSVError: Error, CustomStringConvertible {
 }
 
 private final class RowCollector {
-    var rows: [[String]] = []
+    let body: ([String]) -> Void
     var current: [String] = []
+    init(_ body: @escaping ([String]) -> Void) { self.body = body }
 }
 
 private func onField(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
@@ -71,6 +81,6 @@ private func onField(_ field: UnsafeMutableRawPointer?, _ length: Int, _ context
 
 private func onRowEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     let collector = Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue()
-    collector.rows.append(collector.current)
+    collector.body(collector.current)
     collector.current = []
 }

@@ -13,12 +13,12 @@ public enum AggregateRun {
                            filter: AggregateFilter) throws {
         var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditRow] = []
         for directory in directories {
-            records += try table(directory, "records.csv", Tables.recordColumns).map(recordRow)
-            problems += try table(directory, "problems.csv", Tables.problemColumns).map {
-                ProblemRow(file: $0["file"] ?? "", categories: ($0["categories"] ?? "").split(separator: ";").map(String.init))
+            try forEachRow(directory, "records.csv", Tables.recordColumns) { records.append(recordRow($0)) }
+            try forEachRow(directory, "problems.csv", Tables.problemColumns) {
+                problems.append(ProblemRow(file: $0["file"], categories: $0["categories"].split(separator: ";").map(String.init)))
             }
-            audits += try table(directory, "audits.csv", Tables.auditColumns).map {
-                AuditRow(file: $0["file"] ?? "", project: $0["project"] ?? "", check: $0["check"] ?? "", status: $0["status"] ?? "")
+            try forEachRow(directory, "audits.csv", Tables.auditColumns) {
+                audits.append(AuditRow(file: $0["file"], project: $0["project"], check: $0["check"], status: $0["status"]))
             }
         }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -27,27 +27,41 @@ public enum AggregateRun {
         }
     }
 
-    /// Rows of one output table keyed by English column name, whatever its header language.
-    static func table(_ directory: URL, _ name: String, _ columns: [Column]) throws -> [[String: String]] {
+    /// A row of an output table, its cells found by English column name whatever the
+    /// header language.
+    struct NamedRow {
+        let cells: [String]
+        let index: [String: Int]
+        subscript(_ column: String) -> String {
+            guard let position = index[column], position < cells.count else { return "" }
+            return cells[position]
+        }
+    }
+
+    /// Streams the rows of one output table of `directory` to `body`.
+    static func forEachRow(_ directory: URL, _ name: String, _ columns: [Column], _ body: @escaping (NamedRow) -> Void) throws {
         let url = directory.appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PipelineError.usage("'\(directory.path)' holds no \(name): give output folders of perfeval run")
         }
-        let rows: [[String]]
+        var english: [String: String] = [:]
+        for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
+        var index: [String: Int]?
         do {
-            rows = try CSV.parse(try TextDecoder.decode(Array(data)).utf8)
+            try CSV.forEachRow(try TextDecoder.decode(Array(data)).utf8) { cells in
+                guard let known = index else {
+                    index = Dictionary(cells.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                    return
+                }
+                body(NamedRow(cells: cells, index: known))
+            }
         } catch {
             throw PipelineError.fatal("\(url.path): \(error)")
         }
-        guard let header = rows.first else { return [] }
-        var english: [String: String] = [:]
-        for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
-        let keys = header.map { english[$0] ?? $0 }
-        return rows.dropFirst().map { Dictionary(zip(keys, $0), uniquingKeysWith: { first, _ in first }) }
     }
 
-    static func recordRow(_ row: [String: String]) -> RecordRow {
-        func text(_ key: String) -> String { row[key] ?? "" }
+    static func recordRow(_ row: NamedRow) -> RecordRow {
+        func text(_ key: String) -> String { row[key] }
         func decimal(_ key: String) -> ExactDecimal? { ExactDecimal(text(key)) }
         func integer(_ key: String) -> Int? { Int(text(key)) }
         return RecordRow(file: text("file"), kind: text("kind"), project: text("project"), agency: text("agency"),
