@@ -7,14 +7,23 @@ import Emit
 public struct Aggregator {
     let records: [RecordRow]
     let problems: [ProblemRow]
-    let audits: [AuditRow]
+    let audits: [AuditEntry]
+    let checks: [String]
     let filter: AggregateFilter
     let levels: [RegionLevel]
 
-    public init(records: [RecordRow], problems: [ProblemRow], audits: [AuditRow], filter: AggregateFilter = AggregateFilter()) {
-        self.records = records.filter(filter.admits)
+    /// `audits` refer to `records` by index; the filter is applied here.
+    public init(records: [RecordRow], problems: [ProblemRow], audits: [AuditEntry], checks: [String], filter: AggregateFilter = AggregateFilter()) {
+        let admitted = records.indices.filter { filter.admits(records[$0]) }
+        var newIndex = [Int32](repeating: -1, count: records.count)
+        for (position, old) in admitted.enumerated() { newIndex[old] = Int32(position) }
+        self.records = admitted.map { records[$0] }
         self.problems = problems
-        self.audits = audits
+        self.audits = audits.compactMap { entry in
+            let index = newIndex[Int(entry.record)]
+            return index < 0 ? nil : AuditEntry(record: index, check: entry.check, status: entry.status)
+        }
+        self.checks = checks
         self.filter = filter
         levels = filter.level.map { [$0] } ?? RegionLevel.allCases
     }
@@ -232,21 +241,20 @@ public struct Aggregator {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         // Per record and check first: was it applicable, how many findings (indicator checks
         // give one row per finding).
-        var perRecord: [String: [String: (checked: Bool, findings: Int)]] = [:]
+        var perRecord: [Int32: [UInt16: (checked: Bool, findings: Int)]] = [:]
         for audit in audits {
-            var entry = perRecord[audit.file + "\u{1}" + audit.project, default: [:]][audit.check] ?? (false, 0)
-            if audit.status != "not_applicable" { entry.checked = true }
-            if audit.status == "finding" { entry.findings += 1 }
-            perRecord[audit.file + "\u{1}" + audit.project, default: [:]][audit.check] = entry
+            var entry = perRecord[audit.record, default: [:]][audit.check] ?? (false, 0)
+            if audit.status != .notApplicable { entry.checked = true }
+            if audit.status == .finding { entry.findings += 1 }
+            perRecord[audit.record, default: [:]][audit.check] = entry
         }
         var rows: [[CellValue]] = []
         for (key, positions) in grouped(records, record: { $0 }) {
-            let members = positions.map { records[$0] }
             var totals: [String: (checked: Int, findings: Int)] = [:]
-            for record in members {
-                for (check, entry) in perRecord[record.file + "\u{1}" + record.project] ?? [:] {
-                    let total = totals[check] ?? (0, 0)
-                    totals[check] = (total.checked + (entry.checked ? 1 : 0), total.findings + entry.findings)
+            for position in positions {
+                for (check, entry) in perRecord[Int32(position)] ?? [:] {
+                    let total = totals[checks[Int(check)]] ?? (0, 0)
+                    totals[checks[Int(check)]] = (total.checked + (entry.checked ? 1 : 0), total.findings + entry.findings)
                 }
             }
             for check in totals.keys.sorted() {

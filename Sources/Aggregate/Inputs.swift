@@ -49,15 +49,14 @@ public struct ProblemRow: Sendable {
     public init(file: String, categories: [String]) { self.file = file; self.categories = categories }
 }
 
-/// An audits.csv row.
-public struct AuditRow: Sendable {
-    public var file: String
-    public var project: String
-    public var check: String
-    public var status: String
-    public init(file: String, project: String, check: String, status: String) {
-        self.file = file; self.project = project; self.check = check; self.status = status
-    }
+/// An audits.csv row reduced to what the summary needs: the index of its record in the
+/// records given to the aggregator, its check (an index into `checks`) and its status.
+public struct AuditEntry: Sendable {
+    public enum Status: UInt8, Sendable { case ok, finding, notApplicable }
+    public var record: Int32
+    public var check: UInt16
+    public var status: Status
+    public init(record: Int32, check: UInt16, status: Status) { self.record = record; self.check = check; self.status = status }
 }
 
 /// What a reviewer asks for: `--year 2023` or `--year 2021-2023`, `--level`, `--kind`.

@@ -1,4 +1,5 @@
 import CLibCSV
+import Glibc
 
 /// The project's only CSV code: reading and writing through libcsv.
 public enum CSV {
@@ -26,6 +27,31 @@ public enum CSV {
         if parsed != bytes.count - start || csv_fini(&parser, onField, onRowEnd, context) != 0 {
             throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser))))
         }
+        withExtendedLifetime(collector) {}
+    }
+
+    /// Streams a UTF-8 CSV file to `body` row by row, reading it in chunks, so a table of
+    /// any size is never held in memory.
+    public static func forEachRow(inFile path: String, chunkSize: Int = 1 << 20, _ body: @escaping ([String]) -> Void) throws {
+        guard let file = fopen(path, "rb") else { throw CSVError.unreadable(path) }
+        defer { fclose(file) }
+        var parser = csv_parser()
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
+        defer { csv_free(&parser) }
+        let collector = RowCollector(body)
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var first = true
+        while true {
+            let count = fread(&buffer, 1, chunkSize, file)
+            if count == 0 { break }
+            let start = first && count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+            first = false
+            let parsed = buffer.withUnsafeBufferPointer { csv_parse(&parser, $0.baseAddress! + start, count - start, onField, onRowEnd, context) }
+            guard parsed == count - start else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
+        }
+        guard ferror(file) == 0 else { throw CSVError.unreadable(path) }
+        guard csv_fini(&parser, onField, onRowEnd, context) == 0 else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
         withExtendedLifetime(collector) {}
     }
 
@@ -58,8 +84,12 @@ public enum CSV {
 
 public enum CSVError: Error, CustomStringConvertible {
     case malformed(String)
+    case unreadable(String)
     public var description: String {
-        switch self { case .malformed(let why): return "malformed CSV: \(why)" }
+        switch self {
+        case .malformed(let why): return "malformed CSV: \(why)"
+        case .unreadable(let path): return "cannot read \(path)"
+        }
     }
 }
 

@@ -11,18 +11,27 @@ import Emit
 public enum AggregateRun {
     public static func run(directories: [URL], into output: URL, headers: HeaderLanguage, encoding: OutputEncoding,
                            filter: AggregateFilter) throws {
-        var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditRow] = []
+        var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditEntry] = []
+        var checks: [String] = [], checkIndex: [String: UInt16] = [:]
         for directory in directories {
-            try forEachRow(directory, "records.csv", Tables.recordColumns) { records.append(recordRow($0)) }
+            var recordIndex: [String: Int32] = [:]
+            try forEachRow(directory, "records.csv", Tables.recordColumns) {
+                recordIndex[$0["file"] + "\u{1}" + $0["project"]] = Int32(records.count)
+                records.append(recordRow($0))
+            }
             try forEachRow(directory, "problems.csv", Tables.problemColumns) {
                 problems.append(ProblemRow(file: $0["file"], categories: $0["categories"].split(separator: ";").map(String.init)))
             }
-            try forEachRow(directory, "audits.csv", Tables.auditColumns) {
-                audits.append(AuditRow(file: $0["file"], project: $0["project"], check: $0["check"], status: $0["status"]))
+            try forEachRow(directory, "audits.csv", Tables.auditColumns) { row in
+                guard let record = recordIndex[row["file"] + "\u{1}" + row["project"]] else { return }
+                let name = row["check"]
+                let check = checkIndex[name] ?? { checks.append(name); checkIndex[name] = UInt16(checks.count - 1); return UInt16(checks.count - 1) }()
+                let status: AuditEntry.Status = row["status"] == "finding" ? .finding : row["status"] == "not_applicable" ? .notApplicable : .ok
+                audits.append(AuditEntry(record: record, check: check, status: status))
             }
         }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        for table in Aggregator(records: records, problems: problems, audits: audits, filter: filter).tables() {
+        for table in Aggregator(records: records, problems: problems, audits: audits, checks: checks, filter: filter).tables() {
             try Emit.write(table, to: output, headers: headers, encoding: encoding)
         }
     }
@@ -41,19 +50,26 @@ public enum AggregateRun {
     /// Streams the rows of one output table of `directory` to `body`.
     static func forEachRow(_ directory: URL, _ name: String, _ columns: [Column], _ body: @escaping (NamedRow) -> Void) throws {
         let url = directory.appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let head = FileHandle(forReadingAtPath: url.path).map({ handle in defer { try? handle.close() }; return handle.readData(ofLength: 3) }) else {
             throw PipelineError.usage("'\(directory.path)' holds no \(name): give output folders of perfeval run")
         }
         var english: [String: String] = [:]
         for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
         var index: [String: Int]?
+        let handle: ([String]) -> Void = { cells in
+            guard let known = index else {
+                index = Dictionary(cells.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                return
+            }
+            body(NamedRow(cells: cells, index: known))
+        }
         do {
-            try CSV.forEachRow(try TextDecoder.decode(Array(data)).utf8) { cells in
-                guard let known = index else {
-                    index = Dictionary(cells.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-                    return
-                }
-                body(NamedRow(cells: cells, index: known))
+            // Our UTF-8 tables start with a BOM and are streamed; others (GB18030) are decoded whole.
+            if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+                try CSV.forEachRow(inFile: url.path, handle)
+            } else {
+                let bytes = FileManager.default.contents(atPath: url.path).map(Array.init) ?? []
+                try CSV.forEachRow(try TextDecoder.decode(bytes).utf8, handle)
             }
         } catch {
             throw PipelineError.fatal("\(url.path): \(error)")

@@ -35,6 +35,18 @@ final class CSVKitTests: XCTestCase {
         XCTAssertEqual(try CSV.parse(bytes), [["plain", "a,b", "say \"hi\"", "two\nlines", ""]])
     }
 
+    func testStreamsAFileAcrossChunkBoundaries() throws {
+        let url = try Paths.temporaryDirectory().appendingPathComponent("t.csv")
+        var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+        CSV.encodeRow(["单位名称", "说明"], into: &bytes)
+        CSV.encodeRow(["株洲市,档案馆", "两行\n说明 \"引号\""], into: &bytes)
+        try Data(bytes).write(to: url)
+        var rows: [[String]] = []
+        try CSV.forEachRow(inFile: url.path, chunkSize: 5) { rows.append($0) }
+        XCTAssertEqual(rows, [["单位名称", "说明"], ["株洲市,档案馆", "两行\n说明 \"引号\""]])
+        XCTAssertThrowsError(try CSV.forEachRow(inFile: "/no/such/file.csv") { _ in })
+    }
+
     func testSkipsBOMAndRejectsUnterminatedQuote() throws {
         XCTAssertEqual(try CSV.parse([0xEF, 0xBB, 0xBF] + Array("a,b\r\n".utf8)), [["a", "b"]])
         XCTAssertThrowsError(try CSV.parse(Array("a,\"b\r\n".utf8)))
