@@ -72,7 +72,7 @@ public enum TikaText {
             var slice = slice
             while let first = slice.first, TextFolding.isSpace(first) { slice = slice.dropFirst() }
             while let last = slice.last, TextFolding.isSpace(last) { slice = slice.dropLast() }
-            return Array(slice).string
+            return slice.string
         }
     }
 

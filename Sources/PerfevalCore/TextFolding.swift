@@ -52,12 +52,9 @@ public enum TextFolding {
 }
 
 extension Array where Element == Unicode.Scalar {
-    /// The text these scalars spell.
-    public var string: String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: self)
-        return String(view)
-    }
+    /// The text these scalars spell (encoded to UTF-8 by hand: much faster than appending
+    /// scalars to a String one by one).
+    public var string: String { self[...].string }
 
     /// Index of the first occurrence of `needle` at or after `from`, or nil.
     public func firstIndex(of needle: [Unicode.Scalar], from: Int = 0) -> Int? {
@@ -77,5 +74,28 @@ extension Array where Element == Unicode.Scalar {
         guard index >= 0, index + needle.count <= count else { return false }
         for offset in 0..<needle.count where self[index + offset] != needle[offset] { return false }
         return true
+    }
+}
+
+extension ArraySlice where Element == Unicode.Scalar {
+    public var string: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 3)
+        for scalar in self {
+            let value = scalar.value
+            switch value {
+            case 0..<0x80:
+                bytes.append(UInt8(value))
+            case 0x80..<0x800:
+                bytes.append(UInt8(0xC0 | (value >> 6))); bytes.append(UInt8(0x80 | (value & 0x3F)))
+            case 0x800..<0x10000:
+                bytes.append(UInt8(0xE0 | (value >> 12))); bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            default:
+                bytes.append(UInt8(0xF0 | (value >> 18))); bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (value & 0x3F)))
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
