@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         // Command-line parsing with generated help and usage errors that name the bad argument.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Reading .docx / .xlsx archives (ZIP) without an external unzip.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // libcsv (Debian libcsv-dev), wrapped once by CSVKit.
@@ -18,7 +20,7 @@ let package = Package(
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
-        .target(name: "Ingest", dependencies: ["PerfevalCore"]),
+        .target(name: "Ingest", dependencies: ["PerfevalCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Extract", dependencies: ["PerfevalCore"]),
         .target(name: "Normalize", dependencies: ["PerfevalCore", "Extract"]),
         .target(name: "Compute", dependencies: ["PerfevalCore", "Normalize"]),
@@ -35,6 +37,7 @@ let package = Package(
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],
     swiftLanguageModes: [.v5]

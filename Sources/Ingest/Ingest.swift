@@ -1,6 +1,10 @@
+import Foundation
 import PerfevalCore
+import ZIPFoundation
 
-/// Stage 1: bytes of one input file → a document of blocks.
+/// Stage 1: bytes of one input file → a document of blocks. The format is told by the
+/// bytes, never by the file name: a ZIP holding word/document.xml is a .docx, an OLE2
+/// compound file an old .doc/.xls, `%PDF` a PDF, anything else text (Tika text).
 public enum Ingest {
     public struct Result: Sendable {
         public var document: Document
@@ -8,8 +12,38 @@ public enum Ingest {
         public var truncated: Bool
     }
 
+    public enum Failure: Error, CustomStringConvertible {
+        case unsupported(String)
+        public var description: String {
+            switch self { case .unsupported(let why): return why }
+        }
+    }
+
     public static func read(bytes: [UInt8]) throws -> Result {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes) }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw Failure.unsupported("old Word/Excel file (OLE2 .doc/.xls): not read yet; convert it to .docx/.xlsx or text")
+        }
+        if bytes.starts(with: Array("%PDF".utf8)) {
+            throw Failure.unsupported("PDF file: not read yet; extract its text with pdftotext -layout (poppler-utils)")
+        }
         let decoded = try TextDecoder.decode(bytes)
         return Result(document: TikaText.parse(utf8: decoded.utf8), encoding: decoded.encoding, truncated: decoded.truncated)
+    }
+
+    static func readZip(_ bytes: [UInt8]) throws -> Result {
+        let archive: Archive
+        do {
+            archive = try Archive(data: Data(bytes), accessMode: .read)
+        } catch {
+            throw DocxReader.Failure.corrupt("not a readable ZIP archive (truncated or damaged)")
+        }
+        if archive["word/document.xml"] != nil {
+            return Result(document: try DocxReader.read(archive), encoding: "docx", truncated: false)
+        }
+        if archive["xl/workbook.xml"] != nil {
+            throw Failure.unsupported("Excel workbook (.xlsx): not read yet")
+        }
+        throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml)")
     }
 }

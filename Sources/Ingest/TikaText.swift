@@ -68,12 +68,7 @@ public enum TikaText {
             return afterTab.split(separator: "\t", omittingEmptySubsequences: false).map { Line.trim($0) }
         }
 
-        static func trim(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-            var slice = slice
-            while let first = slice.first, TextFolding.isSpace(first) { slice = slice.dropFirst() }
-            while let last = slice.last, TextFolding.isSpace(last) { slice = slice.dropLast() }
-            return slice.string
-        }
+        static func trim(_ slice: ArraySlice<Unicode.Scalar>) -> String { TextFolding.trimmed(slice).string }
     }
 
     /// Splits UTF-8 bytes into lines of folded scalars with `[bookmark: …]` artifacts removed.

@@ -1,0 +1,71 @@
+import XCTest
+import Foundation
+@testable import Ingest
+import ZIPFoundation
+typealias ZIPFoundationArchive = ZIPFoundation.Archive
+
+/// The seed reports as .docx (scripts/make_docx_fixtures.py: split runs, merged cells,
+/// automatic numbering, real bookmarks) must give what their Tika text gives.
+final class DocxTests: XCTestCase {
+    static let outputs: (tika: URL, docx: URL) = {
+        let tika = try! Paths.temporaryDirectory("tika"), docx = try! Paths.temporaryDirectory("docx")
+        _ = try! runPerfeval(["run", "data/samples", "--out", tika.path, "--headers", "en", "--quiet"])
+        _ = try! runPerfeval(["run", "Tests/Fixtures/docx", "--out", docx.path, "--headers", "en", "--quiet"])
+        return (tika, docx)
+    }()
+
+    /// A table's rows without source lines (a .docx counts paragraphs, not text lines) and
+    /// with the file's extension dropped.
+    func comparable(_ folder: URL, _ table: String) throws -> [[String: String]] {
+        try readTable(folder.appendingPathComponent(table)).map { row in
+            var row = row
+            for column in ["source_line", "source_lines"] { row[column] = nil }
+            row["file"] = (row["file"]! as NSString).deletingPathExtension
+            return row
+        }
+    }
+
+    func testSameRecordsIndicatorsProblemsAndMeasuresAsTikaText() throws {
+        for table in ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "problems.csv", "measures.csv", "quality.csv"] {
+            let tika = try comparable(Self.outputs.tika, table), docx = try comparable(Self.outputs.docx, table)
+            XCTAssertEqual(tika.count, docx.count, table)
+            for (index, (left, right)) in zip(tika, docx).enumerated() { XCTAssertEqual(left, right, "\(table) row \(index + 1)") }
+        }
+    }
+
+    func testAutomaticNumberingItemizesTheLists() throws {
+        // The fixtures' problem and measure lists carry no typed "1、": Word numbers them.
+        let xml = try DocxReader.entry(try archive("000_d5715af45698640f.docx"), "word/document.xml")
+        XCTAssertFalse(String(decoding: xml, as: UTF8.self).contains("1、细化预算编制"))
+        let measures = try readTable(Self.outputs.docx.appendingPathComponent("measures.csv"))
+        XCTAssertEqual(measures.filter { $0["file"] == "000_d5715af45698640f.docx" }.map { $0["item"]! }, ["1", "2", "3", "4"])
+        XCTAssertTrue(measures[0]["text"]!.hasPrefix("细化预算编制工作"))
+        let problems = try readTable(Self.outputs.docx.appendingPathComponent("problems.csv"))
+        XCTAssertEqual(problems.filter { $0["file"] == "001_f9e81e34f845ffee.docx" }.count, 3)
+    }
+
+    func archive(_ name: String) throws -> ZIPFoundationArchive {
+        try ZIPFoundationArchive(data: Data(contentsOf: Paths.fixtures.appendingPathComponent("docx/\(name)")), accessMode: .read)
+    }
+
+    func testNumberFormats() {
+        XCTAssertEqual(NumberingDefinitions.format(3, as: "chineseCounting"), "三")
+        XCTAssertEqual(NumberingDefinitions.format(12, as: "chineseCountingThousand"), "十二")
+        XCTAssertEqual(NumberingDefinitions.format(2, as: "decimalEnclosedCircle"), "②")
+        XCTAssertEqual(NumberingDefinitions.format(4, as: "lowerRoman"), "iv")
+        XCTAssertEqual(NumberingDefinitions.format(7, as: "decimal"), "7")
+    }
+
+    func testFormatsAreToldByTheBytesAndBadFilesAreRejectedWithAReason() throws {
+        let out = try Paths.temporaryDirectory()
+        let result = try runPerfeval(["run", "Tests/Fixtures/formats", "--out", out.path, "--headers", "en", "--quiet"])
+        XCTAssertEqual(result.status, 1)
+        let records = try readTable(out.appendingPathComponent("records.csv"))
+        XCTAssertEqual(records.map { $0["file"]! }, ["mislabelled.txt"], "a .docx named .txt is read as Word")
+        XCTAssertEqual(records.first?["agency"], "常宁市档案馆")
+        let reasons = Dictionary(uniqueKeysWithValues: try readTable(out.appendingPathComponent("rejects.csv")).map { ($0["file"]!, $0["reason"]!) })
+        XCTAssertTrue(reasons["truncated.docx"]?.contains("corrupt .docx") ?? false, "\(reasons)")
+        XCTAssertTrue(reasons["not_word.docx"]?.contains("no Word document") ?? false, "\(reasons)")
+        XCTAssertTrue(reasons["scan.pdf"]?.contains("PDF") ?? false, "\(reasons)")
+    }
+}
