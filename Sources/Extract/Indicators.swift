@@ -32,7 +32,10 @@ extension Extractor {
         for row in rows[firstDataRow...] {
             if let first = row.first(where: { !$0.isEmpty }), [.scoreTotal, .totalRow].contains(first.label?.field) { break }
             if startsForm(row) || isFundTotalRow(row) { break }
-            let shift = row.count < headerWidth ? headerWidth - row.count : 0
+            // Cells merged over the left columns may be missing (web text): align the row on
+            // its score, the second of the last two numbers (分值, 得分), else from the right.
+            let shift = columns[.score].flatMap { scoreColumn in Self.scoreIndex(row).map { scoreColumn - $0 } }
+                ?? (row.count < headerWidth ? headerWidth - row.count : 0)
             func cell(_ field: Field) -> CompactTable.CompactCell? {
                 guard let column = columns[field].map({ $0 - shift }), column >= 0, column < row.count else { return nil }
                 return row[column]
@@ -64,7 +67,19 @@ extension Extractor {
             let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0.text)?.field }
             if !nextFields.isEmpty, next.filter({ !$0.isEmpty }).count == nextFields.count,
                Set(nextFields).isSubset(of: [.target, .actual, .weight, .score]) {
-                for (index, cell) in next.enumerated() where index < header.count { header[index] += cell.text }
+                if next.count == header.count {
+                    for (index, cell) in next.enumerated() { header[index] += cell.text }
+                } else {
+                    // Web text drops the empty cells: put each lower cell under the header cell
+                    // it completes into a whole label (`年度` + `指标值`).
+                    var used = Set<Int>()
+                    for cell in next where !cell.isEmpty {
+                        if let index = header.indices.first(where: { !used.contains($0) && isWholeLabel(header[$0] + cell.text) }) {
+                            header[index] += cell.text
+                            used.insert(index)
+                        }
+                    }
+                }
                 firstDataRow += 1
             }
         }
@@ -75,7 +90,16 @@ extension Extractor {
         return (columns, firstDataRow)
     }
 
+    func isWholeLabel(_ text: [Unicode.Scalar]) -> Bool { headerLabel(text)?.scalars == text }
+
     func headerLabel(_ text: [Unicode.Scalar]) -> Label? { indicatorHeaderMatcher.cellLabel(text, maxExtra: 6) }
+
+    /// Index of the score cell: the second cell of the last pair of adjacent numbers.
+    static func scoreIndex(_ row: [CompactTable.CompactCell]) -> Int? {
+        func isNumber(_ cell: CompactTable.CompactCell) -> Bool { !cell.isEmpty && NumberText.end(in: cell.text, from: 0) == cell.text.count }
+        guard row.count >= 2 else { return nil }
+        return (1..<row.count).last { isNumber(row[$0]) && isNumber(row[$0 - 1]) }
+    }
 
     /// `产出指标(50分)` → `产出指标`.
     static func withoutPoints(_ text: [Unicode.Scalar]) -> String {

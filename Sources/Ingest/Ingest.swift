@@ -4,7 +4,8 @@ import ZIPFoundation
 
 /// Stage 1: bytes of one input file → a document of blocks. The format is told by the
 /// bytes, never by the file name: a ZIP holding word/document.xml is a .docx, an OLE2
-/// compound file an old .doc/.xls, `%PDF` a PDF, anything else text (Tika text).
+/// compound file an old .doc/.xls, `%PDF` a PDF, anything else text: Tika text, or web-page
+/// text with `|` between table cells.
 public enum Ingest {
     public struct Result: Sendable {
         public var document: Document
@@ -28,7 +29,8 @@ public enum Ingest {
             throw Failure.unsupported("PDF file: not read yet; extract its text with pdftotext -layout (poppler-utils)")
         }
         let decoded = try TextDecoder.decode(bytes)
-        return Result(document: TikaText.parse(utf8: decoded.utf8), encoding: decoded.encoding, truncated: decoded.truncated)
+        let document = PipeText.looksLikePipeText(decoded.utf8) ? PipeText.parse(utf8: decoded.utf8) : TikaText.parse(utf8: decoded.utf8)
+        return Result(document: document, encoding: decoded.encoding, truncated: decoded.truncated)
     }
 
     static func readZip(_ bytes: [UInt8]) throws -> Result {

@@ -7,12 +7,15 @@ typealias ZIPFoundationArchive = ZIPFoundation.Archive
 /// The seed reports as .docx (scripts/make_docx_fixtures.py: split runs, merged cells,
 /// automatic numbering, real bookmarks) must give what their Tika text gives.
 final class DocxTests: XCTestCase {
-    static let outputs: (tika: URL, docx: URL) = {
-        let tika = try! Paths.temporaryDirectory("tika"), docx = try! Paths.temporaryDirectory("docx")
+    static let outputs: (tika: URL, docx: URL, web: URL) = {
+        let tika = try! Paths.temporaryDirectory("tika"), docx = try! Paths.temporaryDirectory("docx"), web = try! Paths.temporaryDirectory("web")
         _ = try! runPerfeval(["run", "data/samples", "--out", tika.path, "--headers", "en", "--quiet"])
         _ = try! runPerfeval(["run", "Tests/Fixtures/docx", "--out", docx.path, "--headers", "en", "--quiet"])
-        return (tika, docx)
+        _ = try! runPerfeval(["run", "Tests/Fixtures/webtext", "--out", web.path, "--headers", "en", "--quiet"])
+        return (tika, docx, web)
     }()
+
+    static let comparedTables = ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "problems.csv", "measures.csv", "quality.csv"]
 
     /// A table's rows without source lines (a .docx counts paragraphs, not text lines) and
     /// with the file's extension dropped.
@@ -25,12 +28,22 @@ final class DocxTests: XCTestCase {
         }
     }
 
-    func testSameRecordsIndicatorsProblemsAndMeasuresAsTikaText() throws {
-        for table in ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "problems.csv", "measures.csv", "quality.csv"] {
-            let tika = try comparable(Self.outputs.tika, table), docx = try comparable(Self.outputs.docx, table)
-            XCTAssertEqual(tika.count, docx.count, table)
-            for (index, (left, right)) in zip(tika, docx).enumerated() { XCTAssertEqual(left, right, "\(table) row \(index + 1)") }
+    func assertSameTables(as other: URL) throws {
+        for table in Self.comparedTables {
+            let tika = try comparable(Self.outputs.tika, table), converted = try comparable(other, table)
+            XCTAssertEqual(tika.count, converted.count, table)
+            for (index, (left, right)) in zip(tika, converted).enumerated() { XCTAssertEqual(left, right, "\(table) row \(index + 1)") }
         }
+    }
+
+    func testDocxGivesTheSameRecordsIndicatorsProblemsAndMeasuresAsTikaText() throws {
+        try assertSameTables(as: Self.outputs.docx)
+    }
+
+    /// The seeds as web-page text (scripts/make_webtext_fixtures.py): `|` between cells,
+    /// merged left cells missing, rows padded with `||||`.
+    func testWebTextGivesTheSameTablesAsTikaText() throws {
+        try assertSameTables(as: Self.outputs.web)
     }
 
     func testAutomaticNumberingItemizesTheLists() throws {
