@@ -17,10 +17,13 @@ let package = Package(
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", pkgConfig: nil,
                        providers: [.apt(["libcsv-dev"])]),
         .target(name: "CSVKit", dependencies: ["CLibCSV"]),
+        // OpenCC (Debian libopencc-dev): traditional → simplified Chinese before extraction.
+        .systemLibrary(name: "COpenCC", path: "Sources/COpenCC", pkgConfig: nil,
+                       providers: [.apt(["libopencc-dev"])]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
-        .target(name: "Ingest", dependencies: ["PerfevalCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Ingest", dependencies: ["PerfevalCore", "COpenCC", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Extract", dependencies: ["PerfevalCore"]),
         .target(name: "Normalize", dependencies: ["PerfevalCore", "Extract"]),
         .target(name: "Compute", dependencies: ["PerfevalCore", "Normalize"]),

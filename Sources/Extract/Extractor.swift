@@ -75,7 +75,9 @@ public struct Extractor: Sendable {
 
         var records = tables.flatMap(projectListRecords) + formRecords(tables: tables, reportKind: reportKind)
         guard reportKind != nil || !records.isEmpty else { return ExtractedReport(kind: nil, records: []) }
-        if records.isEmpty { records = [RawRecord(kind: reportKind ?? .dept)] }
+        // A report with no form or fund list is one record made of its text, whatever its kind.
+        let wholeReport = records.isEmpty
+        if wholeReport { records = [RawRecord(kind: reportKind ?? .dept)] }
         if records.count == 1 && records[0].indicators.isEmpty {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
@@ -84,7 +86,7 @@ public struct Extractor: Sendable {
         let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
         records[records.firstIndex(where: { $0.kind == .dept }) ?? 0].items += textItems
         for index in records.indices {
-            let fallbacks = records[index].kind == .dept ? Array(reportValues.keys) : Self.projectFallbacks
+            let fallbacks = records[index].kind == .dept || wholeReport ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
                 records[index].values[field] = reportValues[field]
             }

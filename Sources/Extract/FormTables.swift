@@ -137,11 +137,23 @@ extension Extractor {
                 if let grade = valueCell.text.first, "优良中差".unicodeScalars.contains(grade) {
                     found.append((label, RawValue(text: String(Character(grade)), line: valueCell.line)))
                 }
+            case .project:
+                found.append((label, RawValue(text: projectName(valueCell), line: valueCell.line)))
             default:
                 found.append((label, RawValue(text: valueCell.raw, line: valueCell.line)))
             }
         }
         return found
+    }
+
+    /// A project name cell that repeats the form's title (`某某经费支出绩效自评表`) → `某某经费`.
+    func projectName(_ cell: CompactTable.CompactCell) -> String {
+        guard let title = titleMatcher.matches(in: cell.text).last, title.end == cell.text.count, title.start > 0 else { return cell.raw }
+        var name = Array(cell.text[..<title.start])
+        for suffix in ["绩效", "支出", "项目"].map({ Array($0.unicodeScalars) }) where name.count > suffix.count && name.suffix(suffix.count).elementsEqual(suffix) {
+            name.removeLast(suffix.count)
+        }
+        return name.string
     }
 
     func formKind(_ rows: [[CompactTable.CompactCell]]) -> RecordKind? {

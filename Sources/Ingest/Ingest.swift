@@ -29,8 +29,9 @@ public enum Ingest {
             throw Failure.unsupported("PDF file: not read yet; extract its text with pdftotext -layout (poppler-utils)")
         }
         let decoded = try TextDecoder.decode(bytes)
-        let document = PipeText.looksLikePipeText(decoded.utf8) ? PipeText.parse(utf8: decoded.utf8) : TikaText.parse(utf8: decoded.utf8)
-        return Result(document: document, encoding: decoded.encoding, truncated: decoded.truncated)
+        let text = Simplified.fold(decoded.utf8)
+        let document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
     }
 
     static func readZip(_ bytes: [UInt8]) throws -> Result {

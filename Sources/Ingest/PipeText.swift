@@ -18,17 +18,30 @@ enum PipeText {
         return pipeLines >= 3
     }
 
+    /// Rows are one per line, except on pages where rows start with `|`: there a row goes
+    /// on over the following lines that do not (`| 项目名称 |` / `某某经费 |` / `||||`).
     static func parse(utf8: [UInt8]) -> Document {
+        let lines = TikaText.splitLines(utf8)
+        let pipeLines = lines.filter { $0.scalars.contains("|") }
+        let rowsStartWithPipe = pipeLines.filter { TextFolding.trimmed($0.scalars[...]).first == "|" }.count * 2 > pipeLines.count
         var blocks: [Block] = []
         var rows: [TableRow] = []
-        func endTable() { if !rows.isEmpty { blocks.append(.table(Table(rows: rows))); rows = [] } }
-        for (index, line) in TikaText.splitLines(utf8).enumerated() {
+        var current: [Cell] = []
+        func endRow() {
+            while current.last?.text.isEmpty == true { current.removeLast() }
+            while current.first?.text.isEmpty == true { current.removeFirst() }
+            if !current.isEmpty { rows.append(TableRow(cells: current)) }
+            current = []
+        }
+        func endTable() { endRow(); if !rows.isEmpty { blocks.append(.table(Table(rows: rows))); rows = [] } }
+        for (index, line) in lines.enumerated() {
             let number = index + 1
             if line.scalars.contains("|") {
-                var cells = line.scalars.split(separator: "|", omittingEmptySubsequences: false).map { TextFolding.trimmed($0).string }
-                while cells.last?.isEmpty == true { cells.removeLast() }
-                while cells.first?.isEmpty == true { cells.removeFirst() }
-                if !cells.isEmpty { rows.append(TableRow(cells: cells.map { Cell(text: $0, line: number) })) }
+                let trimmed = TextFolding.trimmed(line.scalars[...])
+                if !rowsStartWithPipe || trimmed.first == "|" { endRow() }
+                var cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).map { Cell(text: TextFolding.trimmed($0).string, line: number) }
+                if trimmed.last == "|", cells.last?.text.isEmpty == true { cells.removeLast() }   // the pipe that closes the last cell
+                current += cells
             } else if !line.isBlank {
                 endTable()
                 blocks.append(.paragraph(Paragraph(text: line.trimmedText, line: number)))

@@ -97,7 +97,27 @@ public enum TikaText {
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
             if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
         }
-        return removeBookmarks(scalars)
+        return removePinyin(removeBookmarks(scalars))
+    }
+
+    static let pinyinLetters: Set<Unicode.Scalar> = Set("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
+
+    /// Drops pinyin that mirror sites insert after characters: `项(xiàng)目` → `项目`.
+    static func removePinyin(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard scalars.contains("(") else { return scalars }
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "(", let last = out.last, TextFolding.isHan(last) {
+                var end = index + 1
+                while end < scalars.count, pinyinLetters.contains(scalars[end]) { end += 1 }
+                if end < scalars.count, scalars[end] == ")", end > index + 1, end - index <= 8 { index = end + 1; continue }
+            }
+            out.append(scalars[index])
+            index += 1
+        }
+        return out
     }
 
     /// Drops Word bookmark markers such as `[bookmark: _GoBack]` that Tika writes inline.

@@ -10,7 +10,7 @@ public struct Normalizer: Sendable {
     public func normalize(_ raw: RawRecord, file: String) -> Record {
         var record = Record(file: file, kind: raw.kind)
         let values = raw.values
-        record.project = values[.project].map { cleanName($0.text) }
+        record.project = values[.project].map { Self.withoutProjectCode(cleanName($0.text)) }
         record.agency = values[.agency].map { cleanName($0.text) }
         record.supervisor = values[.supervisor].map { cleanName($0.text) }
         record.year = values[.year].flatMap { Int($0.text) }.flatMap { (1990...2100).contains($0) ? $0 : nil }
@@ -42,6 +42,14 @@ public struct Normalizer: Sendable {
         if let ambiguity = record.region?.ambiguity { record.flags.append("region_ambiguous: \(ambiguity)") }
         if record.region == nil { record.flags.append("region_unresolved") }
         return record
+    }
+
+    /// `51092324T000010263357-2023年全县安可替代补助资金项目` → the name after the project code.
+    static func withoutProjectCode(_ name: String) -> String {
+        guard let dash = name.firstIndex(where: { $0 == "-" || $0 == "—" }) else { return name }
+        let code = name[..<dash]
+        guard code.count >= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), name.index(after: dash) < name.endIndex else { return name }
+        return String(name[name.index(after: dash)...])
     }
 
     func cleanName(_ text: String) -> String {

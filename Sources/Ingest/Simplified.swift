@@ -1,0 +1,43 @@
+import Foundation
+import COpenCC
+import PerfevalCore
+
+/// Folds traditional Chinese to simplified with OpenCC (`t2s.json`) before extraction, so
+/// that 項目支出績效自評表 and 项目支出绩效自评表 are read alike. Only documents written
+/// in traditional characters are converted (told by a handful of frequent traditional-only
+/// characters of these reports), so ordinary reports pay nothing.
+public enum Simplified {
+    /// One converter for the process (loading the dictionaries is the expensive part);
+    /// conversions are serialized.
+    private static let converter: opencc_t? = {
+        let handle = opencc_open("t2s.json")
+        return handle == opencc_t(bitPattern: -1) ? nil : handle
+    }()
+    private static let lock = NSLock()
+
+    static let traditionalMarkers: Set<Unicode.Scalar> = Set("績評預執數資項費財務報單發經質時標關與為這個們國會進實現區縣檔總計劃".unicodeScalars)
+
+    static func isTraditional(_ utf8: [UInt8]) -> Bool {
+        var hits = 0
+        for scalar in String(decoding: utf8.prefix(8_000), as: UTF8.self).unicodeScalars where traditionalMarkers.contains(scalar) {
+            hits += 1
+            if hits >= 5 { return true }
+        }
+        return false
+    }
+
+    /// The text in simplified characters, or unchanged when it is not traditional (or
+    /// OpenCC's data is missing: then the text is read as it is).
+    public static func fold(_ utf8: [UInt8]) -> (utf8: [UInt8], converted: Bool) {
+        guard isTraditional(utf8), let converter else { return (utf8, false) }
+        lock.lock(); defer { lock.unlock() }
+        let converted: [UInt8]? = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                guard let output = opencc_convert_utf8(converter, pointer, buffer.count) else { return nil }
+                defer { opencc_convert_utf8_free(output) }
+                return Array(UnsafeBufferPointer(start: UnsafeRawPointer(output).assumingMemoryBound(to: UInt8.self), count: strlen(output)))
+            }
+        }
+        return converted.map { ($0, true) } ?? (utf8, false)
+    }
+}
