@@ -45,7 +45,7 @@ public enum Ingest {
             return Result(document: try DocxReader.read(archive), encoding: "docx", truncated: false)
         }
         if archive["xl/workbook.xml"] != nil {
-            throw Failure.unsupported("Excel workbook (.xlsx): not read yet")
+            return Result(document: try XlsxReader.read(archive), encoding: "xlsx", truncated: false)
         }
         throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml)")
     }

@@ -109,3 +109,29 @@ final class WebPageGoldTests: XCTestCase {
         }
     }
 }
+
+/// The self-evaluation forms of seeds 000 and 003 as Excel workbooks
+/// (scripts/make_xlsx_fixtures.py: merged titles and indicator cells, numbers as numbers).
+final class XlsxTests: XCTestCase {
+    func testWorkbookFormsGiveTheSameRecordsAndIndicatorsAsTikaText() throws {
+        let tika = try Paths.temporaryDirectory("tika"), xlsx = try Paths.temporaryDirectory("xlsx")
+        XCTAssertEqual(try runPerfeval(["run", "data/samples", "--out", tika.path, "--headers", "en", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/xlsx", "--out", xlsx.path, "--headers", "en", "--quiet"]).status, 0)
+        func rows(_ folder: URL, _ table: String, columns: [String]? = nil) throws -> [[String: String]] {
+            try readTable(folder.appendingPathComponent(table)).compactMap { row in
+                let file = (row["file"]! as NSString).deletingPathExtension
+                guard file.hasPrefix("000") || file.hasPrefix("003") else { return nil }
+                var kept = row.filter { columns?.contains($0.key) ?? ($0.key != "source_line") }
+                kept["file"] = file
+                return kept
+            }
+        }
+        let formColumns = ["file", "kind", "project", "agency", "supervisor", "province", "prefecture", "county", "region_code", "year",
+                           "budget_initial_wan", "budget_full_wan", "executed_wan", "execution_rate_pct", "execution_rate_stated_pct",
+                           "score_total", "grade", "indicator_count", "score_sum_convention"]
+        XCTAssertEqual(try rows(xlsx, "records.csv", columns: formColumns), try rows(tika, "records.csv", columns: formColumns))
+        let indicators = try rows(xlsx, "indicators.csv")
+        XCTAssertEqual(indicators.count, 38)
+        XCTAssertEqual(indicators, try rows(tika, "indicators.csv"))
+    }
+}
