@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what perfeval needs on a Debian machine with Swift: libcsv-dev (the CSV library)
-# and libopencc-dev (traditional → simplified Chinese).
+# libopencc-dev (traditional → simplified Chinese) and poppler-utils (pdftotext, for PDF reports).
 set -euo pipefail
 missing=()
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
 [ -f /usr/include/opencc/opencc.h ] || missing+=(libopencc-dev)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)   # PDF reports
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

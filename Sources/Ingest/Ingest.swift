@@ -26,7 +26,7 @@ public enum Ingest {
             throw Failure.unsupported("old Word/Excel file (OLE2 .doc/.xls): not read yet; convert it to .docx/.xlsx or text")
         }
         if bytes.starts(with: Array("%PDF".utf8)) {
-            throw Failure.unsupported("PDF file: not read yet; extract its text with pdftotext -layout (poppler-utils)")
+            return Result(document: try PdfReader.read(bytes), encoding: "pdf", truncated: false)
         }
         let decoded = try TextDecoder.decode(bytes)
         let text = Simplified.fold(decoded.utf8)

@@ -24,6 +24,75 @@ enum PipeText {
         let lines = TikaText.splitLines(utf8)
         let pipeLines = lines.filter { $0.scalars.contains("|") }
         let rowsStartWithPipe = pipeLines.filter { TextFolding.trimmed($0.scalars[...]).first == "|" }.count * 2 > pipeLines.count
+        return rows(lines, rowsStartWithPipe: rowsStartWithPipe, isRow: { $0.contains("|") }) { line in
+            var cells = line.split(separator: "|", omittingEmptySubsequences: false).map { TextFolding.trimmed($0) }
+            if line.last == "|", cells.last?.isEmpty == true { cells.removeLast() }   // the pipe that closes the last cell
+            return cells
+        }
+    }
+
+    /// Text laid out by `pdftotext -layout`: a line whose text falls in columns (runs of two
+    /// or more spaces between them) is a table row. The character column where a cell
+    /// starts tells its column, so the empty cells that leave only a gap keep their place:
+    /// the start columns of a table's rows are clustered into one grid.
+    static func parseLayout(utf8: [UInt8]) -> Document {
+        var blocks: [Block] = []
+        var table: [(line: Int, cells: [(start: Int, text: String)])] = []
+        func endTable() {
+            guard !table.isEmpty else { return }
+            let grid = clusters(table.flatMap { $0.cells.map(\.start) })
+            let rows = table.map { row -> TableRow in
+                var cells = [Cell](repeating: Cell(text: "", line: row.line), count: grid.count)
+                for cell in row.cells {
+                    let column = grid.lastIndex { $0 <= cell.start + 2 } ?? 0
+                    cells[column].text += cells[column].text.isEmpty ? cell.text : " " + cell.text
+                }
+                while cells.last?.text.isEmpty == true { cells.removeLast() }
+                return TableRow(cells: cells)
+            }
+            blocks.append(.table(Table(rows: rows)))
+            table = []
+        }
+        for (index, line) in TikaText.splitLines(utf8).enumerated() {
+            let cells = columns(line.scalars)
+            if cells.count >= 2 {
+                table.append((index + 1, cells.map { ($0.start, $0.text.string) }))
+            } else if !line.isBlank {
+                endTable()
+                blocks.append(.paragraph(Paragraph(text: line.trimmedText, line: index + 1)))
+            }
+        }
+        endTable()
+        return Document(blocks: blocks)
+    }
+
+    /// Start columns within two characters of each other are one column.
+    static func clusters(_ starts: [Int]) -> [Int] {
+        var grid: [Int] = []
+        for start in Set(starts).sorted() where grid.last.map({ start - $0 > 2 }) ?? true { grid.append(start) }
+        return grid
+    }
+
+    /// The cells of a layout line with the character column each starts at.
+    static func columns(_ line: [Unicode.Scalar]) -> [(start: Int, text: ArraySlice<Unicode.Scalar>)] {
+        var cells: [(start: Int, text: ArraySlice<Unicode.Scalar>)] = []
+        var start: Int?, spaces = 0
+        for (index, scalar) in line.enumerated() {
+            if scalar == " " {
+                spaces += 1
+                if spaces == 2, let begin = start { cells.append((begin, line[begin..<(index - 1)])); start = nil }
+            } else {
+                if start == nil { start = index }
+                spaces = 0
+            }
+        }
+        if let begin = start { cells.append((begin, TextFolding.trimmed(line[begin...]))) }
+        return cells
+    }
+
+    /// Groups lines into tables and paragraphs; `cells` splits a row line.
+    static func rows(_ lines: [TikaText.Line], rowsStartWithPipe: Bool, isRow: ([Unicode.Scalar]) -> Bool,
+                     cells split: ([Unicode.Scalar]) -> [ArraySlice<Unicode.Scalar>]) -> Document {
         var blocks: [Block] = []
         var rows: [TableRow] = []
         var current: [Cell] = []
@@ -36,12 +105,10 @@ enum PipeText {
         func endTable() { endRow(); if !rows.isEmpty { blocks.append(.table(Table(rows: rows))); rows = [] } }
         for (index, line) in lines.enumerated() {
             let number = index + 1
-            if line.scalars.contains("|") {
+            if isRow(line.scalars) {
                 let trimmed = TextFolding.trimmed(line.scalars[...])
                 if !rowsStartWithPipe || trimmed.first == "|" { endRow() }
-                var cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).map { Cell(text: TextFolding.trimmed($0).string, line: number) }
-                if trimmed.last == "|", cells.last?.text.isEmpty == true { cells.removeLast() }   // the pipe that closes the last cell
-                current += cells
+                current += split(Array(trimmed)).map { Cell(text: $0.string, line: number) }
             } else if !line.isBlank {
                 endTable()
                 blocks.append(.paragraph(Paragraph(text: line.trimmedText, line: number)))
