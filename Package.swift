@@ -23,7 +23,7 @@ let package = Package(
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
-        .target(name: "Ingest", dependencies: ["PerfevalCore", "COpenCC", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Ingest", dependencies: ["PerfevalCore", "CSVKit", "COpenCC", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Extract", dependencies: ["PerfevalCore"]),
         .target(name: "Normalize", dependencies: ["PerfevalCore", "Extract"]),
         .target(name: "Compute", dependencies: ["PerfevalCore", "Normalize"]),

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what perfeval needs on a Debian machine with Swift: libcsv-dev (the CSV library)
-# libopencc-dev (traditional → simplified Chinese) and poppler-utils (pdftotext, for PDF reports).
+# libopencc-dev (traditional → simplified Chinese), poppler-utils (pdftotext, for PDF reports),
+# antiword and catdoc (old .doc / .xls reports).
 set -euo pipefail
 missing=()
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
 [ -f /usr/include/opencc/opencc.h ] || missing+=(libopencc-dev)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)   # PDF reports
+command -v antiword >/dev/null || missing+=(antiword)         # old Word .doc
+command -v xls2csv >/dev/null || missing+=(catdoc)            # old Excel .xls (and .doc fallback)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

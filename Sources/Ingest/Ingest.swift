@@ -23,7 +23,8 @@ public enum Ingest {
     public static func read(bytes: [UInt8]) throws -> Result {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw Failure.unsupported("old Word/Excel file (OLE2 .doc/.xls): not read yet; convert it to .docx/.xlsx or text")
+            let (document, format) = try OleReader.read(bytes)
+            return Result(document: document, encoding: format, truncated: false)
         }
         if bytes.starts(with: Array("%PDF".utf8)) {
             return Result(document: try PdfReader.read(bytes), encoding: "pdf", truncated: false)

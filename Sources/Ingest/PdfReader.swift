@@ -12,10 +12,10 @@ enum PdfReader {
         case toolFailed(String)
         var description: String {
             switch self {
-            case .missingTool(let tool, let package): return "PDF needs \(tool), which is not installed (apt-get install \(package))"
+            case .missingTool(let tool, let package): return "reading this file needs \(tool), which is not installed (apt-get install \(package))"
             case .encrypted: return "encrypted PDF: its text cannot be read without the password"
             case .noText: return "PDF without a text layer (a scanned image?): run OCR first"
-            case .toolFailed(let message): return "pdftotext failed: \(message)"
+            case .toolFailed(let message): return "the converter failed: \(message)"
             }
         }
     }
@@ -32,15 +32,7 @@ enum PdfReader {
 
     /// An `/Encrypt` entry in the trailer means the content streams are encrypted.
     static func containsEncryptDictionary(_ bytes: [UInt8]) -> Bool {
-        let needle = Array("/Encrypt".utf8)
-        let tail = bytes.suffix(65_536)
-        guard tail.count >= needle.count else { return false }
-        var index = tail.startIndex
-        while index + needle.count <= tail.endIndex {
-            if tail[index] == needle[0] && tail[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
+        bytes.suffix(65_536).containsBytes(Array("/Encrypt".utf8))
     }
 }
 

@@ -27,3 +27,16 @@ public enum NumberText {
     }
 
 }
+
+extension Collection where Element == UInt8 {
+    /// Whether the byte sequence occurs anywhere in these bytes.
+    public func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, count >= needle.count else { return false }
+        var index = startIndex
+        while let found = self[index...].firstIndex(of: first) {
+            if self[found...].starts(with: needle) { return true }
+            index = self.index(after: found)
+        }
+        return false
+    }
+}
