@@ -163,3 +163,45 @@ final class XlsxTests: XCTestCase {
         XCTAssertEqual(indicators, try rows(tika, "indicators.csv"))
     }
 }
+
+/// Old binary .doc / .xls (Tests/Fixtures/ole, made by scripts/make_ole_fixtures.sh with
+/// LibreOffice) read through antiword and xls2csv; without the converters they are rejected
+/// with the package to install, never skipped.
+final class OleTests: XCTestCase {
+    func testOldWordAndExcelFilesGiveTheTikaTextValues() throws {
+        let tika = try Paths.temporaryDirectory("tika"), ole = try Paths.temporaryDirectory("ole")
+        XCTAssertEqual(try runPerfeval(["run", "data/samples", "--out", tika.path, "--headers", "en", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/ole", "--out", ole.path, "--headers", "en", "--quiet"]).status, 0)
+        let expected = try readTable(tika.appendingPathComponent("records.csv"))
+        let got = try readTable(ole.appendingPathComponent("records.csv"))
+        func values(_ rows: [[String: String]], _ prefix: String, _ columns: [String]) -> [[String]] {
+            rows.filter { $0["file"]!.hasPrefix(prefix) }.map { row in columns.map { row[$0]! } }
+        }
+        let docColumns = ["agency", "year", "region_code", "budget_initial_wan", "executed_wan"]
+        XCTAssertEqual(values(got, "000", docColumns), values(expected, "000", docColumns))
+        XCTAssertEqual(values(got, "000", ["agency"]), [["株洲市渌口区档案馆"]])
+        let sheetColumns = ["project", "agency", "year", "budget_initial_wan", "budget_full_wan", "executed_wan"]
+        // catdoc 0.95's xls2csv loses strings it reads past a CONTINUE record: the project
+        // names of the second and third forms, so only the amounts are compared for those.
+        XCTAssertEqual(values(got, "003", sheetColumns).first, values(expected, "003", sheetColumns).first)
+        XCTAssertEqual(values(got, "003", ["executed_wan"]), [["55.00"], ["18.00"], ["20.00"]])
+        XCTAssertEqual(values(got, "003", ["executed_wan"]), values(expected, "003", ["executed_wan"]))
+    }
+
+    func testMissingConvertersRejectTheFileNamingThePackage() throws {
+        let input = try Paths.temporaryDirectory("converters"), out = try Paths.temporaryDirectory("out")
+        for source in ["ole/000_d5715af45698640f.doc", "ole/003_9b3ab8e5931ca96a.xls", "pdf/000_d5715af45698640f.pdf"] {
+            let from = Paths.fixtures.appendingPathComponent(source)
+            try FileManager.default.copyItem(at: from, to: input.appendingPathComponent(from.lastPathComponent))
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = input.path   // a PATH where none of the converters is found
+        let result = try runPerfeval(["run", input.path, "--out", out.path, "--headers", "en", "--quiet"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        let reasons = Dictionary(uniqueKeysWithValues: try readTable(out.appendingPathComponent("rejects.csv")).map { ($0["file"]!, $0["reason"]!) })
+        XCTAssertEqual(reasons.count, 3)
+        XCTAssertTrue(reasons["000_d5715af45698640f.doc"]?.contains("apt-get install antiword") ?? false, "\(reasons)")
+        XCTAssertTrue(reasons["003_9b3ab8e5931ca96a.xls"]?.contains("xls2csv, which is not installed (apt-get install catdoc)") ?? false, "\(reasons)")
+        XCTAssertTrue(reasons["000_d5715af45698640f.pdf"]?.contains("apt-get install poppler-utils") ?? false, "\(reasons)")
+    }
+}

@@ -39,10 +39,11 @@ struct CommandResult {
 }
 
 /// Runs the real CLI, as a user would.
-func runPerfeval(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+func runPerfeval(_ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = Paths.executable
     process.arguments = arguments
+    if let environment { process.environment = environment }
     process.currentDirectoryURL = Paths.packageRoot
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
