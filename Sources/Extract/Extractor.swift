@@ -34,6 +34,7 @@ public struct Extractor: Sendable {
     let costMatcher: LabelMatcher
     let sectionMatcher: LabelMatcher
     let causeMatcher: LabelMatcher
+    let columnHeaderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
@@ -61,11 +62,12 @@ public struct Extractor: Sendable {
         costMatcher = labels.matcher(for: [.costIndicator])
         sectionMatcher = labels.matcher(for: Set(Self.sectionFields))
         causeMatcher = labels.matcher(for: [.cause])
+        columnHeaderMatcher = labels.matcher(for: [.columnHeader])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
     }
 
     public func extract(_ document: Document) -> ExtractedReport {
-        let tables = document.tables.map { CompactTable($0, cellMatcher: cellMatcher) }
+        let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
         let units = compactUnits(document, tables: tables)
         let titleIndex = units.prefix(60).firstIndex { titleMatcher.firstMatch(in: $0.text) != nil }
         let reportKind = kind(units: units, titleIndex: titleIndex)

@@ -128,7 +128,7 @@ extension Extractor {
         var found: [(Label, RawValue)] = []
         for (index, cell) in row.enumerated() {
             guard let label = cell.label, [.agency, .supervisor, .project, .grade].contains(label.field),
-                  cell.text.count - label.scalars.count <= 2,
+                  Self.withoutTrailingNote(cell.text).count - label.scalars.count <= 2,
                   let valueCell = row[(index + 1)...].first(where: { !$0.isEmpty }), valueCell.label == nil else { continue }
             switch label.field {
             case .agency:
@@ -144,6 +144,12 @@ extension Extractor {
             }
         }
         return found
+    }
+
+    /// A label cell without its bracketed note: `实施单位(盖章)` → `实施单位`.
+    static func withoutTrailingNote(_ text: [Unicode.Scalar]) -> ArraySlice<Unicode.Scalar> {
+        guard text.last == ")", let open = text.lastIndex(of: "(") else { return text[...] }
+        return text[..<open]
     }
 
     /// A project name cell that repeats the form's title (`某某经费支出绩效自评表`) → `某某经费`.

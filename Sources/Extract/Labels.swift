@@ -16,6 +16,9 @@ public enum Field: String, CaseIterable, Sendable {
     // Indicator tables (绩效指标表).
     case level1, level2, level3, target, actual, deviation
     case costIndicator = "cost_indicator"
+    /// Other column headers of those tables (`指标性质`, `度量单位`): they name no value but
+    /// mark a header row when a web page has lost its row breaks.
+    case columnHeader = "column_header"
     // Report sections (headings) and the cause clause of a problem.
     case sectionBasic = "section_basic", sectionSpending = "section_spending", sectionPerformance = "section_performance"
     case sectionProblems = "section_problems", sectionMeasures = "section_measures", sectionApplication = "section_application"

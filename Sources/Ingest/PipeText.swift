@@ -23,12 +23,43 @@ enum PipeText {
     static func parse(utf8: [UInt8]) -> Document {
         let lines = TikaText.splitLines(utf8)
         let pipeLines = lines.filter { $0.scalars.contains("|") }
+        if pipeLines.filter(isSingleCell).count * 5 >= pipeLines.count * 4 { return cellPerLine(lines) }
         let rowsStartWithPipe = pipeLines.filter { TextFolding.trimmed($0.scalars[...]).first == "|" }.count * 2 > pipeLines.count
         return rows(lines, rowsStartWithPipe: rowsStartWithPipe, isRow: { $0.contains("|") }) { line in
             var cells = line.split(separator: "|", omittingEmptySubsequences: false).map { TextFolding.trimmed($0) }
             if line.last == "|", cells.last?.isEmpty == true { cells.removeLast() }   // the pipe that closes the last cell
             return cells
         }
+    }
+
+    /// A line holding one cell closed by its pipe (`238.93 |`), or only the pipe of an
+    /// empty cell.
+    static func isSingleCell(_ line: TikaText.Line) -> Bool {
+        let trimmed = TextFolding.trimmed(line.scalars[...])
+        return trimmed.last == "|" && trimmed.firstIndex(of: "|") == trimmed.index(before: trimmed.endIndex)
+    }
+
+    /// Pages that copy every table cell to its own line (`项目名称 |` / `某某经费 |` / `|`):
+    /// the row breaks are lost, so each cell, empty ones included, is kept as a one-cell
+    /// row in reading order; Extract regroups them into rows from the header labels.
+    static func cellPerLine(_ lines: [TikaText.Line]) -> Document {
+        var blocks: [Block] = []
+        var rows: [TableRow] = []
+        func endTable() { if !rows.isEmpty { blocks.append(.table(Table(rows: rows))); rows = [] } }
+        for (index, line) in lines.enumerated() {
+            let trimmed = TextFolding.trimmed(line.scalars[...])
+            if trimmed.contains("|") {
+                let parts = trimmed.split(separator: "|", omittingEmptySubsequences: false)
+                for cell in trimmed.last == "|" ? parts.dropLast() : parts[...] {
+                    rows.append(TableRow(cells: [Cell(text: TextFolding.trimmed(cell).string, line: index + 1)]))
+                }
+            } else if !line.isBlank {
+                endTable()
+                blocks.append(.paragraph(Paragraph(text: line.trimmedText, line: index + 1)))
+            }
+        }
+        endTable()
+        return Document(blocks: blocks)
     }
 
     /// Text laid out by `pdftotext -layout`: a line whose text falls in columns (runs of two

@@ -172,6 +172,36 @@ final class IndicatorExtractTests: XCTestCase {
         XCTAssertEqual(record.values[.scoreTotal]?.text, "48")
     }
 
+    /// A web page that copied every cell to its own line (`cell |`), row breaks lost: rows
+    /// come back from the header labels, with merged cells, a short reason text in the last
+    /// column and a qualitative target in the middle of a row.
+    func testCellPerLinePageRegainsItsRows() throws {
+        let cells = ["项目支出绩效自评表(2022年度)", "项目名称", "乡村道路养护经费", "实施单位(盖章)", "某县交通运输局", "",
+                     "资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+                     "年度资金总额", "120.5", "118", "100", "10", "84.75%", "8",
+                     "其中:财政拨款", "120.5", "118", "100", "/", "", "/",
+                     "其他资金", "", "", "", "/", "", "/",
+                     "一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因分析",
+                     "产出指标", "数量指标", "养护里程", "≥50公里", "42公里", "20", "16", "雨季延误",
+                     "路面完好率", "≥90%", "92%", "20", "20", "",
+                     "效益指标", "社会效益指标", "群众出行", "优良中低差", "良", "30", "25", "",
+                     "总分", "100", "89"]
+        let page = "URL: https://example.gov.cn/a.htm\n\n" + cells.map { $0.isEmpty ? "|" : "\($0) |" }.joined(separator: "\n") + "\n"
+        let document = try Ingest.read(bytes: Array(page.utf8)).document
+        let report = extractor.extract(document)
+        let record = try XCTUnwrap(report.records.first)
+        XCTAssertEqual(report.records.count, 1)
+        XCTAssertEqual(record.values[.project]?.text, "乡村道路养护经费")
+        XCTAssertEqual(record.values[.agency]?.text, "某县交通运输局")
+        XCTAssertEqual([record.values[.budgetInitial]?.text, record.values[.budgetFull]?.text, record.values[.executed]?.text,
+                        record.values[.executionRate]?.text, record.values[.score]?.text], ["120.5", "118", "100", "84.75%", "8"])
+        XCTAssertEqual(record.values[.scoreTotal]?.text, "89")
+        XCTAssertEqual(record.indicators.map { [$0.level1, $0.level2, $0.name, $0.target, $0.actual, $0.weight, $0.score] },
+                       [["产出指标", "数量指标", "养护里程", "≥50公里", "42公里", "20", "16"],
+                        ["产出指标", "数量指标", "路面完好率", "≥90%", "92%", "20", "20"],
+                        ["效益指标", "社会效益指标", "群众出行", "优良中低差", "良", "30", "25"]])
+    }
+
     func testScoringRubricIsNotAnIndicatorTable() {
         let text = "部门整体支出绩效自评报告\n某县档案馆\n\t一级指标\n\t二级指标\n\t评分标准\n\t所需佐证材料\n\n\t布置工作\n\t自评通知\n\t印发通知得2分\n\t文件\n"
         XCTAssertEqual(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first?.indicators.count, 0)
