@@ -20,7 +20,14 @@ public enum Ingest {
         }
     }
 
-    public static func read(bytes: [UInt8]) throws -> Result {
+    /// Reads the file and removes the page furniture and spam that `noise` lists.
+    public static func read(bytes: [UInt8], noise: NoiseFilter = .none) throws -> Result {
+        var result = try readFormat(bytes)
+        result.document = noise.clean(result.document)
+        return result
+    }
+
+    static func readFormat(_ bytes: [UInt8]) throws -> Result {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             let (document, format) = try OleReader.read(bytes)

@@ -5,9 +5,9 @@ import Ingest
 /// `perfeval inspect FILE`: the document blocks as ingest sees them, one line each with
 /// its source line, for checking how a new layout is read.
 public enum Inspect {
-    public static func describe(path: String) throws -> String {
+    public static func describe(path: String, noise: NoiseFilter = .none) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError.usage("input '\(path)' cannot be read") }
-        let result = try Ingest.read(bytes: Array(data))
+        let result = try Ingest.read(bytes: Array(data), noise: noise)
         var lines = ["# \(path): \(result.encoding)\(result.truncated ? ", truncated" : "")"]
         for block in result.document.blocks {
             switch block {

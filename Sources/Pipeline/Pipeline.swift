@@ -68,7 +68,7 @@ public enum Pipeline {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
                 defer { progress.step() }
-                return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy)
+                return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise)
             }
             for (file, outcome) in zip(batch, outcomes) {
                 for (writer, rows) in zip(writers, Tables.rows(for: file, outcome: outcome)) { try writer.append(rows) }
@@ -87,7 +87,7 @@ public enum Pipeline {
     }
 
     /// One file through ingest → extract → normalize → compute. Failures become a rejection.
-    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy) -> FileOutcome {
+    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy, noise: NoiseFilter) -> FileOutcome {
         var outcome = FileOutcome()
         guard let data = FileManager.default.contents(atPath: file.path) else {
             outcome.rejection = "cannot read file"
@@ -96,7 +96,7 @@ public enum Pipeline {
         outcome.bytes = data.count
         let ingested: Ingest.Result
         do {
-            ingested = try Ingest.read(bytes: Array(data))
+            ingested = try Ingest.read(bytes: Array(data), noise: noise)
         } catch {
             outcome.rejection = "\(error)"
             return outcome

@@ -3,14 +3,17 @@ import CSVKit
 import Extract
 import Normalize
 import Compute
+import Ingest
 
-/// The user-editable reference files of data/: label synonyms and the gazetteer.
+/// The user-editable reference files of data/: label synonyms, the gazetteer, the problem
+/// taxonomy and the list of page furniture and spam.
 public struct ReferenceData: Sendable {
     public let labels: LabelTable
     public let gazetteer: Gazetteer
     public let taxonomy: Taxonomy
+    public let noise: NoiseFilter
 
-    public static let fileNames = ["labels.csv", "regions.csv", "region_aliases.csv", "problem_taxonomy.csv"]
+    public static let fileNames = ["labels.csv", "regions.csv", "region_aliases.csv", "problem_taxonomy.csv", "noise.csv"]
 
     public init(directory: URL) throws {
         func rows(_ name: String) throws -> [[String]] {
@@ -24,6 +27,7 @@ public struct ReferenceData: Sendable {
             labels = try LabelTable(rows: rows("labels.csv"))
             gazetteer = try Gazetteer(regionRows: rows("regions.csv"), aliasRows: rows("region_aliases.csv"))
             taxonomy = try Taxonomy(rows: rows("problem_taxonomy.csv"))
+            noise = try NoiseFilter(rows: rows("noise.csv"))
         } catch let error as PipelineError {
             throw error
         } catch {

@@ -55,7 +55,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Files processed in parallel (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Folder of reference data (labels.csv, regions.csv, region_aliases.csv). Default: ./data.")
+    @Option(name: .long, help: "Folder of reference data (labels.csv, regions.csv, region_aliases.csv, problem_taxonomy.csv, noise.csv). Default: ./data.")
     var data: String?
 
     @Flag(name: .long, help: "No progress lines on standard error.")
@@ -113,7 +113,13 @@ struct InspectFile: ParsableCommand {
     @Argument(help: "A report file.")
     var file: String
 
-    func run() throws { print(try Inspect.describe(path: file)) }
+    @Option(name: .long, help: "Folder of reference data, for its list of page furniture and spam (noise.csv). Default: ./data.")
+    var data: String?
+
+    func run() throws {
+        let reference = try ReferenceData(directory: data.map { URL(fileURLWithPath: $0) } ?? ReferenceData.defaultDirectory())
+        print(try Inspect.describe(path: file, noise: reference.noise))
+    }
 }
 
 /// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error.

@@ -1,6 +1,7 @@
 import XCTest
 import PerfevalCore
 @testable import Ingest
+import Pipeline
 
 final class DecoderTests: XCTestCase {
     func fixture(_ path: String) throws -> [UInt8] {
@@ -76,5 +77,59 @@ final class TikaTextTests: XCTestCase {
     func testEmptyInputHasNoBlocks() {
         XCTAssertTrue(parse("").blocks.isEmpty)
         XCTAssertTrue(parse("\n\n  \n").blocks.isEmpty)
+    }
+}
+
+/// data/noise.csv: page furniture and spam never reach extraction.
+final class NoiseFilterTests: XCTestCase {
+    let noise = Reference.shared.noise
+
+    func testFurnitureAndSpamLinesAreDropped() {
+        XCTAssertNil(noise.clean("第3页 / 共15页"))
+        XCTAssertNil(noise.clean("文档贡献者:wenku_2019  上传时间:2023-04-01  下载积分:5"))
+        XCTAssertNil(noise.clean("澳门娱乐城2025年度回馈,注册即送88万元,咨询热线4008123456"), "short spam line with a year and an amount")
+    }
+
+    func testAdvertInsideASentenceIsCutOutAndTheSentenceKept() {
+        let line = "红河州某局2024年年初预算项目共14个,白事一条龙服务价格 4008341834项目支出预算资金为2836.14万元,其中:本年一般公共预算财政拨款收入预算安排项目11个,预算资金为2827.23万元。"
+        XCTAssertEqual(noise.clean(line), "红河州某局2024年年初预算项目共14个,项目支出预算资金为2836.14万元,其中:本年一般公共预算财政拨款收入预算安排项目11个,预算资金为2827.23万元。")
+    }
+
+    func testReportTextIsLeftAlone() {
+        let lines = ["安排彩票公益金50万元用于档案抢救,受理群众举报3件,共计下拨经费13500000000元。",
+                     "2023年度,单位一般公共预算基本支出完成174.49万元,比上年减少18.45万元。"]
+        for line in lines { XCTAssertEqual(noise.clean(line), line) }
+        XCTAssertEqual(noise.clean("联系人:张三,联系电话:13812345678,地址为市政府大楼三楼档案馆办公室,邮编为421500,工作时间为周一至周五。"),
+                       "联系人:张三,联系电话:,地址为市政府大楼三楼档案馆办公室,邮编为421500,工作时间为周一至周五。", "a phone number alone loses only its digits")
+    }
+
+    func testTableInterruptedByAPageFooterIsJoinedAgain() throws {
+        let text = "项目名称 | 档案保护经费 |\n主管部门 | 某县档案局 |\n第1页 / 共2页\n年度资金总额 | 10 | 10 |\n"
+        let document = try Ingest.read(bytes: Array(text.utf8), noise: noise).document
+        XCTAssertEqual(document.blocks.count, 1)
+        XCTAssertEqual(document.tables.first?.rows.map { $0.cells.first?.text }, ["项目名称", "主管部门", "年度资金总额"])
+    }
+}
+
+/// Seeds 000 and 004 as a mirror site serves them (scripts/make_mirror_fixtures.py):
+/// traditional characters, page furniture, spam with years, 万元 amounts and phone numbers.
+final class MirrorTests: XCTestCase {
+    func testMirrorCopiesGiveTheSameTablesAsTheWebText() throws {
+        let web = try Paths.temporaryDirectory("web"), mirror = try Paths.temporaryDirectory("mirror")
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/webtext", "--out", web.path, "--headers", "en", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/mirror", "--out", mirror.path, "--headers", "en", "--quiet"]).status, 0)
+        for table in ["records.csv", "indicators.csv", "expenditure_items.csv", "problems.csv", "measures.csv", "audits.csv"] {
+            func rows(_ folder: URL) throws -> [[String: String]] {
+                try readTable(folder.appendingPathComponent(table))
+                    .filter { $0["file"]!.hasPrefix("000") || $0["file"]!.hasPrefix("004") }
+                    .map { $0.filter { $0.key != "source_line" && $0.key != "source_lines" } }
+            }
+            let expected = try rows(web)
+            XCTAssertFalse(expected.isEmpty, table)
+            XCTAssertEqual(try rows(mirror), expected, table)
+        }
+        let records = try readTable(mirror.appendingPathComponent("records.csv"))
+        XCTAssertEqual(records.map { $0["agency"]! }, ["株洲市渌口区档案馆", "常宁市档案馆"])
+        XCTAssertEqual(records.map { $0["year"]! }, ["2022", "2023"], "not the 2025/2026 of the spam lines")
     }
 }

@@ -1,0 +1,162 @@
+import PerfevalCore
+
+/// Page furniture and spam that mirror and document-sharing sites mix into a report
+/// (`第1页/共15页`, `立即下载`, `上传时间…`, `白事一条龙服务 400…`), from the user-editable
+/// list data/noise.csv (`kind,phrase`; `#` in a phrase is a run of digits). A short line
+/// holding furniture or spam is dropped whole; a long one loses the furniture phrase, and
+/// the clause of a spam phrase up to the phone number that closes the advert, if any. Phone numbers
+/// anywhere are removed too, so that no furniture or spam becomes an agency, a year or an
+/// amount. Applied to every format's blocks; a table interrupted by a dropped line (a page
+/// footer inside a table) is joined again.
+public struct NoiseFilter: Sendable {
+    public enum Kind: String, Sendable { case furniture, spam }
+    struct Phrase: Sendable { let kind: Kind; let scalars: [Unicode.Scalar] }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case badHeader, unknownKind(String, row: Int)
+        public var description: String {
+            switch self {
+            case .badHeader: return "noise file must start with the header kind,phrase"
+            case .unknownKind(let kind, let row): return "noise file row \(row): kind must be furniture or spam, not '\(kind)'"
+            }
+        }
+    }
+
+    private let phrases: ScalarIndex<Phrase>
+    /// Lines of at most this many scalars (spaces removed) holding furniture or spam are dropped.
+    static let shortLine = 60
+
+    public static let none = NoiseFilter(phrases: [])
+
+    init(phrases: [Phrase]) {
+        self.phrases = ScalarIndex(phrases.compactMap { phrase in phrase.scalars.first.map { ($0, phrase) } }) {
+            $0.scalars.count > $1.scalars.count
+        }
+    }
+
+    public init(rows: [[String]]) throws {
+        guard let header = rows.first, header.count >= 2, header[0] == "kind", header[1] == "phrase" else { throw LoadError.badHeader }
+        var phrases: [Phrase] = []
+        for (index, row) in rows.dropFirst().enumerated() where row.count >= 2 && !row[1].isEmpty {
+            guard let kind = Kind(rawValue: row[0]) else { throw LoadError.unknownKind(row[0], row: index + 2) }
+            phrases.append(Phrase(kind: kind, scalars: TextFolding.compact(row[1])))
+        }
+        self.init(phrases: phrases)
+    }
+
+    public func clean(_ document: Document) -> Document {
+        var blocks: [Block] = []
+        var droppedSinceTable = false
+        for block in document.blocks {
+            switch block {
+            case .paragraph(var paragraph):
+                if let text = clean(paragraph.text) {
+                    paragraph.text = text
+                    blocks.append(.paragraph(paragraph))
+                    droppedSinceTable = false
+                } else {
+                    droppedSinceTable = true
+                }
+            case .table(var table):
+                for row in table.rows.indices {
+                    for cell in table.rows[row].cells.indices {
+                        table.rows[row].cells[cell].text = clean(table.rows[row].cells[cell].text) ?? ""
+                    }
+                }
+                if droppedSinceTable, case .table(let previous)? = blocks.last {
+                    blocks[blocks.count - 1] = .table(Table(rows: previous.rows + table.rows))
+                } else {
+                    blocks.append(.table(table))
+                }
+                droppedSinceTable = false
+            }
+        }
+        return Document(blocks: blocks)
+    }
+
+    /// The text without furniture and spam; nil when nothing is left of it.
+    public func clean(_ text: String) -> String? {
+        let scalars = TextFolding.compact(text)
+        let matches = self.matches(in: scalars)
+        guard !matches.isEmpty else { return text }
+        if scalars.count <= Self.shortLine && matches.contains(where: { $0.kind == .furniture || !$0.isPhone }) { return nil }
+        var removed = [Bool](repeating: false, count: scalars.count)
+        for match in matches {
+            switch match.kind {
+            case .furniture: removed.replaceSubrange(match.range, with: repeatElement(true, count: match.range.count))
+            case .spam where match.isPhone:
+                removed.replaceSubrange(match.range, with: repeatElement(true, count: match.range.count))
+            case .spam:
+                let clause = Self.clause(around: match.range, in: scalars)
+                let phoneEnd = matches.filter { $0.isPhone && clause.contains($0.range.lowerBound) && $0.range.lowerBound >= match.range.lowerBound }.map(\.range.upperBound).max()
+                let end = phoneEnd ?? clause.upperBound
+                removed.replaceSubrange(clause.lowerBound..<end, with: repeatElement(true, count: end - clause.lowerBound))
+            }
+        }
+        let kept = zip(scalars, removed).filter { !$0.1 }.map(\.0)
+        return kept.contains(where: { !Self.isDelimiter($0) }) ? kept.string : nil
+    }
+
+    struct Match { var kind: Kind; var range: Range<Int>; var isPhone = false }
+
+    /// Listed phrases (longest first at each position) and phone numbers, spam for both.
+    func matches(in text: [Unicode.Scalar]) -> [Match] {
+        var found: [Match] = []
+        var index = 0
+        while index < text.count {
+            if TextFolding.isDigit(text[index]) {
+                var end = index
+                while end < text.count, TextFolding.isDigit(text[end]) { end += 1 }
+                if Self.isPhoneNumber(text, index..<end) { found.append(Match(kind: .spam, range: index..<end, isPhone: true)) }
+                index = end
+                continue
+            }
+            if let candidates = phrases.candidates(startingWith: text[index]),
+               let (phrase, end) = candidates.lazy.compactMap({ phrase in Self.end(of: phrase.scalars, in: text, at: index).map { (phrase, $0) } }).first {
+                found.append(Match(kind: phrase.kind, range: index..<end))
+                index = end
+                continue
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// Where `phrase` ends when it matches at `start`; `#` takes a run of digits.
+    static func end(of phrase: [Unicode.Scalar], in text: [Unicode.Scalar], at start: Int) -> Int? {
+        var position = start
+        for scalar in phrase {
+            if scalar == "#" {
+                let digitsStart = position
+                while position < text.count, TextFolding.isDigit(text[position]) { position += 1 }
+                if position == digitsStart { return nil }
+            } else {
+                guard position < text.count, text[position] == scalar else { return nil }
+                position += 1
+            }
+        }
+        return position
+    }
+
+    /// A mobile number (11 digits, 13…–19…) or a 400/800 service number, not part of a
+    /// decimal or an amount (`13500000000元` is money).
+    static func isPhoneNumber(_ text: [Unicode.Scalar], _ run: Range<Int>) -> Bool {
+        let digits = text[run].map { UInt8($0.value - 48) }
+        let mobile = digits.count == 11 && digits[0] == 1 && digits[1] >= 3
+        let service = digits.count == 10 && (digits.starts(with: [4, 0, 0]) || digits.starts(with: [8, 0, 0]))
+        guard mobile || service else { return false }
+        if run.lowerBound > 0, ".,".unicodeScalars.contains(text[run.lowerBound - 1]) { return false }
+        if run.upperBound < text.count, ".%元万亿人个次件户名".unicodeScalars.contains(text[run.upperBound]) { return false }
+        return true
+    }
+
+    /// The clause holding `range`: between delimiters (`，。；！？、`), the closing one included.
+    static func clause(around range: Range<Int>, in text: [Unicode.Scalar]) -> Range<Int> {
+        var start = range.lowerBound, end = range.upperBound
+        while start > 0, !isDelimiter(text[start - 1]) { start -= 1 }
+        while end < text.count, !isDelimiter(text[end]) { end += 1 }
+        return start..<min(end + 1, text.count)
+    }
+
+    static func isDelimiter(_ scalar: Unicode.Scalar) -> Bool { ",。;!?、，；！？".unicodeScalars.contains(scalar) }
+}
