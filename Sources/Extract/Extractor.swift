@@ -93,7 +93,12 @@ public struct Extractor: Sendable {
                 records[index].values[field] = reportValues[field]
             }
         }
-        return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records, sections: sections(document))
+        var sections = sections(document)
+        if let source = document.source {
+            for index in sections.problems.indices { sections.problems[index].quote(from: source) }
+            for index in sections.measures.indices { sections.measures[index].quote(from: source) }
+        }
+        return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records, sections: sections)
     }
 
     // MARK: report-level values

@@ -8,6 +8,15 @@ public struct RawSectionItem: Sendable {
     /// The cause clause (`原因是…`, `由于…`), problems only.
     public var cause: String?
     public var line: Int
+    /// The statement and cause as the report writes them (full-width punctuation,
+    /// traditional characters), when the source text has them; for output.
+    public var writtenText: String?
+    public var writtenCause: String?
+
+    mutating func quote(from source: SourceText) {
+        writtenText = source.quote(text, line: line)
+        writtenCause = cause.flatMap { source.quote($0, line: line) }
+    }
 }
 
 /// What the report's headings show, and the two free-text sections itemized.

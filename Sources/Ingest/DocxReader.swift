@@ -28,7 +28,7 @@ enum DocxReader {
         guard parser.parse() else {
             throw Failure.corrupt("word/document.xml is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
         }
-        return Document(blocks: builder.blocks)
+        return Document(blocks: builder.blocks, source: SourceText(written: Array(builder.writtenParagraphs.joined(separator: "\n").utf8)))
     }
 
     static func entry(_ archive: Archive, _ path: String) throws -> Data {
@@ -170,6 +170,8 @@ final class ElementCollector: NSObject, XMLParserDelegate {
 final class WordprocessingParser: NSObject, XMLParserDelegate {
     let numbering: NumberingDefinitions
     var blocks: [Block] = []
+    /// Each paragraph's text as written (numbering label included), by paragraph index.
+    var writtenParagraphs: [String] = []
 
     private var paragraphIndex = 0
     private var paragraphText = ""
@@ -242,6 +244,8 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
         let list = numId.map { ($0, numLevel) } ?? style.map { ($0.numId, $0.level) }
         let label = list.map { numbering.label(numId: $0.0, level: $0.1) } ?? ""
         let text = TikaLikeText.clean(label + paragraphText)
+        while writtenParagraphs.count < paragraphIndex { writtenParagraphs.append("") }
+        writtenParagraphs[paragraphIndex - 1] = (label + paragraphText).replacingOccurrences(of: "\n", with: " ")
         if tables.isEmpty {
             if !text.isEmpty { blocks.append(.paragraph(Paragraph(text: text, line: paragraphIndex))) }
         } else {

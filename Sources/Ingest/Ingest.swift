@@ -38,7 +38,8 @@ public enum Ingest {
         }
         let decoded = try TextDecoder.decode(bytes)
         let text = Simplified.fold(decoded.utf8)
-        let document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
     }
 

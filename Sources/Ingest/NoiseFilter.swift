@@ -71,7 +71,7 @@ public struct NoiseFilter: Sendable {
                 droppedSinceTable = false
             }
         }
-        return Document(blocks: blocks)
+        return Document(blocks: blocks, source: document.source)
     }
 
     /// The text without furniture and spam; nil when nothing is left of it.

@@ -27,7 +27,9 @@ enum PdfReader {
             .map { $0 == 0x0C ? 0x0A : $0 }
         let text = TextFolding.compact(String(decoding: layout, as: UTF8.self))
         guard text.contains(where: { TextFolding.isHan($0) || TextFolding.isDigit($0) }) else { throw Failure.noText }
-        return PipeText.parseLayout(utf8: layout)
+        var document = PipeText.parseLayout(utf8: layout)
+        document.source = SourceText(written: layout)
+        return document
     }
 
     /// An `/Encrypt` entry in the trailer means the content streams are encrypted.

@@ -4,9 +4,12 @@ import Extract
 /// One item of the problems section (存在的问题).
 public struct Problem: Sendable {
     public var item: Int
+    /// Folded, simplified text (what the taxonomy reads); `writtenText` is the report's own.
     public var text: String
     public var cause: String?
     public var line: Int
+    public var writtenText: String?
+    public var writtenCause: String?
     /// Filled by Compute from the problem taxonomy.
     public var categories: [String] = []
 }
@@ -16,6 +19,7 @@ public struct ImprovementMeasure: Sendable {
     public var item: Int
     public var text: String
     public var line: Int
+    public var writtenText: String?
     /// Filled by Compute: taxonomy categories, and the problem items it answers.
     public var categories: [String] = []
     public var addresses: [Int] = []
@@ -64,8 +68,8 @@ extension Normalizer {
         return ReportDetails(
             file: file, agency: records.first?.agency, year: records.first?.year,
             sectionsPresent: extracted.sections.present,
-            problems: extracted.sections.problems.map { Problem(item: $0.item, text: $0.text, cause: $0.cause, line: $0.line) },
-            measures: extracted.sections.measures.map { ImprovementMeasure(item: $0.item, text: $0.text, line: $0.line) },
+            problems: extracted.sections.problems.map { Problem(item: $0.item, text: $0.text, cause: $0.cause, line: $0.line, writtenText: $0.writtenText, writtenCause: $0.writtenCause) },
+            measures: extracted.sections.measures.map { ImprovementMeasure(item: $0.item, text: $0.text, line: $0.line, writtenText: $0.writtenText) },
             indicatorsThreeLevels: !indicators.isEmpty && indicators.allSatisfy { !$0.level1.isEmpty && !$0.level2.isEmpty && !$0.name.isEmpty },
             quality: nil)
     }

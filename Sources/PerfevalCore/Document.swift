@@ -3,7 +3,10 @@
 /// text and PDF text, all feed these same blocks).
 public struct Document: Sendable {
     public var blocks: [Block]
-    public init(blocks: [Block]) { self.blocks = blocks }
+    /// The text as written, for quoting in the output; nil for formats read as rows
+    /// (.xlsx, .xls, .doc).
+    public var source: SourceText?
+    public init(blocks: [Block], source: SourceText? = nil) { self.blocks = blocks; self.source = source }
 
     public var tables: [Table] {
         blocks.compactMap { if case .table(let table) = $0 { return table } else { return nil } }

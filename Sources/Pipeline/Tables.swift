@@ -94,8 +94,8 @@ public enum Tables {
         if let report = outcome.report {
             problems = report.problems.map { problemRow($0, file: file.name) }
             measures = report.measures.map { measureRow($0, file: file.name) }
-            unclassified = report.problems.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("problem"), .number($0.item), .text($0.text), .number($0.line)] }
-                + report.measures.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("measure"), .number($0.item), .text($0.text), .number($0.line)] }
+            unclassified = report.problems.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("problem"), .number($0.item), .text($0.writtenText ?? $0.text), .number($0.line)] }
+                + report.measures.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("measure"), .number($0.item), .text($0.writtenText ?? $0.text), .number($0.line)] }
             quality = [qualityRow(report)]
         }
         return [records, indicators, items, audits, problems, measures, unclassified, quality, rejects, warnings]
@@ -129,11 +129,11 @@ public enum Tables {
     }
 
     static func problemRow(_ problem: Problem, file: String) -> [CellValue] {
-        [.text(file), .number(problem.item), .text(problem.text), .text(problem.cause), .text(problem.categories.joined(separator: ";")), .number(problem.line)]
+        [.text(file), .number(problem.item), .text(problem.writtenText ?? problem.text), .text(problem.writtenCause ?? problem.cause), .text(problem.categories.joined(separator: ";")), .number(problem.line)]
     }
 
     static func measureRow(_ measure: ImprovementMeasure, file: String) -> [CellValue] {
-        [.text(file), .number(measure.item), .text(measure.text), .text(measure.addresses.map(String.init).joined(separator: ";")),
+        [.text(file), .number(measure.item), .text(measure.writtenText ?? measure.text), .text(measure.addresses.map(String.init).joined(separator: ";")),
          .text(measure.categories.joined(separator: ";")), .number(measure.line)]
     }
 

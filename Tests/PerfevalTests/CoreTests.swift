@@ -59,3 +59,23 @@ final class TextFoldingTests: XCTestCase {
         XCTAssertEqual(TextFolding.compact("９１．６４％").string, "91.64%")
     }
 }
+
+/// Output quotes the report as written while the stages read folded, simplified text.
+final class SourceTextTests: XCTestCase {
+    func testQuotesTheWrittenTextOfAFoldedItem() {
+        let written = "七、存在的问题\n2、绩效管理意识不强\n对绩效评价工作重视程度不够，缺乏主动意识，原因是培训不足。\n"
+        let source = SourceText(written: Array(written.utf8))
+        XCTAssertEqual(source.quote("绩效管理意识不强。对绩效评价工作重视程度不够,缺乏主动意识。", line: 2),
+                       "绩效管理意识不强。对绩效评价工作重视程度不够，缺乏主动意识。", "title joined to its body, cause cut out")
+        XCTAssertEqual(source.quote("培训不足", line: 2), "培训不足")
+        XCTAssertNil(source.quote("档案数字化建设滞后", line: 2), "not in the report")
+        XCTAssertNil(source.quote("绩效管理意识不强", line: 9), "past the end")
+    }
+
+    func testQuotesTraditionalTextAndSkipsBookmarks() {
+        let written = "1、檔案庫房[bookmark: _GoBack]容量不足（約80%）\n"
+        let simplified = "1、档案库房[bookmark: _GoBack]容量不足（约80%）\n"
+        let source = SourceText(written: Array(written.utf8), simplified: Array(simplified.utf8))
+        XCTAssertEqual(source.quote("档案库房容量不足(约80%)", line: 1), "檔案庫房[bookmark: _GoBack]容量不足（約80%）".replacingOccurrences(of: "[bookmark: _GoBack]", with: ""))
+    }
+}
