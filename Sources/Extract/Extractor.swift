@@ -36,6 +36,7 @@ public struct Extractor: Sendable {
     let causeMatcher: LabelMatcher
     let columnHeaderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
+    let agencySuffixes: [[Unicode.Scalar]]
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
     static let textShapes: [Field: ValueShape] = [
@@ -64,6 +65,7 @@ public struct Extractor: Sendable {
         causeMatcher = labels.matcher(for: [.cause])
         columnHeaderMatcher = labels.matcher(for: [.columnHeader])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
+        agencySuffixes = labels.labels(for: [.agencySuffix]).map(\.scalars)
     }
 
     public func extract(_ document: Document) -> ExtractedReport {
@@ -171,7 +173,20 @@ public struct Extractor: Sendable {
                 if let name = nameCandidate(previous.text) { return RawValue(text: name, line: previous.line) }
             }
         }
-        return signature(units: units)
+        return signature(units: units) ?? openingName(units: units)
+    }
+
+    /// A name that opens the running text, right before a year, with an agency's ending:
+    /// `红河州粮食和物资储备局2024年年初预算项目共14个…` (pages that lost their title).
+    func openingName(units: [CompactUnit]) -> RawValue? {
+        for unit in units.prefix(12) where !unit.isCell {
+            guard let year = Self.yearStart(in: unit.text), year >= 3 else { continue }
+            let name = Array(unit.text[..<year])
+            guard agencySuffixes.contains(where: { name.count > $0.count && name.reversed().starts(with: $0.reversed()) }),
+                  let candidate = nameCandidate(name) else { continue }
+            return RawValue(text: candidate, line: unit.line)
+        }
+        return nil
     }
 
     /// The last name-like line just above a date (`某市某区档案馆` / `2023年4月14日`).

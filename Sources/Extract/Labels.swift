@@ -13,6 +13,9 @@ public enum Field: String, CaseIterable, Sendable {
     case goodsServices = "goods_services", capitalExp = "capital_exp"
     case reportTitle = "report_title", kindDept = "kind_dept", kindProject = "kind_project"
     case placeholder, genericAgency = "generic_agency"
+    /// How agency names end (`局`, `档案馆`, `中心`): a name opening the running text
+    /// (`某州粮食和物资储备局2024年年初预算…`) is taken only with one of these endings.
+    case agencySuffix = "agency_suffix"
     // Indicator tables (绩效指标表).
     case level1, level2, level3, target, actual, deviation
     case costIndicator = "cost_indicator"

@@ -113,7 +113,7 @@ final class DocxTests: XCTestCase {
 
 /// The real web-page excerpts of shared/webtext (copied to Tests/Fixtures/webpages) against
 /// their hand-checked values: the cells the tool reaches today must stay reached. Pages
-/// still out of reach (a narrative project list, an agency named only in running text) are
+/// still out of reach (a narrative project list, budgets stated only in narrative) are
 /// listed so that progress shows as a failing count to raise, not as silence.
 final class WebPageGoldTests: XCTestCase {
     func testFilledGoldCellsReachedOnRealWebPages() throws {
@@ -131,7 +131,7 @@ final class WebPageGoldTests: XCTestCase {
             }
         }
         print("web pages: \(reached) of \(total) filled gold cells reached; missed: \(missed.joined(separator: ", "))")
-        XCTAssertGreaterThanOrEqual(reached, 62)
+        XCTAssertGreaterThanOrEqual(reached, 65)
         for file in ["web15.txt", "web36.txt", "web40.txt"] {
             XCTAssertFalse(missed.contains { $0.hasPrefix(file) }, "\(file) is read completely")
         }

@@ -103,6 +103,17 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(extract(text).records.first?.values[.agency]?.text, "某州气象局")
     }
 
+    func testAgencyOpeningTheRunningTextBeforeAYear() {
+        let opening = "(一)项目概况\n某州交通运输局2024年年初预算项目共5个,项目支出预算资金为120万元。\n"
+        XCTAssertEqual(extract("项目支出绩效自评报告\n" + opening).records.first?.values[.agency]?.text, "某州交通运输局",
+                       "a title without a name")
+        XCTAssertEqual(extractor.extract(TikaText.parse(utf8: Array(("项目支出情况\n" + opening).utf8))).records.first?.values[.agency]?.text,
+                       "某州交通运输局")
+        for text in ["项目支出情况\n我单位2024年年初预算项目共5个。\n", "项目支出情况\n根据有关文件2024年安排资金。\n"] {
+            XCTAssertNil(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first?.values[.agency], text)
+        }
+    }
+
     func testTextWithoutAReportIsNotOne() {
         XCTAssertTrue(extract("会议纪要\n今天讨论了库房搬迁。\n").records.isEmpty)
         XCTAssertTrue(extract("").records.isEmpty)
