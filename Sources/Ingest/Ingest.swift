@@ -4,8 +4,8 @@ import ZIPFoundation
 
 /// Stage 1: bytes of one input file → a document of blocks. The format is told by the
 /// bytes, never by the file name: a ZIP holding word/document.xml is a .docx, an OLE2
-/// compound file an old .doc/.xls, `%PDF` a PDF, anything else text: Tika text, or web-page
-/// text with `|` between table cells.
+/// compound file an old .doc/.xls, `%PDF` a PDF, anything else text: Tika text, web-page
+/// text with `|` between table cells, or space-aligned text.
 public enum Ingest {
     public struct Result: Sendable {
         public var document: Document
@@ -38,7 +38,8 @@ public enum Ingest {
         }
         let decoded = try TextDecoder.decode(bytes)
         let text = Simplified.fold(decoded.utf8)
-        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8)
+            : PipeText.looksLikeLayoutText(text.utf8) ? PipeText.parseLayout(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
         document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
     }

@@ -18,6 +18,13 @@ enum PipeText {
         return pipeLines >= 3
     }
 
+    /// Space-aligned text (a web page's table laid out with spaces, or text saved from a
+    /// PDF): no TAB-led line, and at least three lines of three or more columns.
+    static func looksLikeLayoutText(_ utf8: [UInt8]) -> Bool {
+        if utf8.first == 9 || utf8.containsBytes([10, 9]) { return false }   // Tika text: TAB-led cells
+        return TikaText.splitLines(utf8).lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
+    }
+
     /// Rows are one per line, except on pages where rows start with `|`: there a row goes
     /// on over the following lines that do not (`| 项目名称 |` / `某某经费 |` / `||||`).
     static func parse(utf8: [UInt8]) -> Document {

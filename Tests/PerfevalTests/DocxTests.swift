@@ -7,14 +7,15 @@ typealias ZIPFoundationArchive = ZIPFoundation.Archive
 /// The seed reports as .docx (scripts/make_docx_fixtures.py: split runs, merged cells,
 /// automatic numbering, real bookmarks) must give what their Tika text gives.
 final class DocxTests: XCTestCase {
-    static let outputs: (tika: URL, docx: URL, web: URL, pdf: URL) = {
+    static let outputs: (tika: URL, docx: URL, web: URL, pdf: URL, layout: URL) = {
         let tika = try! Paths.temporaryDirectory("tika"), docx = try! Paths.temporaryDirectory("docx"), web = try! Paths.temporaryDirectory("web")
-        let pdf = try! Paths.temporaryDirectory("pdf")
+        let pdf = try! Paths.temporaryDirectory("pdf"), layout = try! Paths.temporaryDirectory("layout")
         _ = try! runPerfeval(["run", "Tests/Fixtures/pdf", "--out", pdf.path, "--headers", "en", "--quiet"])
+        _ = try! runPerfeval(["run", "Tests/Fixtures/layout", "--out", layout.path, "--headers", "en", "--quiet"])
         _ = try! runPerfeval(["run", "data/samples", "--out", tika.path, "--headers", "en", "--quiet"])
         _ = try! runPerfeval(["run", "Tests/Fixtures/docx", "--out", docx.path, "--headers", "en", "--quiet"])
         _ = try! runPerfeval(["run", "Tests/Fixtures/webtext", "--out", web.path, "--headers", "en", "--quiet"])
-        return (tika, docx, web, pdf)
+        return (tika, docx, web, pdf, layout)
     }()
 
     static let comparedTables = ["records.csv", "indicators.csv", "expenditure_items.csv", "audits.csv", "problems.csv", "measures.csv", "quality.csv"]
@@ -47,6 +48,11 @@ final class DocxTests: XCTestCase {
     /// merged left cells missing, rows padded with `||||`.
     func testWebTextGivesTheSameTablesAsTikaText() throws {
         try assertSameTables(as: Self.outputs.web)
+    }
+
+    /// Space-aligned text, no TABs and no pipes (scripts/make_layout_fixtures.sh).
+    func testSpaceAlignedTextGivesTheSameTablesAsTikaText() throws {
+        try assertSameTables(as: Self.outputs.layout)
     }
 
     func testAutomaticNumberingItemizesTheLists() throws {
