@@ -4,10 +4,12 @@ document-sharing sites serve them: converted to traditional characters (OpenCC `
 Debian package `opencc`, a build-time tool only), with page furniture (`第1页 / 共15页`,
 download buttons, upload info) and spam lines mixed in — spam carrying a year, an amount in
 万元 and a phone number, one line before the title, one advert inside a sentence, one inside
-the problems section. The fixtures are committed.
+the problems section. Also Tests/Fixtures/traditional/*.docx: docx fixtures with the text
+of word/document.xml converted to traditional characters. The fixtures are committed.
 """
 import os
 import subprocess
+import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(ROOT, "Tests", "Fixtures", "webtext")
@@ -45,7 +47,20 @@ def mirror(lines):
     return out
 
 
+def traditional_docx(source, target):
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as converted:
+        for entry in original.infolist():
+            data = original.read(entry.filename)
+            if entry.filename == "word/document.xml":
+                data = to_traditional(data.decode("utf-8")).encode("utf-8")
+            converted.writestr(entry, data)
+
+
 def main():
+    traditional = os.path.join(ROOT, "Tests", "Fixtures", "traditional")
+    os.makedirs(traditional, exist_ok=True)
+    name = "000_d5715af45698640f.docx"
+    traditional_docx(os.path.join(ROOT, "Tests", "Fixtures", "docx", name), os.path.join(traditional, name))
     os.makedirs(OUT, exist_ok=True)
     for name in sorted(os.listdir(SOURCE)):
         if not (name.startswith("000") or name.startswith("004")):

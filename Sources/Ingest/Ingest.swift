@@ -23,6 +23,11 @@ public enum Ingest {
     /// Reads the file and removes the page furniture and spam that `noise` lists.
     public static func read(bytes: [UInt8], noise: NoiseFilter = .none) throws -> Result {
         var result = try readFormat(bytes)
+        if !result.document.blocks.isEmpty, ["docx", "xlsx", "pdf", "doc", "xls"].contains(result.encoding) {
+            let simplified = Simplified.fold(result.document)
+            result.document = simplified.document
+            if simplified.converted { result.encoding += ", traditional → simplified" }
+        }
         result.document = noise.clean(result.document)
         return result
     }
@@ -57,6 +62,6 @@ public enum Ingest {
         if archive["xl/workbook.xml"] != nil {
             return Result(document: try XlsxReader.read(archive), encoding: "xlsx", truncated: false)
         }
-        throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml)")
+        throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml) nor Excel workbook (xl/workbook.xml)")
     }
 }

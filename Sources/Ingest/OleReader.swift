@@ -13,14 +13,14 @@ enum OleReader {
     static func read(_ bytes: [UInt8]) throws -> (document: Document, format: String) {
         if containsStreamName(bytes, "Workbook") || containsStreamName(bytes, "Book") {
             let csv = try ExternalTool.run("xls2csv", package: "catdoc", arguments: ["-d", "utf-8", "-q", "0"], input: bytes, outputToStdout: nil)
-            return (workbook(Simplified.fold(csv).utf8), "xls")
+            return (workbook(csv), "xls")
         }
         if ExternalTool.locate("antiword") != nil {
             let xml = try ExternalTool.run("antiword", package: "antiword", arguments: ["-x", "db", "-m", "UTF-8.txt"], input: bytes, outputToStdout: nil)
             return (try docBook(xml), "doc")
         }
         let text = try ExternalTool.run("catdoc", package: "antiword (or catdoc)", arguments: ["-d", "utf-8", "-w"], input: bytes, outputToStdout: nil)
-        return (TikaText.parse(utf8: Simplified.fold(text).utf8), "doc")
+        return (TikaText.parse(utf8: text), "doc")
     }
 
     /// xls2csv separates sheets with a form feed; each sheet is one table.
@@ -42,7 +42,7 @@ enum OleReader {
     /// `<tgroup>` of one `<informaltable>` make one table. A block's line is its index.
     static func docBook(_ xml: [UInt8]) throws -> Document {
         let builder = DocBookParser()
-        let parser = XMLParser(data: Data(Simplified.fold(xml).utf8))
+        let parser = XMLParser(data: Data(xml))
         parser.delegate = builder
         guard parser.parse() else {
             throw PdfReader.Failure.toolFailed("antiword gave unreadable XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")

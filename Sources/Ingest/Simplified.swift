@@ -29,15 +29,52 @@ public enum Simplified {
     /// The text in simplified characters, or unchanged when it is not traditional (or
     /// OpenCC's data is missing: then the text is read as it is).
     public static func fold(_ utf8: [UInt8]) -> (utf8: [UInt8], converted: Bool) {
-        guard isTraditional(utf8), let converter else { return (utf8, false) }
+        guard isTraditional(utf8), let converted = convert(utf8) else { return (utf8, false) }
+        return (converted, true)
+    }
+
+    /// The text through OpenCC's t2s, whatever it holds; nil without OpenCC's data.
+    static func convert(_ utf8: [UInt8]) -> [UInt8]? {
+        guard let converter, !utf8.isEmpty else { return converter == nil ? nil : utf8 }
         lock.lock(); defer { lock.unlock() }
-        let converted: [UInt8]? = utf8.withUnsafeBufferPointer { buffer in
+        return utf8.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 guard let output = opencc_convert_utf8(converter, pointer, buffer.count) else { return nil }
                 defer { opencc_convert_utf8_free(output) }
                 return Array(UnsafeBufferPointer(start: UnsafeRawPointer(output).assumingMemoryBound(to: UInt8.self), count: strlen(output)))
             }
         }
-        return converted.map { ($0, true) } ?? (utf8, false)
+    }
+}
+
+extension Simplified {
+    /// A document read from a structured format (.docx, .xlsx, PDF, .doc) in traditional
+    /// characters: its paragraphs and cells converted one by one, and the simplified form
+    /// of its source text kept beside the written one for quoting.
+    static func fold(_ document: Document) -> (document: Document, converted: Bool) {
+        var texts: [UInt8] = []
+        for block in document.blocks where texts.count < 8_000 {
+            switch block {
+            case .paragraph(let paragraph): texts += paragraph.text.utf8
+            case .table(let table): for row in table.rows { for cell in row.cells { texts += cell.text.utf8 } }
+            }
+        }
+        guard isTraditional(texts) else { return (document, false) }
+        func convert(_ text: String) -> String { Self.convert(Array(text.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? text }
+        var converted = document
+        converted.blocks = document.blocks.map { block in
+            switch block {
+            case .paragraph(var paragraph):
+                paragraph.text = convert(paragraph.text)
+                return .paragraph(paragraph)
+            case .table(var table):
+                for row in table.rows.indices {
+                    for cell in table.rows[row].cells.indices { table.rows[row].cells[cell].text = convert(table.rows[row].cells[cell].text) }
+                }
+                return .table(table)
+            }
+        }
+        converted.source = document.source?.simplified { Self.convert($0) ?? $0 }
+        return (converted, true)
     }
 }

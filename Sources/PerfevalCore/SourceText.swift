@@ -12,6 +12,12 @@ public struct SourceText: Sendable {
         simplifiedLines = simplified.map(Self.lines)
     }
 
+    /// The same written text with its simplified form from `convert` (which keeps lines).
+    public func simplified(by convert: ([UInt8]) -> [UInt8]) -> SourceText {
+        let written = Array(writtenLines.joined(separator: [10]))
+        return SourceText(written: written, simplified: convert(written))
+    }
+
     /// `text` (folded and without spaces, as the stages hold it) as written in the file
     /// from source line `line` on. The text may run over the following lines and may skip
     /// parts of them (a cause clause cut out of a problem's statement); a `。` that joins a

@@ -136,4 +136,20 @@ final class MirrorTests: XCTestCase {
         XCTAssertEqual(records.map { $0["agency"]! }, ["株洲市渌口区档案馆", "常宁市档案馆"])
         XCTAssertEqual(records.map { $0["year"]! }, ["2022", "2023"], "not the 2025/2026 of the spam lines")
     }
+
+    /// A .docx in traditional characters (Tests/Fixtures/traditional): converted after reading.
+    func testTraditionalDocxGivesTheSameTablesAsTheDocx() throws {
+        let docx = try Paths.temporaryDirectory("docx"), traditional = try Paths.temporaryDirectory("traditional")
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/docx", "--out", docx.path, "--headers", "en", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/traditional", "--out", traditional.path, "--headers", "en", "--quiet"]).status, 0)
+        for table in ["records.csv", "indicators.csv", "expenditure_items.csv", "problems.csv", "measures.csv"] {
+            func rows(_ folder: URL) throws -> [[String: String]] {
+                try readTable(folder.appendingPathComponent(table)).filter { $0["file"]!.hasPrefix("000") }
+                    .map { $0.filter { $0.key != "text" && $0.key != "cause" } }
+            }
+            XCTAssertEqual(try rows(traditional), try rows(docx), table)
+        }
+        XCTAssertEqual(try readTable(traditional.appendingPathComponent("problems.csv")).first?["text"],
+                       "預算編制細化不夠，年初預算和科目設置與實際發生情況有一定的出入。")
+    }
 }
