@@ -31,11 +31,8 @@ enum ValueScanner {
     /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
     /// followed by one (a heading such as `基本支出情况`).
     static func value(in text: [Unicode.Scalar], after labelEnd: Int, shape: ValueShape, inCell: Bool) -> String? {
-        var position = labelEnd
-        var skipped = 0
-        while position < text.count, filler.contains(text[position]), skipped < maxFiller {
-            position += 1; skipped += 1
-        }
+        var position = skipFiller(text, from: labelEnd)
+        if shape == .amount, let afterCount = countPhraseEnd(text, from: position) { position = skipFiller(text, from: afterCount) }
         guard position < text.count else { return nil }
         if shape == .grade {
             return grades.contains(text[position]) ? String(Character(text[position])) : nil
@@ -59,6 +56,25 @@ enum ValueScanner {
             return nil
         }
     }
+
+    static func skipFiller(_ text: [Unicode.Scalar], from start: Int) -> Int {
+        var position = start
+        while position < text.count, filler.contains(text[position]), position - start < maxFiller { position += 1 }
+        return position
+    }
+
+    /// The end of a count of projects between a label and its amount: `年初批复预算8个项目985万元`,
+    /// `项目支出共3项120万元`.
+    static func countPhraseEnd(_ text: [Unicode.Scalar], from start: Int) -> Int? {
+        var position = start
+        while position < text.count, TextFolding.isDigit(text[position]) { position += 1 }
+        guard position > start, position < text.count, text[position] == "个" || text[position] == "项" else { return nil }
+        position += 1
+        if text.matches(Self.project, at: position) { position += Self.project.count }
+        return position
+    }
+
+    static let project = Array("项目".unicodeScalars)
 
     static func numberEnd(in text: [Unicode.Scalar], from start: Int) -> Int? { NumberText.end(in: text, from: start) }
 

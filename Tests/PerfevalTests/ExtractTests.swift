@@ -98,6 +98,12 @@ final class ExtractTests: XCTestCase {
         XCTAssertEqual(values[.agency]?.text, "某县档案馆")
     }
 
+    func testACountOfProjectsMayStandBetweenLabelAndAmount() {
+        let values = extract("某县档案馆\n2024年度项目支出绩效自评报告\n年初批复预算8个项目985万元,项目支出共3项12人。\n").records[0].values
+        XCTAssertEqual(values[.budgetInitial]?.text, "985万元")
+        XCTAssertNil(values[.projectExp], "a count followed by people is not an amount")
+    }
+
     func testPlaceholderIsNotAnAgency() {
         let text = "单位名称：（盖章）\n年  月  日\n2024年度某州气象局\n项目支出绩效自评报告\n"
         XCTAssertEqual(extract(text).records.first?.values[.agency]?.text, "某州气象局")
