@@ -77,12 +77,14 @@ public struct Extractor: Sendable {
         if let agency = reportAgency(units: units, titleIndex: titleIndex) { reportValues[.agency] = agency }
         if let year = firstYear(units.prefix(60)) ?? firstYear(units[...]) { reportValues[.year] = year }
 
-        var records = tables.flatMap(projectListRecords) + formRecords(tables: tables, reportKind: reportKind)
+        let forms = formRecords(tables: tables, reportKind: reportKind)
+        var records = tables.flatMap(projectListRecords) + forms
         guard reportKind != nil || !records.isEmpty else { return ExtractedReport(kind: nil, records: []) }
         // A report with no form or fund list is one record made of its text, whatever its kind.
         let wholeReport = records.isEmpty
         if wholeReport { records = [RawRecord(kind: reportKind ?? .dept)] }
-        if records.count == 1 && records[0].indicators.isEmpty {
+        // Its indicator table may stand anywhere; a form's own is the one after its fund row.
+        if records.count == 1 && forms.isEmpty && records[0].indicators.isEmpty {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
         // Amounts of the running text belong to the department record, else to the report

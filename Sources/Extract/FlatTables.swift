@@ -22,6 +22,7 @@ extension Extractor {
                 rows.append(header!)
                 index = run
             } else if let columns = header {
+                if cells[index].isEmpty { index += 1; continue }   // rows are aligned from the right: no leading empty cells
                 let end = rowEnd(cells, from: index, header: columns)
                 let row = Array(cells[index..<end])
                 rows.append(row)

@@ -44,7 +44,10 @@ extension Extractor {
             if let value = cell(.level1), !value.isEmpty { level1 = Self.withoutPoints(value.text); level2 = "" }
             if let value = cell(.level2), !value.isEmpty { level2 = Self.withoutPoints(value.text) }
             let name = text(.level3)
-            guard !(name.isEmpty && text(.target).isEmpty && text(.actual).isEmpty && text(.score).isEmpty) else { continue }
+            // A row is an indicator when it names one (not a bare number or sign) and gives it
+            // a value: rows that do not are the debris of a table whose rows were misread.
+            guard name.unicodeScalars.contains(where: { TextFolding.isHan($0) || ("A"..."z").contains($0) }),
+                  !(text(.target).isEmpty && text(.actual).isEmpty && text(.weight).isEmpty && text(.score).isEmpty) else { continue }
             found.append(RawIndicator(level1: level1, level2: level2, name: name, target: text(.target), actual: text(.actual),
                                       weight: text(.weight), score: text(.score), deviation: text(.deviation),
                                       isCost: costMatcher.firstMatch(in: Array(level2.unicodeScalars)) != nil,

@@ -144,6 +144,26 @@ final class WebPageGoldTests: XCTestCase {
     }
 }
 
+/// The `|`-row pages web36 and web40 rewritten one cell per line
+/// (scripts/make_cellperline_fixtures.py) read as their row forms do.
+final class CellPerLineTests: XCTestCase {
+    func testCellPerLinePagesGiveTheSameRecordsAsTheirRowForms() throws {
+        let rows = try Paths.temporaryDirectory("rows"), cells = try Paths.temporaryDirectory("cells")
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/webpages", "--out", rows.path, "--headers", "en", "--quiet"]).status, 0)
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/cellperline", "--out", cells.path, "--headers", "en", "--quiet"]).status, 0)
+        for table in ["records.csv", "indicators.csv", "expenditure_items.csv"] {
+            func read(_ folder: URL) throws -> [[String: String]] {
+                try readTable(folder.appendingPathComponent(table)).filter { ["web36.txt", "web40.txt"].contains($0["file"]!) }
+                    .map { $0.filter { $0.key != "source_line" && $0.key != "source_lines" } }
+            }
+            XCTAssertEqual(try read(cells), try read(rows), table)
+        }
+        let records = try readTable(cells.appendingPathComponent("records.csv"))
+        XCTAssertEqual(records.map { $0["project"]! }, ["2023年全县安可替代补助资金项目", "2020年省级自然资源卫片执法补助经费"])
+        XCTAssertEqual(records.map { $0["budget_full_wan"]! }, ["3.36", "7.29"])
+    }
+}
+
 /// The self-evaluation forms of seeds 000 and 003 as Excel workbooks
 /// (scripts/make_xlsx_fixtures.py: merged titles and indicator cells, numbers as numbers).
 final class XlsxTests: XCTestCase {

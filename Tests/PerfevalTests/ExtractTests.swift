@@ -219,6 +219,27 @@ final class IndicatorExtractTests: XCTestCase {
                         ["效益指标", "社会效益指标", "群众出行", "优良中低差", "良", "30", "25"]])
     }
 
+    /// A form keeps its own indicator table even when that is cut short; rows that name no
+    /// indicator or give it no value are not indicators; a table of another form above the
+    /// title is not borrowed.
+    func testFormIndicatorsAreItsOwnAndNamed() throws {
+        let page = """
+        一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 | 得分 |
+        产出指标 | 数量指标 | 上一项目的指标 | 10 | 50 | 50 |
+        项目支出绩效自评表(2023年度) |
+        项目名称 | 某项经费 |
+        资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 |
+        年度资金总额 | 5 | 5 | 5 |
+        一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 | 得分 |
+        产出指标 | 质量指标 | 验收合格率 | 100% | 40 | 38 |
+        = | 100 | | | |
+        效益指标 | 社会效益指标 | 群众满意 | | | |
+
+        """
+        let record = try XCTUnwrap(extractor.extract(try Ingest.read(bytes: Array(page.utf8)).document).records.first)
+        XCTAssertEqual(record.indicators.map(\.name), ["验收合格率"])
+    }
+
     func testScoringRubricIsNotAnIndicatorTable() {
         let text = "部门整体支出绩效自评报告\n某县档案馆\n\t一级指标\n\t二级指标\n\t评分标准\n\t所需佐证材料\n\n\t布置工作\n\t自评通知\n\t印发通知得2分\n\t文件\n"
         XCTAssertEqual(extractor.extract(TikaText.parse(utf8: Array(text.utf8))).records.first?.indicators.count, 0)
