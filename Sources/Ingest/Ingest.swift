@@ -23,11 +23,6 @@ public enum Ingest {
     /// Reads the file and removes the page furniture and spam that `noise` lists.
     public static func read(bytes: [UInt8], noise: NoiseFilter = .none) throws -> Result {
         var result = try readFormat(bytes)
-        if !result.document.blocks.isEmpty, ["docx", "xlsx", "pdf", "doc", "xls"].contains(result.encoding) {
-            let simplified = Simplified.fold(result.document)
-            result.document = simplified.document
-            if simplified.converted { result.encoding += ", traditional → simplified" }
-        }
         result.document = noise.clean(result.document)
         return result
     }
@@ -36,10 +31,10 @@ public enum Ingest {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             let (document, format) = try OleReader.read(bytes)
-            return Result(document: document, encoding: format, truncated: false)
+            return structured(document, format: format)
         }
         if bytes.starts(with: Array("%PDF".utf8)) {
-            return Result(document: try PdfReader.read(bytes), encoding: "pdf", truncated: false)
+            return structured(try PdfReader.read(bytes), format: "pdf")
         }
         let decoded = try TextDecoder.decode(bytes)
         let text = Simplified.fold(decoded.utf8)
@@ -57,11 +52,18 @@ public enum Ingest {
             throw DocxReader.Failure.corrupt("not a readable ZIP archive (truncated or damaged)")
         }
         if archive["word/document.xml"] != nil {
-            return Result(document: try DocxReader.read(archive), encoding: "docx", truncated: false)
+            return structured(try DocxReader.read(archive), format: "docx")
         }
         if archive["xl/workbook.xml"] != nil {
-            return Result(document: try XlsxReader.read(archive), encoding: "xlsx", truncated: false)
+            return structured(try XlsxReader.read(archive), format: "xlsx")
         }
         throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml) nor Excel workbook (xl/workbook.xml)")
+    }
+
+    /// A document read from a structured format, its traditional characters folded after
+    /// reading (text files are folded before parsing).
+    static func structured(_ document: Document, format: String) -> Result {
+        let simplified = Simplified.fold(document)
+        return Result(document: simplified.document, encoding: format + (simplified.converted ? ", traditional → simplified" : ""), truncated: false)
     }
 }

@@ -45,7 +45,7 @@ enum OleReader {
         let parser = XMLParser(data: Data(xml))
         parser.delegate = builder
         guard parser.parse() else {
-            throw PdfReader.Failure.toolFailed("antiword gave unreadable XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
+            throw ExternalTool.Failure.failed("antiword gave unreadable XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
         }
         return Document(blocks: builder.blocks)
     }
