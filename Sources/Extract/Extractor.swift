@@ -12,6 +12,9 @@ public struct RawRecord: Sendable {
     public var values: [Field: RawValue]
     public var indicators: [RawIndicator] = []
     public var items: [RawItem] = []
+    /// Texts that may name the report's place when the agency's name does not (the title,
+    /// the `发布机构` line, the opening sentences), strongest first.
+    public var places: [RawValue] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -27,6 +30,17 @@ public struct Extractor: Sendable {
     let textMatcher: LabelMatcher
     let cellMatcher: LabelMatcher
     let titleMatcher: LabelMatcher
+    /// Title words, with the weaker ones that only a title line can be told by (`绩效自评`).
+    let titleLineMatcher: LabelMatcher
+    let publisherMatcher: LabelMatcher
+    let markerMatcher: LabelMatcher
+    let supervisorMatcher: LabelMatcher
+    let staffWordMatcher: LabelMatcher
+    let staffExcludedMatcher: LabelMatcher
+    let allocationMatcher: LabelMatcher
+    let kindHintMatcher: LabelMatcher
+    let projectCountMatcher: LabelMatcher
+    let statementMatcher: LabelMatcher
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
@@ -43,7 +57,8 @@ public struct Extractor: Sendable {
         .budgetInitial: .amount, .budgetFull: .amount, .executed: .amount,
         .basicExp: .amount, .personnelExp: .amount, .publicExp: .amount, .projectExp: .amount,
         .wagesWelfare: .amount, .householdTransfers: .amount, .goodsServices: .amount, .capitalExp: .amount,
-        .staffAuthorized: .count, .staffActual: .count, .scoreTotal: .score, .grade: .grade,
+        .staffAuthorized: .count, .staffActual: .count, .scoreTotal: .score, .grade: .grade, .executionRate: .rate,
+        .projectBudget: .amount,
     ]
     /// Fields a project record may take from the report's text when its own table lacks
     /// them (`自评得分均为97分` covers every project of the report).
@@ -56,6 +71,16 @@ public struct Extractor: Sendable {
                                            .available, .executionRate, .weight, .score, .fundTotal, .totalRow,
                                            .scoreTotal, .grade])
         titleMatcher = labels.matcher(for: [.reportTitle])
+        titleLineMatcher = labels.matcher(for: [.reportTitle, .reportTitleWeak])
+        publisherMatcher = labels.matcher(for: [.publisher])
+        markerMatcher = labels.matcher(for: [.shortFormMarker, .sealMarker])
+        supervisorMatcher = labels.matcher(for: [.supervisor])
+        staffWordMatcher = labels.matcher(for: [.staffAuthorizedWord, .staffActualWord])
+        staffExcludedMatcher = labels.matcher(for: [.staffExcluded])
+        allocationMatcher = labels.matcher(for: [.allocated])
+        kindHintMatcher = labels.matcher(for: [.kindDeptHint, .kindProjectHint])
+        projectCountMatcher = labels.matcher(for: [.projectCount])
+        statementMatcher = labels.matcher(for: [.statementWord])
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])
@@ -71,11 +96,14 @@ public struct Extractor: Sendable {
     public func extract(_ document: Document) -> ExtractedReport {
         let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
         let units = compactUnits(document, tables: tables)
-        let titleIndex = units.prefix(60).firstIndex { titleMatcher.firstMatch(in: $0.text) != nil }
-        let reportKind = kind(units: units, titleIndex: titleIndex)
+        let titleIndex = self.titleIndex(units)
+        let isReport = titleIndex != nil || mentionsEvaluation(units)
+        let reportKind = kind(units: units, titleIndex: titleIndex) ?? (isReport ? inferredKind(units: units, titleIndex: titleIndex) : nil)
         var reportValues = scanText(units: units)
-        if let agency = reportAgency(units: units, titleIndex: titleIndex) { reportValues[.agency] = agency }
-        if let year = firstYear(units.prefix(60)) ?? firstYear(units[...]) { reportValues[.year] = year }
+        for (field, value) in staffInSentences(units) where reportValues[field] == nil { reportValues[field] = value }
+        let (agency, places) = reportAgency(units: units, titleIndex: titleIndex)
+        if let agency { reportValues[.agency] = agency }
+        if let year = reportYear(units: units, titleIndex: titleIndex) { reportValues[.year] = year }
 
         let forms = formRecords(tables: tables, reportKind: reportKind)
         var records = tables.flatMap(projectListRecords) + forms
@@ -87,6 +115,7 @@ public struct Extractor: Sendable {
         if records.count == 1 && forms.isEmpty && records[0].indicators.isEmpty {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
+        fillFundValues(&records, units: units)
         // Amounts of the running text belong to the department record, else to the report
         // as a whole (kept on its first record, marked report-level).
         let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
@@ -96,6 +125,16 @@ public struct Extractor: Sendable {
             for field in fallbacks where records[index].values[field] == nil {
                 records[index].values[field] = reportValues[field]
             }
+            if records[index].kind == .project, records[index].values[.budgetFull] == nil, records.count == 1, !coversSeveralProjects(units) {
+                records[index].values[.budgetFull] = reportValues[.projectBudget]
+            }
+            records[index].values[.projectBudget] = nil
+            // The report's fuller name of the same unit (`某市某县某中学` for a form's `某县某中学`).
+            if let own = records[index].values[.agency]?.text, let full = reportValues[.agency], full.text.count > own.count,
+               full.text.hasSuffix(own) || full.text.hasPrefix(own) {
+                records[index].values[.agency] = full
+            }
+            records[index].places = places + openingPlaces(units)
         }
         var sections = sections(document)
         if let source = document.source {
@@ -138,15 +177,96 @@ public struct Extractor: Sendable {
     /// First value of each text field, in reading order, over paragraphs and cells.
     func scanText(units: [CompactUnit]) -> [Field: RawValue] {
         var values: [Field: RawValue] = [:]
-        for unit in units {
+        for (index, unit) in units.enumerated() {
             for match in textMatcher.matches(in: unit.text) where values[match.label.field] == nil {
                 let field = match.label.field
-                if let text = ValueScanner.value(in: unit.text, after: match.end, shape: Self.textShapes[field]!, inCell: unit.isCell) {
+                let shape = Self.textShapes[field]!
+                let afterNote = Self.droppingNote(unit.text[match.end...]).startIndex
+                // A note between label and value may give the unit: `执行数(万元):96.4`, `自评总分(分)97.93`.
+                let noteUnit = ValueScanner.unit(in: Array(unit.text[match.end..<afterNote]))
+                if let text = ValueScanner.value(in: unit.text, after: match.end, shape: shape, inCell: unit.isCell) {
                     values[field] = RawValue(text: text, unitHint: unit.unitHint, line: unit.line)
+                } else if afterNote > match.end,
+                          let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: shape != .amount || noteUnit != nil) {
+                    values[field] = RawValue(text: text, unitHint: noteUnit ?? unit.unitHint, line: unit.line)
+                } else if afterNote == unit.text.count, shape != .amount,
+                          let next = Self.valueOnNextUnit(units, after: index, shape: shape) {
+                    values[field] = next
                 }
             }
         }
         return values
+    }
+
+    /// The first title-like line: a report-title word (`绩效自评报告`) near its start, with no
+    /// sentence before it; a weaker title word (`绩效评价`) only when no line has a strong one.
+    func titleIndex(_ units: [CompactUnit]) -> Int? {
+        for matcher in [titleMatcher, titleLineMatcher] {
+            let index = units.prefix(60).firstIndex { unit in
+                guard let match = matcher.firstMatch(in: unit.text), match.start <= 60 else { return false }
+                return !unit.text[..<match.start].contains { Self.sentenceEnd.contains($0) }
+            }
+            if let index { return index }
+        }
+        return nil
+    }
+
+    static let sentenceEnd: Set<Unicode.Scalar> = Set("，。；;,!?！？".unicodeScalars)
+
+    /// Whether the opening of a document without a title speaks of a performance
+    /// self-evaluation (`绩效目标分解下达情况`, `开展绩效自评`): a report that lost its title.
+    func mentionsEvaluation(_ units: [CompactUnit]) -> Bool {
+        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0.text) != nil || $0.text.contains(Self.performanceTarget) }
+    }
+
+    static let performanceTarget = Array("绩效目标".unicodeScalars)
+
+    /// The kind of a report whose title names none (`某资金2023年度绩效自评报告`): a project
+    /// when its title, or else its opening, speaks more of projects and funds than of the
+    /// department (data/labels.csv `kind_project_hint`, `kind_dept_hint`).
+    func inferredKind(units: [CompactUnit], titleIndex: Int?) -> RecordKind {
+        let scope = titleIndex.map { units[$0...$0] } ?? units.prefix(30)
+        var dept = 0, project = 0
+        for unit in scope {
+            for match in kindHintMatcher.matches(in: unit.text) {
+                if match.label.field == .kindProjectHint { project += 1 } else { dept += 1 }
+            }
+        }
+        return project > dept ? .project : .dept
+    }
+
+    /// Whether the report counts several projects (`年初批复预算8个项目`, `项目共14个`): then an
+    /// amount of its text may be one project's, not the record's budget.
+    func coversSeveralProjects(_ units: [CompactUnit]) -> Bool {
+        units.contains { unit in
+            projectCountMatcher.matches(in: unit.text).contains { match in
+                let isAfterNumber = match.label.scalars.first == "个"
+                let digits = isAfterNumber ? unit.text[..<match.start].reversed().prefix(while: TextFolding.isDigit).reversed()
+                                           : unit.text[match.end...].prefix(while: TextFolding.isDigit)
+                return (Int(Array(digits).string) ?? 0) >= 2
+            }
+        }
+    }
+
+    /// The opening paragraphs, as the weakest evidence of the report's place (`我县…某县财政局`).
+    func openingPlaces(_ units: [CompactUnit]) -> [RawValue] {
+        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(3).map { RawValue(text: $0.text.string, line: $0.line) }
+    }
+
+    /// Fund values of forms that lost their table rows, and the allocated amount of a
+    /// single transfer-payment project, for records whose tables gave none.
+    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit]) {
+        let lacking = records.indices.filter { index in [Field.budgetInitial, .budgetFull, .executed].allSatisfy { records[index].values[$0] == nil } }
+        let rows = flatFundRows(units)
+        if !rows.isEmpty, records.count == rows.count || records.count == 1 {
+            for index in lacking {
+                for (field, value) in rows[records.count == 1 ? 0 : index] where records[index].values[field] == nil { records[index].values[field] = value }
+            }
+        }
+        if records.count == 1, records[0].kind == .project, records[0].values[.budgetFull] == nil, !coversSeveralProjects(units),
+           let allocated = allocatedAmount(units) {
+            records[0].values[.budgetFull] = allocated
+        }
     }
 
     func firstYear<C: Collection>(_ units: C) -> RawValue? where C.Element == CompactUnit {
@@ -154,39 +274,17 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    /// The agency: a `单位名称：…` line, else the name in or just above the title
-    /// (`2023年度某市城市建设档案馆` / `整体支出绩效自评报告`), else the signature above the date.
-    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
-        for unit in units.prefix(60) {
-            for match in agencyMatcher.matches(in: unit.text) {
-                var rest = unit.text[match.end...]
-                guard rest.first == ":" else { continue }
-                rest = rest.dropFirst()
-                if let name = nameCandidate(Array(rest)) { return RawValue(text: name, line: unit.line) }
-            }
-        }
-        if let titleIndex {
-            let title = Self.droppingLeadingYear(units[titleIndex].text)
-            // The name ends where the year (`…2024年度`), the kind or the title word begins.
-            let cut = [Self.yearStart(in: title), kindMatcher.firstMatch(in: title)?.start, titleMatcher.firstMatch(in: title)?.start]
-                .compactMap { $0 }.min() ?? 0
-            if let name = nameCandidate(Array(title[..<cut])) { return RawValue(text: name, line: units[titleIndex].line) }
-            for previous in units[max(0, titleIndex - 2)..<titleIndex].reversed() {
-                if let name = nameCandidate(previous.text) { return RawValue(text: name, line: previous.line) }
-            }
-        }
-        return signature(units: units) ?? openingName(units: units)
-    }
-
-    /// A name that opens the running text, right before a year, with an agency's ending:
-    /// `红河州粮食和物资储备局2024年年初预算项目共14个…` (pages that lost their title).
+    /// A name that opens a paragraph, right before a year or a statement about the unit:
+    /// `某州粮食和物资储备局2024年年初预算项目共14个…` (pages that lost their title), `某县交通运输局为
+    /// 财政预算全额拨款单位`, `某区生态环境局的主要职责是` (data/labels.csv `statement_word`).
     func openingName(units: [CompactUnit]) -> RawValue? {
-        for unit in units.prefix(12) where !unit.isCell {
-            guard let year = Self.yearStart(in: unit.text), year >= 3 else { continue }
-            let name = Array(unit.text[..<year])
-            guard agencySuffixes.contains(where: { name.count > $0.count && name.reversed().starts(with: $0.reversed()) }),
-                  let candidate = nameCandidate(name) else { continue }
-            return RawValue(text: candidate, line: unit.line)
+        for unit in units.prefix(40) where !unit.isCell {
+            let text = Self.droppingListNumber(unit.text)
+            let statement = statementMatcher.matches(in: text).first { $0.start >= 3 }?.start
+            guard let end = [Self.yearStart(in: text), statement].compactMap({ $0 }).filter({ $0 >= 3 }).min() else { continue }
+            let name = Array(text[..<end])
+            guard endsInAgencyWord(name), let (candidate, trimmed) = agencyName(name), !trimmed, candidate.count == name.count else { continue }
+            return RawValue(text: candidate.string, line: unit.line)
         }
         return nil
     }

@@ -39,6 +39,12 @@ public struct Normalizer: Sendable {
         if record.year == nil { record.flags.append("year_missing") }
         let regionSource = [record.agency, record.supervisor].compactMap { $0 }
         record.region = regionSource.lazy.compactMap(gazetteer.resolve).first
+        if record.region == nil {
+            // A unit named without its place (`区卫生健康局`): the place the title, the
+            // publisher line or the opening sentences name, when they name one without doubt.
+            record.region = raw.places.lazy.compactMap { self.gazetteer.resolve($0.text) }.first { $0.ambiguity == nil }
+            if record.region != nil { record.flags.append("region_from_text") }
+        }
         if let ambiguity = record.region?.ambiguity { record.flags.append("region_ambiguous: \(ambiguity)") }
         if record.region == nil { record.flags.append("region_unresolved") }
         return record

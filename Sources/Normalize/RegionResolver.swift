@@ -63,6 +63,9 @@ extension Gazetteer {
             case .county: region.county = division.name
             }
         }
+        // Municipalities under the central government (北京市, 重庆市): the city is the
+        // province; its districts have no prefecture above them.
+        if region.prefecture != nil, region.prefecture == region.province { region.prefecture = nil }
         return region
     }
 }
