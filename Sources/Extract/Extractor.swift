@@ -163,7 +163,11 @@ public struct Extractor: Sendable {
         for block in document.blocks {
             switch block {
             case .paragraph(let paragraph):
-                units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
+                if let cells = Self.spacedRowCells(paragraph.text) {
+                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil) }
+                } else {
+                    units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
+                }
             case .table:
                 guard let table = nextTable.next() else { continue }
                 for row in table.rows {
@@ -172,6 +176,18 @@ public struct Extractor: Sendable {
             }
         }
         return units
+    }
+
+    /// The cells of a table row that a page wrote as one line with spaces between its cells
+    /// (`年度资金总额 9.48 9.48 10 100% 10`): three or more short pieces, two of them bare
+    /// values. A sentence with a stray space is not such a row.
+    static func spacedRowCells(_ text: String) -> [[Unicode.Scalar]]? {
+        let scalars = Array(text.unicodeScalars.compactMap(TextFolding.fold))
+        guard scalars.count <= 160, scalars.contains(" ") else { return nil }
+        let pieces = scalars.split(whereSeparator: TextFolding.isSpace).map(Array.init)
+        guard pieces.count >= 3, pieces.allSatisfy({ $0.count <= 30 }),
+              pieces.filter(isBareValue).count >= 2 else { return nil }
+        return pieces
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
@@ -257,7 +273,8 @@ public struct Extractor: Sendable {
     /// single transfer-payment project, for records whose tables gave none.
     func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit]) {
         let lacking = records.indices.filter { index in [Field.budgetInitial, .budgetFull, .executed].allSatisfy { records[index].values[$0] == nil } }
-        let rows = flatFundRows(units)
+        var rows = flatFundRows(units)
+        if rows.isEmpty, let glued = gluedFundRow(units) { rows = [glued] }
         if !rows.isEmpty, records.count == rows.count || records.count == 1 {
             for index in lacking {
                 for (field, value) in rows[records.count == 1 ? 0 : index] where records[index].values[field] == nil { records[index].values[field] = value }

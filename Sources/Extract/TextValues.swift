@@ -213,3 +213,98 @@ extension Extractor {
 
     static let clauseEnd: Set<Unicode.Scalar> = Set("，。；,;".unicodeScalars)
 }
+
+/// A form's fund row glued into one line by a document-sharing site, digits and all:
+/// `年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分…年度资金总额:310.2154.741050%5`. The
+/// glued digits are split into the header's columns only where one split agrees with how
+/// the row is computed (执行率 = 执行数 ÷ 预算数, 得分 = 分值 × 执行率); otherwise nothing.
+extension Extractor {
+    func gluedFundRow(_ units: [CompactUnit]) -> [Field: RawValue]? {
+        for unit in units where unit.text.count > 40 {
+            for match in cellMatcher.matches(in: unit.text) where match.label.field == .fundTotal {
+                let window = Array(unit.text[max(0, match.start - 120)..<match.start])
+                var columns: [Field] = []
+                for header in cellMatcher.matches(in: window) where Self.fundColumns.contains(header.label.field) && !columns.contains(header.label.field) {
+                    columns.append(header.label.field)
+                }
+                var start = match.end
+                while start < unit.text.count, unit.text[start] == ":" { start += 1 }
+                let digits = Array(unit.text[start...].prefix { TextFolding.isDigit($0) || $0 == "." || $0 == "%" })
+                guard columns.count >= 3, digits.count >= 4, let values = GluedRow.split(digits, into: columns) else { continue }
+                let unitHint = ValueScanner.unit(in: window)
+                return values.mapValues { RawValue(text: $0, unitHint: unitHint, line: unit.line) }
+            }
+        }
+        return nil
+    }
+}
+
+enum GluedRow {
+    /// The one split of `digits` into numbers for `columns` (or for the columns without
+    /// 年初预算数, the cell most often left empty) that the row's arithmetic confirms.
+    static func split(_ digits: [Unicode.Scalar], into columns: [Field]) -> [Field: String]? {
+        var solutions: [[Field: String]] = []
+        var layouts = [columns]
+        if columns.first == .budgetInitial, columns.count > 3 { layouts.append(Array(columns.dropFirst())) }
+        for layout in layouts {
+            var pieces: [String] = []
+            search(digits[...], layout[...], &pieces) { values in
+                let row = Dictionary(uniqueKeysWithValues: zip(layout, values))
+                if consistent(row) { solutions.append(row) }
+            }
+        }
+        guard let first = solutions.first, solutions.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    private static func search(_ rest: ArraySlice<Unicode.Scalar>, _ columns: ArraySlice<Field>, _ pieces: inout [String], _ found: ([String]) -> Void) {
+        guard let column = columns.first else {
+            if rest.isEmpty { found(pieces) }
+            return
+        }
+        guard !rest.isEmpty, rest.count >= columns.count else { return }
+        for length in 1...rest.count {
+            let piece = Array(rest.prefix(length))
+            guard isNumber(piece, for: column) else { continue }
+            pieces.append(piece.string)
+            search(rest.dropFirst(length), columns.dropFirst(), &pieces, found)
+            pieces.removeLast()
+        }
+    }
+
+    /// A well-formed number for the column: no leading zero, one point at most, a `%` sign
+    /// on the rate only, two decimals at most except for amounts.
+    static func isNumber(_ piece: [Unicode.Scalar], for column: Field) -> Bool {
+        let isRate = column == .executionRate
+        let body = isRate ? (piece.last == "%" ? Array(piece.dropLast()) : piece) : piece
+        guard !body.isEmpty, body.allSatisfy({ TextFolding.isDigit($0) || $0 == "." }), !piece.dropLast().contains("%"),
+              body.filter({ $0 == "." }).count <= 1, body.first != ".", body.last != "." else { return false }
+        if body.count > 1, body[0] == "0", body[1] != "." { return false }
+        if !isRate && piece.last == "%" { return false }
+        let decimals = body.firstIndex(of: ".").map { body.count - $0 - 1 } ?? 0
+        let amount = [Field.budgetInitial, .budgetFull, .executed, .available].contains(column)
+        return decimals <= (amount ? 4 : 2)
+    }
+
+    static func consistent(_ row: [Field: String]) -> Bool {
+        func value(_ field: Field) -> ExactDecimal? { row[field].flatMap { ExactDecimal(digits: $0.unicodeScalars.filter { $0 != "%" }) } }
+        let tolerance = ExactDecimal(millionths: 600_000)   // a rate or score rounded to a whole number
+        let hundred = ExactDecimal(100)
+        guard let rate = value(.executionRate), rate <= ExactDecimal(200) else { return false }
+        var checked = false
+        if let executed = value(.executed), let budget = value(.budgetFull) ?? value(.budgetInitial), budget > .zero,
+           let computed = executed.percent(of: budget) {
+            guard max(computed - rate, rate - computed) < tolerance else { return false }
+            checked = true
+        }
+        if let weight = value(.weight), let score = value(.score) {
+            // 得分 = 分值 × 执行率 (capped at 100%), compared in millionths² to stay exact.
+            let points = Int128(weight.millionths) * Int128(min(rate, hundred).millionths) / 100
+            let scored = Int128(score.millionths) * Int128(ExactDecimal.scale)
+            guard weight > .zero, weight <= hundred, score <= weight,
+                  abs(points - scored) < Int128(tolerance.millionths) * Int128(ExactDecimal.scale) else { return false }
+            checked = true
+        }
+        return checked
+    }
+}
