@@ -41,9 +41,14 @@ extension Extractor {
             if trimmed && run.strength >= Evidence.besideTitle { candidate.strength = Evidence.shortForm }
             return candidate
         }
-        guard var best = valid.max(by: { ($0.strength, -$0.line) < ($1.strength, -$1.line) }) else { return (nil, places) }
+        // Each name is backed by the candidates of the same unit (`市公安局` backs `宣城市公安局`):
+        // the title and the publisher together outweigh one sub-unit's 实施单位 cell.
+        func support(_ candidate: AgencyCandidate) -> Int {
+            valid.filter { Self.sameUnit($0.name, candidate.name) }.reduce(0) { $0 + $1.strength }
+        }
+        guard var best = valid.max(by: { (support($0), $0.strength, -$0.line) < (support($1), $1.strength, -$1.line) }) else { return (nil, places) }
         // The fuller form of the same name: a region prefix or the rest of the unit's name.
-        while let fuller = valid.filter({ $0.name.count > best.name.count && (Self.hasSuffix($0.name, best.name) || $0.name.starts(with: best.name)) })
+        while let fuller = valid.filter({ $0.name.count > best.name.count && Self.sameUnit($0.name, best.name) })
                                 .max(by: { ($0.name.count, $0.strength) < ($1.name.count, $1.strength) }) {
             best = fuller
         }
@@ -123,10 +128,13 @@ extension Extractor {
 
     /// `来源: 某局 发布时间…`, `[发布机构] 某局`, `发布单位: 某局`: who published the page.
     private func collectPublisher(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for unit in units.prefix(60) where !unit.isCell {
+        for (index, unit) in units.prefix(60).enumerated() {
             for match in publisherMatcher.matches(in: unit.text) {
-                let rest = Self.droppingNote(unit.text[match.end...])
-                runs.append(AgencyCandidate(name: Array(rest), line: unit.line, strength: Evidence.publisher))
+                var rest = Self.droppingNote(unit.text[match.end...])
+                var line = unit.line
+                // `发布机构 | 某局`: the name in the next cell.
+                if rest.isEmpty, unit.isCell, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
+                runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.publisher))
             }
         }
     }
@@ -135,10 +143,14 @@ extension Extractor {
     private func collectMarked(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for unit in units.prefix(80) {
             for match in markerMatcher.matches(in: unit.text) {
-                let before = nameBefore(unit.text, end: match.start)
-                guard !before.isEmpty else { continue }
                 let strength = match.label.field == .shortFormMarker ? Evidence.shortForm : Evidence.signature
-                runs.append(AgencyCandidate(name: before, line: unit.line, strength: strength))
+                let before = nameBefore(unit.text, end: match.start)
+                if !before.isEmpty, agencyName(before) != nil {
+                    runs.append(AgencyCandidate(name: before, line: unit.line, strength: strength))
+                } else if match.label.field == .sealMarker {
+                    // `评价单位(公章): 某局`: whatever label the seal follows, the name after it is the unit's.
+                    runs.append(AgencyCandidate(name: Array(Self.droppingNote(unit.text[match.end...])), line: unit.line, strength: Evidence.labelled))
+                }
             }
         }
     }
@@ -175,6 +187,7 @@ extension Extractor {
     /// `委员会`) or else after the first one-character word (`局`).
     func agencyName(_ text: [Unicode.Scalar]) -> (name: [Unicode.Scalar], trimmed: Bool)? {
         var run = Array(text.prefix { TextFolding.isHan($0) || $0 == "(" || $0 == ")" })
+        while let lead = nameLeads.first(where: { run.count > $0.count + 2 && run.starts(with: $0) }) { run.removeFirst(lead.count) }
         let cuts = [genericNames.compactMap { word in word.count >= 2 ? run.firstIndex(of: word, from: 1) : nil }.min(),
                     kindMatcher.firstMatch(in: run)?.start, titleLineMatcher.firstMatch(in: run)?.start, run.firstIndex(of: Self.about, from: 1)]
         if let cut = cuts.compactMap({ $0 }).min() { run = Array(run[..<cut]) }
@@ -185,6 +198,12 @@ extension Extractor {
         guard let end = longWordEnds.last ?? shortWordEnd else { return nil }
         let name = Array(run[...end])
         return nameCandidate(name).map { _ in (name, true) }
+    }
+
+    /// Two names of one unit: equal, or one the other with a place before it or more of the
+    /// unit's name after it.
+    static func sameUnit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        a == b || hasSuffix(a, b) || hasSuffix(b, a) || a.starts(with: b) || b.starts(with: a)
     }
 
     func endsInAgencyWord(_ name: [Unicode.Scalar]) -> Bool {

@@ -41,6 +41,8 @@ public struct Extractor: Sendable {
     let kindHintMatcher: LabelMatcher
     let projectCountMatcher: LabelMatcher
     let statementMatcher: LabelMatcher
+    let totalWordMatcher: LabelMatcher
+    let nameLeads: [[Unicode.Scalar]]
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
@@ -81,6 +83,8 @@ public struct Extractor: Sendable {
         kindHintMatcher = labels.matcher(for: [.kindDeptHint, .kindProjectHint])
         projectCountMatcher = labels.matcher(for: [.projectCount])
         statementMatcher = labels.matcher(for: [.statementWord])
+        totalWordMatcher = labels.matcher(for: [.totalWord])
+        nameLeads = labels.labels(for: [.nameLead]).map(\.scalars)
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])
@@ -266,7 +270,7 @@ public struct Extractor: Sendable {
 
     /// The opening paragraphs, as the weakest evidence of the report's place (`我县…某县财政局`).
     func openingPlaces(_ units: [CompactUnit]) -> [RawValue] {
-        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(3).map { RawValue(text: $0.text.string, line: $0.line) }
+        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(5).map { RawValue(text: $0.text.string, line: $0.line) }
     }
 
     /// Fund values of forms that lost their table rows, and the allocated amount of a

@@ -46,6 +46,11 @@ public enum Field: String, CaseIterable, Sendable {
     case projectCount = "project_count"
     /// Words that follow a unit's name when a paragraph opens with it (`某局为…`, `某局的主要职责是`).
     case statementWord = "statement_word"
+    /// Words saying an amount is the total (`全年实际下达`, `共计下达`).
+    case totalWord = "total_word"
+    /// Words that may stand before a unit's name without being part of it (`对某小学(以下简称…)`,
+    /// `根据县财政局…`).
+    case nameLead = "name_lead"
     /// Not a label field: the fiscal year, found by pattern (`2022年度`).
     case year
 }

@@ -74,7 +74,12 @@ extension Extractor {
         }
         let gap = Array(text[start..<position])
         let other: Field = field == .staffAuthorized ? .staffActualWord : .staffAuthorizedWord
-        if staffExcludedMatcher.firstMatch(in: gap) != nil || staffWordMatcher.matches(in: gap).contains(where: { $0.label.field == other }) { return nil }
+        // `核定编制在职人员为36人` is the establishment; the 在职 of `编制在职` is not a count of its own.
+        let establishment = anchor.start >= 2 && text[(anchor.start - 2)..<anchor.start].elementsEqual(Self.approved)
+        let afterEstablishment = anchor.start >= 2 && text[(anchor.start - 2)..<anchor.start].elementsEqual(Self.establishmentWord)
+        if field == .staffActual && afterEstablishment { return nil }
+        if staffExcludedMatcher.firstMatch(in: gap) != nil
+            || (!establishment && staffWordMatcher.matches(in: gap).contains(where: { $0.label.field == other })) { return nil }
         guard let end = NumberText.end(in: text, from: position), end < text.count, text[end] == "人" || text[end] == "名" else { return nil }
         if isRetiredBreakdown(text, from: end + 1) || isRetiredBreakdown(text, around: anchor.start) { return nil }
         return Array(text[position..<end]).string
@@ -106,6 +111,8 @@ extension Extractor {
     }
 
     static let among = Array("其中".unicodeScalars)
+    static let approved = Array("核定".unicodeScalars)
+    static let establishmentWord = Array("编制".unicodeScalars)
     static let breakdownEnd: Set<Unicode.Scalar> = Set("。;；".unicodeScalars)
     static let retiredWords: Set<[Unicode.Scalar]> = [Array("退休".unicodeScalars), Array("离休".unicodeScalars)]
 
@@ -144,7 +151,8 @@ extension Extractor {
         var rows: [[Field: RawValue]] = []
         for (index, unit) in units.enumerated() where cellMatcher.cellLabel(unit.text)?.field == .fundTotal {
             var start = index
-            while start > 0, index - start < 16, !Self.isBareValue(units[start - 1].text), units[start - 1].text.count <= 24 { start -= 1 }
+            while start > 0, index - start < 16, !Self.isBareValue(units[start - 1].text), units[start - 1].text.count <= 80,
+                  !units[start - 1].text.contains(where: { Self.sentenceEnd.contains($0) }) { start -= 1 }
             let header = Array(units[start..<index].map(\.text).joined())
             var columns: [Field] = []
             for match in cellMatcher.matches(in: header) where Self.fundColumns.contains(match.label.field) && !columns.contains(match.label.field) {
@@ -190,25 +198,36 @@ extension Extractor {
     // MARK: the amount allocated to a transfer payment
 
     /// `下达…资金29.6万元`: in transfer-payment reports (绩效目标分解下达情况) the amount
-    /// allocated to the project is its budget. Taken only when the text allocates one
-    /// amount; several allocations (by level of government, by batch) are parts of a total
-    /// the report does not state in one place.
+    /// allocated to the project is its budget. Taken when the text allocates one amount;
+    /// of several allocations (by level of government, by batch), the largest one said to
+    /// be the total (`全年实际下达`, `共计下达`; data/labels.csv `total_word`), if any.
     func allocatedAmount(_ units: [CompactUnit]) -> RawValue? {
-        var found: [RawValue] = []
+        var found: [(value: RawValue, amount: ExactDecimal, total: Bool)] = []
         for unit in units where !unit.isCell {
             for match in allocationMatcher.matches(in: unit.text) {
+                var start = match.start
+                while start > 0, match.start - start < 12, !Self.clauseEnd.contains(unit.text[start - 1]) { start -= 1 }
+                let total = totalWordMatcher.firstMatch(in: Array(unit.text[start..<match.start])) != nil
                 var position = match.end
+                var amount: String?
                 while position < unit.text.count, position - match.end < 40, !Self.clauseEnd.contains(unit.text[position]) {
                     if TextFolding.isDigit(unit.text[position]), position == 0 || !TextFolding.isDigit(unit.text[position - 1]),
-                       let amount = ValueScanner.value(in: unit.text, after: position, shape: .amount, inCell: false) {
-                        found.append(RawValue(text: amount, line: unit.line))
+                       let value = ValueScanner.value(in: unit.text, after: position, shape: .amount, inCell: false) {
+                        amount = value
                         break
                     }
+                    // `下达资金 点击查看>> 万元`: an amount the page hides; the allocations can't be told apart.
+                    if ValueScanner.moneyUnits.contains(where: { unit.text.matches($0, at: position) }) { return nil }
                     position += 1
+                }
+                if let amount, let decimal = MoneyUnit.parse(amount) {
+                    found.append((RawValue(text: amount, line: unit.line), decimal, total))
                 }
             }
         }
-        return Set(found.map(\.text)).count == 1 ? found.first : nil
+        if Set(found.map(\.value.text)).count == 1 { return found.first?.value }
+        // Several allocations: the total the report states (`全年实际下达71万元`, `共计下达61.8万元`).
+        return found.filter(\.total).max { $0.amount < $1.amount }?.value
     }
 
     static let clauseEnd: Set<Unicode.Scalar> = Set("，。；,;".unicodeScalars)
@@ -253,7 +272,11 @@ enum GluedRow {
                 if consistent(row) { solutions.append(row) }
             }
         }
-        guard let first = solutions.first, solutions.allSatisfy({ $0 == first }) else { return nil }
+        // A zero cut from the end of a number (`390|3901|0|0%`) splits too; a row without zeros is
+        // preferred when the digits allow one.
+        let withoutZeros = solutions.filter { $0.values.allSatisfy { ExactDecimal(digits: $0.unicodeScalars.filter { $0 != "%" }) != .zero } }
+        let candidates = withoutZeros.isEmpty ? solutions : withoutZeros
+        guard let first = candidates.first, candidates.allSatisfy({ $0 == first }) else { return nil }
         return first
     }
 

@@ -68,10 +68,7 @@ public struct Normalizer: Sendable {
         let scalars = Array(raw.text.unicodeScalars)
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
         let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
-        if unit.hasPrefix("亿元") { return value.scaled(byPowerOfTen: 4) }
-        if unit.hasPrefix("万元") || unit.hasPrefix("万") { return value }
-        if unit.hasPrefix("千元") { return value.scaled(byPowerOfTen: -1) }
-        if unit.hasPrefix("元") { return value.scaled(byPowerOfTen: -4) }
+        if let wan = MoneyUnit.inWan(value, unit: unit) { return wan }
         return raw.unitHint == nil || scalars[end...].first == "%" ? nil : value
     }
 
