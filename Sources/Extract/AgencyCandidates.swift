@@ -18,7 +18,7 @@ extension Extractor {
     }
 
     enum Evidence {
-        static let labelled = 7, title = 6, besideTitle = 5, publisher = 4, shortForm = 3, signature = 3, opening = 2, supervisor = 1
+        static let labelled = 7, title = 6, besideTitle = 5, publisher = 4, shortForm = 3, signature = 3, opening = 2, supervisor = 1, quoted = 1
     }
 
     func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawValue]) {
@@ -30,6 +30,7 @@ extension Extractor {
         if let signature = signature(units: units) { runs.append(AgencyCandidate(name: Array(signature.text.unicodeScalars), line: signature.line, strength: Evidence.signature)) }
         if let opening = openingName(units: units) { runs.append(AgencyCandidate(name: Array(opening.text.unicodeScalars), line: opening.line, strength: Evidence.opening)) }
         collectSupervisor(units, into: &runs)
+        collectQuoted(units, into: &runs)
 
         // Every run, valid agency or not, may name the place (`某县` in a title without the unit).
         let places = runs.sorted { $0.strength > $1.strength }.map { RawValue(text: $0.name.string, line: $0.line) }
@@ -174,6 +175,18 @@ extension Extractor {
                 var line = unit.line
                 if rest.isEmpty, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.supervisor))
+            }
+        }
+    }
+
+    /// A quoted project name that starts with its unit (`对“某县某中心动物防疫专项经费”进行评价`):
+    /// the weakest evidence, cut after the unit's agency word.
+    private func collectQuoted(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
+        for unit in units.prefix(40) where !unit.isCell {
+            var position = 0
+            while let open = unit.text[position...].firstIndex(of: "“"), let close = unit.text[open...].firstIndex(of: "”") {
+                runs.append(AgencyCandidate(name: Array(unit.text[(open + 1)..<close]), line: unit.line, strength: Evidence.quoted))
+                position = close
             }
         }
     }

@@ -15,6 +15,8 @@ public struct RawRecord: Sendable {
     /// Texts that may name the report's place when the agency's name does not (the title,
     /// the `发布机构` line, the opening sentences), strongest first.
     public var places: [RawValue] = []
+    /// Short lines that may name a division inside that place (project names, table cells).
+    public var detailPlaces: [RawValue] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -65,6 +67,7 @@ public struct Extractor: Sendable {
     /// Fields a project record may take from the report's text when its own table lacks
     /// them (`自评得分均为97分` covers every project of the report).
     static let projectFallbacks: [Field] = [.agency, .supervisor, .year, .scoreTotal, .grade]
+    static let perProjectFields: [Field] = [.budgetFull, .executed, .executionRate, .scoreTotal, .grade, .projectBudget]
     static let fundColumns: Set<Field> = [.budgetInitial, .budgetFull, .executed, .executionRate, .available, .weight, .score]
 
     public init(labels: LabelTable) {
@@ -124,6 +127,11 @@ public struct Extractor: Sendable {
         // as a whole (kept on its first record, marked report-level).
         let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
         records[records.firstIndex(where: { $0.kind == .dept }) ?? 0].items += textItems
+        if wholeReport, reportKind == .project, coversSeveralProjects(units) {
+            // A report on several projects without a table of them: an amount, rate or score of
+            // its text is one project's (`1、某项目…实际已支付186.98万元…得分91.8分`), not the report's.
+            for field in Self.perProjectFields { reportValues[field] = nil }
+        }
         for index in records.indices {
             let fallbacks = records[index].kind == .dept || wholeReport ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
@@ -139,6 +147,8 @@ public struct Extractor: Sendable {
                 records[index].values[.agency] = full
             }
             records[index].places = places + openingPlaces(units)
+            records[index].detailPlaces = units.prefix(120).filter { $0.text.count >= 6 && $0.text.count <= 40 && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
+                .map { RawValue(text: $0.text.string, line: $0.line) }
         }
         var sections = sections(document)
         if let source = document.source {
@@ -209,6 +219,9 @@ public struct Extractor: Sendable {
                 } else if afterNote > match.end,
                           let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: shape != .amount || noteUnit != nil) {
                     values[field] = RawValue(text: text, unitHint: noteUnit ?? unit.unitHint, line: unit.line)
+                } else if shape == .amount, let hint = Self.unitAnnounced(before: match.start, in: unit.text),
+                          let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: true) {
+                    values[field] = RawValue(text: text, unitHint: hint, line: unit.line)
                 } else if afterNote == unit.text.count, shape != .amount,
                           let next = Self.valueOnNextUnit(units, after: index, shape: shape) {
                     values[field] = next
@@ -216,6 +229,16 @@ public struct Extractor: Sendable {
             }
         }
         return values
+    }
+
+    /// The money unit a glued table announces shortly before a label: `资金情况(万元)年度资金总额
+    /// 全年预算数(A)300` (the header's `(万元)` or `单位:万元`).
+    static func unitAnnounced(before start: Int, in text: [Unicode.Scalar]) -> String? {
+        let window = Array(text[max(0, start - 40)..<start])
+        for unit in ValueScanner.moneyUnits {
+            for prefix in [Array("(".unicodeScalars), Array("单位:".unicodeScalars)] where window.contains(prefix + unit) { return unit.string }
+        }
+        return nil
     }
 
     /// The first title-like line: a report-title word (`绩效自评报告`) near its start, with no

@@ -241,15 +241,18 @@ extension Extractor {
     func gluedFundRow(_ units: [CompactUnit]) -> [Field: RawValue]? {
         for unit in units where unit.text.count > 40 {
             for match in cellMatcher.matches(in: unit.text) where match.label.field == .fundTotal {
-                let window = Array(unit.text[max(0, match.start - 120)..<match.start])
+                // The header stands before the row label, or between it and the digits
+                // (`年度资金总额年初预算数…全年执行数(B)执行率(B/A)64.864.864.8100%`).
+                var start = match.end
+                while start < unit.text.count, start - match.end < 60, !TextFolding.isDigit(unit.text[start]) { start += 1 }
+                let window = Array(unit.text[max(0, match.start - 120)..<match.start]) + Array(unit.text[match.end..<start])
                 var columns: [Field] = []
                 for header in cellMatcher.matches(in: window) where Self.fundColumns.contains(header.label.field) && !columns.contains(header.label.field) {
                     columns.append(header.label.field)
                 }
-                var start = match.end
-                while start < unit.text.count, unit.text[start] == ":" { start += 1 }
                 let digits = Array(unit.text[start...].prefix { TextFolding.isDigit($0) || $0 == "." || $0 == "%" })
-                guard columns.count >= 3, digits.count >= 4, let values = GluedRow.split(digits, into: columns) else { continue }
+                guard digits.count >= 4, digits.contains("%"),
+                      let values = GluedRow.split(digits, into: columns) ?? GluedRow.splitStandard(digits) else { continue }
                 let unitHint = ValueScanner.unit(in: window)
                 return values.mapValues { RawValue(text: $0, unitHint: unitHint, line: unit.line) }
             }
@@ -261,10 +264,11 @@ extension Extractor {
 enum GluedRow {
     /// The one split of `digits` into numbers for `columns` (or for the columns without
     /// 年初预算数, the cell most often left empty) that the row's arithmetic confirms.
-    static func split(_ digits: [Unicode.Scalar], into columns: [Field]) -> [Field: String]? {
+    static func split(_ digits: [Unicode.Scalar], into columns: [Field], droppingInitial: Bool = true) -> [Field: String]? {
+        guard columns.count >= 3 else { return nil }
         var solutions: [[Field: String]] = []
         var layouts = [columns]
-        if columns.first == .budgetInitial, columns.count > 3 { layouts.append(Array(columns.dropFirst())) }
+        if droppingInitial, columns.first == .budgetInitial, columns.count > 3 { layouts.append(Array(columns.dropFirst())) }
         for layout in layouts {
             var pieces: [String] = []
             search(digits[...], layout[...], &pieces) { values in
@@ -277,6 +281,21 @@ enum GluedRow {
         let withoutZeros = solutions.filter { $0.values.allSatisfy { ExactDecimal(digits: $0.unicodeScalars.filter { $0 != "%" }) != .zero } }
         let candidates = withoutZeros.isEmpty ? solutions : withoutZeros
         guard let first = candidates.first, candidates.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    /// The layouts of the Ministry of Finance 自评表 fund row, for a header that did not survive
+    /// (OCR, glued cells): 年初预算数 全年预算数 全年执行数 (分值) 执行率 (得分).
+    static let standardLayouts: [[Field]] = [
+        [.budgetInitial, .budgetFull, .executed, .weight, .executionRate, .score],
+        [.budgetFull, .executed, .weight, .executionRate, .score],
+        [.budgetInitial, .budgetFull, .executed, .executionRate],
+        [.budgetFull, .executed, .executionRate],
+    ]
+
+    static func splitStandard(_ digits: [Unicode.Scalar]) -> [Field: String]? {
+        let found = standardLayouts.compactMap { split(digits, into: $0, droppingInitial: false) }
+        guard let first = found.first, found.allSatisfy({ $0 == first }) else { return nil }
         return first
     }
 

@@ -28,6 +28,8 @@ enum ValueScanner {
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
     static let grades: Set<Unicode.Scalar> = Set("优良中差".unicodeScalars)
+    /// Units after a number that make it something else than a score (`98万元`, `98人`, `98年`).
+    static let scoreUnitsExcluded: Set<Unicode.Scalar> = Set("万元亿千人个项次年月日名条件台户家所".unicodeScalars)
 
     /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
     /// followed by one (a heading such as `基本支出情况`).
@@ -48,7 +50,9 @@ enum ValueScanner {
             }
             // `执行数29.6万,` : 万 alone, not 万人 / 万亩.
             if suffix.first == "万", suffix.count == 1 || !TextFolding.isHan(suffix[1]) { return Array(text[position...number]).string }
-            guard inCell || unitGiven, number == text.count || !TextFolding.isHan(text[number]) else { return nil }
+            // In a cell, or after a header's unit: a bare number, even glued to the next cell's text.
+            guard inCell || unitGiven, number == text.count || !TextFolding.isHan(text[number])
+                    || (unitGiven && !scoreUnitsExcluded.contains(text[number])) else { return nil }
             return Array(text[position..<number]).string
         case .rate:
             return suffix.first == "%" ? Array(text[position...number]).string : nil
@@ -57,6 +61,11 @@ enum ValueScanner {
             return Array(text[position..<number]).string
         case .score:
             if suffix.first == "分" || (inCell && number == text.count) || (unitGiven && suffix.first.map(TextFolding.isDigit) != true) {
+                return Array(text[position..<number]).string
+            }
+            // Cells glued into one line (`自评得分98财政…`): a score label's number, when it can be one.
+            if let next = suffix.first, TextFolding.isHan(next), !scoreUnitsExcluded.contains(next),
+               let score = ExactDecimal(digits: text[position..<number]), score <= ExactDecimal(100) {
                 return Array(text[position..<number]).string
             }
             return nil
