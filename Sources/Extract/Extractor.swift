@@ -44,6 +44,7 @@ public struct Extractor: Sendable {
     let projectCountMatcher: LabelMatcher
     let statementMatcher: LabelMatcher
     let totalWordMatcher: LabelMatcher
+    let yearLabelMatcher: LabelMatcher
     let nameLeads: [[Unicode.Scalar]]
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
@@ -87,6 +88,7 @@ public struct Extractor: Sendable {
         projectCountMatcher = labels.matcher(for: [.projectCount])
         statementMatcher = labels.matcher(for: [.statementWord])
         totalWordMatcher = labels.matcher(for: [.totalWord])
+        yearLabelMatcher = labels.matcher(for: [.yearLabel])
         nameLeads = labels.labels(for: [.nameLead]).map(\.scalars)
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])

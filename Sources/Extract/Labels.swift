@@ -48,6 +48,8 @@ public enum Field: String, CaseIterable, Sendable {
     case statementWord = "statement_word"
     /// Words saying an amount is the total (`全年实际下达`, `共计下达`).
     case totalWord = "total_word"
+    /// A form's year field (`评价年度:2024`).
+    case yearLabel = "year_label"
     /// Words that may stand before a unit's name without being part of it (`对某小学(以下简称…)`,
     /// `根据县财政局…`).
     case nameLead = "name_lead"

@@ -11,6 +11,7 @@ extension Extractor {
     /// that of a short line under it (`(2022年度)`); else `2022年度` anywhere; else the year
     /// the text speaks of most (`2023年省政协办公厅收入…`), never a date or a document number.
     func reportYear(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
+        if let labelled = labelledYear(units) { return labelled }
         if let titleIndex {
             for (offset, unit) in units[titleIndex..<min(units.count, titleIndex + 3)].enumerated() where offset == 0 || unit.text.count <= 24 {
                 if let year = Self.titleYear(unit.text) { return RawValue(text: year, line: unit.line) }
@@ -18,6 +19,21 @@ extension Extractor {
         }
         if let year = firstYear(units.prefix(60)) ?? firstYear(units[...]) { return year }
         return mostFrequentYear(units)
+    }
+
+    /// `评价年度:2024`, `所属年度 | 2022`: a form's year field (data/labels.csv `year_label`).
+    func labelledYear(_ units: [CompactUnit]) -> RawValue? {
+        for (index, unit) in units.prefix(60).enumerated() {
+            for match in yearLabelMatcher.matches(in: unit.text) {
+                var rest = Self.droppingNote(unit.text[match.end...])
+                var line = unit.line
+                if rest.isEmpty, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
+                let digits = rest.prefix(while: TextFolding.isDigit)
+                guard digits.count == 4, let year = Int(Array(digits).string), (1990...2100).contains(year) else { continue }
+                return RawValue(text: String(year), line: line)
+            }
+        }
+        return nil
     }
 
     /// The first `NNNN年` that is not a date (`2023年4月`): a title's year.
