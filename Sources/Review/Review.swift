@@ -21,7 +21,7 @@ public enum Review {
         }
         if options.page {
             try ReviewPage.write(to: outputFolder.appendingPathComponent(pageName), folder: outputFolder,
-                                 tables: byName, overview: overview, options: options)
+                                 tables: tables, overview: overview, options: options)
         }
     }
 

@@ -49,6 +49,23 @@ struct TableFile {
         return rows
     }
 
+    /// The cells of `columns` (English names; "" when absent) of every row that `keep` admits.
+    func select(_ columns: [String], where keep: @escaping ([String]) -> Bool = { _ in true }) throws -> [[String]] {
+        let names = table.englishNames
+        var positions: [Int?] = []
+        var rows: [[String]] = []
+        try forEachRow { cells, isHeader in
+            if isHeader {
+                let english = cells.map { names[$0] ?? $0 }
+                positions = columns.map { english.firstIndex(of: $0) }
+                return
+            }
+            let picked = positions.map { position in position.flatMap { $0 < cells.count ? cells[$0] : nil } ?? "" }
+            if keep(picked) { rows.append(picked) }
+        }
+        return rows
+    }
+
     /// Number of data rows.
     func rowCount() throws -> Int {
         var count = -1
