@@ -27,7 +27,8 @@ struct Overview {
         let execution = try load("compare_execution.csv")
         let scores = try load("compare_scores.csv") { $0["level"] == "all" }
         years = Self.yearRows(execution.filter { $0["level"] == "all" }, scores)
-        (focusYear, focusKind) = Self.focus(years.map(\.execution))
+        // Tables restricted to one level (--level county) have no 全部 rows: the year comes from that level.
+        (focusYear, focusKind) = Self.focus(years.isEmpty ? execution : years.map(\.execution))
         level = options.level ?? Self.defaultLevel(execution)
         let focus: ([String: String]) -> Bool = { [focusYear, focusKind] in $0["year"] == focusYear && $0["kind"] == focusKind }
         let problems = try load("compare_problems.csv") { $0["level"] == "all" && focus($0) }
@@ -38,6 +39,9 @@ struct Overview {
             problemChart(problems, names: options.categoryNames),
             auditChart(audits),
         ]
+        if years.isEmpty && !execution.isEmpty {
+            for index in 1..<charts.count { charts[index].note = "比较表不含“全部”层级（汇总时指定了 --level），此图无数据" }
+        }
     }
 
     /// Row counts of the per-report tables present in the folder.

@@ -192,7 +192,7 @@ struct SVGChart {
 
     func render() -> String {
         let caption = "<figcaption>\(escape(chart.title))</figcaption>"
-        guard !chart.bars.isEmpty else { return "<figure class=\"chart\">\(caption)<p>（无数据）</p></figure>" }
+        guard !chart.bars.isEmpty else { return "<figure class=\"chart\">\(caption)<p>\(escape(chart.note ?? "（无数据）"))</p></figure>" }
         let maximum = max(chart.bars.map(\.value).max() ?? 0, chart.valueName.contains("%") ? 100 : 1)
         let span = Double(Self.width - Self.labelWidth - Self.valueWidth)
         let height = Self.top * 2 + chart.bars.count * (Self.barHeight + Self.gap)

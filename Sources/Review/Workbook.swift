@@ -107,13 +107,14 @@ struct SheetTable {
             nextRow += 1
         }
         let written = nextRow - 1
+        for (column, width) in widths.enumerated() { try sheet.setWidth(Double(width + 2), column: column) }
+        sheet.freezeRows(1)
+        // Before the note: a streamed sheet accepts no range that ends above its current row.
+        if !kinds.isEmpty { try sheet.autofilter(firstRow: 0, lastRow: max(written, 1), lastColumn: kinds.count - 1) }
         if total > written {
             try sheet.write(text: "（超过 Excel 的行数上限：共 \(total) 行，此处列出前 \(written) 行；完整数据见 \(fileName)）",
                             row: nextRow, column: 0, style: XlsxStyle(bold: true))
         }
-        for (column, width) in widths.enumerated() { try sheet.setWidth(Double(width + 2), column: column) }
-        sheet.freezeRows(1)
-        if !kinds.isEmpty { try sheet.autofilter(firstRow: 0, lastRow: max(written, 1), lastColumn: kinds.count - 1) }
         return ReviewWorkbook.SheetSummary(sheet: sheet.name, fileName: fileName, rows: total, written: written)
     }
 }
@@ -182,7 +183,7 @@ struct OverviewSheet {
     func chart(_ chart: Overview.Chart, at start: Int) throws -> Int {
         try sheet.write(text: chart.title, row: start, column: 0, style: XlsxStyle(bold: true))
         guard !chart.bars.isEmpty else {
-            try sheet.write(text: "（无数据）", row: start + 1, column: 0)
+            try sheet.write(text: chart.note ?? "（无数据）", row: start + 1, column: 0)
             return start + 2
         }
         try sheet.write(text: "类别", row: start + 1, column: 0, style: XlsxStyle(header: true))
