@@ -19,7 +19,7 @@ enum ReviewWorkbook {
             for table in tables {
                 guard let file = TableFile(folder: folder, table: table) else { continue }
                 let sheet = try book.addSheet(table.sheetName(options.headers), streamed: true)
-                summaries.append(try writeTable(file, to: sheet, headers: options.headers, maxRows: options.maxSheetRows))
+                summaries.append(try writeTable(file, to: sheet, in: book, headers: options.headers, maxRows: options.maxSheetRows))
             }
             try OverviewSheet(sheet: overviewSheet, book: book, overview: overview).write(summaries: summaries)
             overviewSheet.activate()
@@ -29,8 +29,8 @@ enum ReviewWorkbook {
 
     /// Streams one CSV table into its sheet: header row frozen and filtered, numbers as
     /// numbers, widths fitted; beyond Excel's row limit the last row says how many were left out.
-    static func writeTable(_ file: TableFile, to sheet: XlsxSheet, headers: HeaderLanguage, maxRows: Int) throws -> SheetSummary {
-        var table = SheetTable(sheet: sheet, fileName: file.table.fileName, maxRows: maxRows)
+    static func writeTable(_ file: TableFile, to sheet: XlsxSheet, in book: XlsxWorkbook, headers: HeaderLanguage, maxRows: Int) throws -> SheetSummary {
+        var table = SheetTable(sheet: sheet, book: book, fileName: file.table.fileName, maxRows: maxRows)
         var failure: Error?
         let names = file.table.englishNames
         let labels = Dictionary(file.table.columns.map { ($0.en, headers == .zh ? $0.zh : $0.en) }, uniquingKeysWith: { first, _ in first })
@@ -54,9 +54,12 @@ enum ReviewWorkbook {
 /// The state of one data sheet while its rows stream in.
 struct SheetTable {
     let sheet: XlsxSheet
+    let book: XlsxWorkbook
     let fileName: String
     let maxRows: Int
     var kinds: [ColumnKind] = []
+    var formats: [XlsxFormat] = []
+    let textFormat: XlsxFormat
     var widths: [Int] = []
     var nextRow = 1
     var total = 0
@@ -65,12 +68,14 @@ struct SheetTable {
     static let maxWidth = 60
     static let headerWidth = 20
 
-    init(sheet: XlsxSheet, fileName: String, maxRows: Int) {
-        self.sheet = sheet; self.fileName = fileName; self.maxRows = maxRows
+    init(sheet: XlsxSheet, book: XlsxWorkbook, fileName: String, maxRows: Int) {
+        self.sheet = sheet; self.book = book; self.fileName = fileName; self.maxRows = maxRows
+        textFormat = book.format(.plain)
     }
 
     mutating func header(_ labels: [String], kinds: [ColumnKind]) throws {
         self.kinds = kinds
+        formats = kinds.map { book.format(XlsxStyle(numberFormat: $0.numberFormat)) }
         widths = labels.map { min(displayWidth($0), Self.headerWidth) }
         for (column, label) in labels.enumerated() {
             try sheet.write(text: label, row: 0, column: column, style: XlsxStyle(header: true))
@@ -93,11 +98,14 @@ struct SheetTable {
         for (column, cell) in cells.enumerated() where !cell.isEmpty {
             let kind = column < kinds.count ? kinds[column] : .text
             if kind != .text, let number = plainNumber(cell) {
-                try sheet.write(number: number, row: row, column: column, style: XlsxStyle(numberFormat: kind.numberFormat))
+                try sheet.write(number: number, row: row, column: column, format: formats[column])
             } else {
-                try sheet.write(text: cell, row: row, column: column)
+                try sheet.write(text: cell, row: row, column: column, format: textFormat)
             }
-            if column < widths.count { widths[column] = max(widths[column], min(displayWidth(cell), Self.maxWidth)) }
+            // A text is never wider than its UTF-8 bytes: most cells need no measuring.
+            if column < widths.count, cell.utf8.count > widths[column] {
+                widths[column] = max(widths[column], min(displayWidth(cell), Self.maxWidth))
+            }
         }
     }
 

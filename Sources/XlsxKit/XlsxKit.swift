@@ -45,8 +45,10 @@ public final class XlsxWorkbook {
         return XlsxSheet(sheet: sheet, name: name, workbook: self)
     }
 
-    /// The format for a style, created once per workbook.
-    func format(_ style: XlsxStyle) -> UnsafeMutablePointer<lxw_format>? {
+    /// The format for a style, created once per workbook; keep it to write many cells.
+    public func format(_ style: XlsxStyle) -> XlsxFormat { XlsxFormat(pointer: pointer(style)) }
+
+    func pointer(_ style: XlsxStyle) -> UnsafeMutablePointer<lxw_format>? {
         if style == .plain { return nil }
         if let known = formats[style] { return known }
         let format = workbook_add_format(workbook)!
@@ -87,6 +89,11 @@ public struct XlsxStyle: Hashable, Sendable {
     public static let plain = XlsxStyle()
 }
 
+/// A cell format of one workbook, for writing many cells without looking the style up each time.
+public struct XlsxFormat {
+    let pointer: UnsafeMutablePointer<lxw_format>?
+}
+
 public struct XlsxSheet {
     let sheet: UnsafeMutablePointer<lxw_worksheet>
     public let name: String
@@ -95,13 +102,21 @@ public struct XlsxSheet {
     /// Text is always written as a string cell, never as a formula, so text from a report
     /// that starts with `=` cannot run in Excel or WPS. Longer text is cut at Excel's limit.
     public func write(text: String, row: Int, column: Int, style: XlsxStyle = .plain) throws {
-        let value = text.unicodeScalars.count > XlsxWorkbook.maxCellCharacters
+        try write(text: text, row: row, column: column, format: workbook.format(style))
+    }
+
+    public func write(text: String, row: Int, column: Int, format: XlsxFormat) throws {
+        let value = text.utf8.count > XlsxWorkbook.maxCellCharacters && text.unicodeScalars.count > XlsxWorkbook.maxCellCharacters
             ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(XlsxWorkbook.maxCellCharacters - 1))) + "…" : text
-        try check(worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), value, workbook.format(style)), "cell \(name)!R\(row + 1)C\(column + 1)")
+        try check(worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), value, format.pointer), "cell \(name)!R\(row + 1)C\(column + 1)")
     }
 
     public func write(number: Double, row: Int, column: Int, style: XlsxStyle = .plain) throws {
-        try check(worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), number, workbook.format(style)), "cell \(name)!R\(row + 1)C\(column + 1)")
+        try write(number: number, row: row, column: column, format: workbook.format(style))
+    }
+
+    public func write(number: Double, row: Int, column: Int, format: XlsxFormat) throws {
+        try check(worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), number, format.pointer), "cell \(name)!R\(row + 1)C\(column + 1)")
     }
 
     /// Column width in characters (a Chinese character counts two).
@@ -186,6 +201,6 @@ public enum XlsxError: Error, CustomStringConvertible {
     }
 }
 
-private func check(_ error: lxw_error, _ what: String) throws {
-    guard error == LXW_NO_ERROR else { throw XlsxError.failed(what, String(cString: lxw_strerror(error))) }
+private func check(_ error: lxw_error, _ what: @autoclosure () -> String) throws {
+    guard error == LXW_NO_ERROR else { throw XlsxError.failed(what(), String(cString: lxw_strerror(error))) }
 }
