@@ -99,6 +99,14 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual(Array(try XCTUnwrap(book.sheet("records")).header.prefix(3)), ["file", "kind", "project"])
     }
 
+    func testGB18030TablesAreReadBackToo() throws {
+        let book = try Workbook(Self.run("gb18030", ["--encoding", "gb18030"]).appendingPathComponent("review.xlsx"))
+        let records = try XCTUnwrap(book.sheet("评价记录"))
+        XCTAssertEqual(records.header.prefix(4), ["文件", "类型", "项目名称", "单位名称"])
+        XCTAssertEqual(records.rows.first { $0[0]?.text == "d01.txt" }?[3]?.text, "株洲市渌口区档案馆")
+        XCTAssertEqual(records.rows.count, 13)
+    }
+
     func testSameTablesGiveTheSameBytes() throws {
         let again = Self.run("again")
         for name in [Review.workbookName, Review.pageName] {
