@@ -208,6 +208,7 @@ struct OverviewSheet {
                          values: XlsxRange(sheet: sheet.name, firstRow: start + 2, firstColumn: 1, lastRow: last, lastColumn: 1), color: 0x4472C4)
         native.setTitle(chart.title)
         native.setValueAxisName(chart.valueName)
+        native.setValueAxisMinimum(0)
         native.categoriesTopDown()
         native.hideLegend()
         let height = max(1.2, Double(chart.bars.count) * 0.09)

@@ -175,10 +175,14 @@ public struct XlsxChart {
 
     public func setTitle(_ title: String) { chart_title_set_name(chart, title) }
 
-    /// Names the value axis (horizontal in a bar chart, vertical in a column chart).
-    public func setValueAxisName(_ name: String) {
-        chart_axis_set_name(kind == .bar ? chart.pointee.x_axis : chart.pointee.y_axis, name)
-    }
+    /// The value axis: horizontal in a bar chart, vertical in a column chart.
+    var valueAxis: UnsafeMutablePointer<lxw_chart_axis> { kind == .bar ? chart.pointee.x_axis : chart.pointee.y_axis }
+
+    public func setValueAxisName(_ name: String) { chart_axis_set_name(valueAxis, name) }
+
+    /// Starts the value axis at `minimum` (spreadsheets otherwise start near the smallest bar,
+    /// which makes 80 against 90 look like a gap of several times).
+    public func setValueAxisMinimum(_ minimum: Double) { chart_axis_set_min(valueAxis, minimum) }
 
     /// Lists the categories top to bottom in a bar chart (Excel's default is bottom-up).
     public func categoriesTopDown() {
