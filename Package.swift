@@ -20,6 +20,10 @@ let package = Package(
         // OpenCC (Debian libopencc-dev): traditional → simplified Chinese before extraction.
         .systemLibrary(name: "COpenCC", path: "Sources/COpenCC", pkgConfig: nil,
                        providers: [.apt(["libopencc-dev"])]),
+        // libxlsxwriter (Debian libxlsxwriter-dev), wrapped once by XlsxKit: the review workbook.
+        .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", pkgConfig: nil,
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "XlsxKit", dependencies: ["CXlsxWriter"]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -30,9 +34,12 @@ let package = Package(
         // Cross-agency comparative tables, from the rows of earlier outputs.
         .target(name: "Aggregate", dependencies: ["PerfevalCore", "Emit"]),
         .target(name: "Emit", dependencies: ["PerfevalCore", "CSVKit"]),
+        // review.xlsx and review.html, from the CSV tables a run or an aggregation wrote.
+        .target(name: "Review", dependencies: ["PerfevalCore", "CSVKit", "XlsxKit", "Emit"]),
         // Wires the stages into the parallel run; used by the CLI and the tests.
         .target(name: "Pipeline", dependencies: [
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit",
+            "Review",
         ]),
         .executableTarget(name: "perfeval", dependencies: [
             "Pipeline",
@@ -40,6 +47,7 @@ let package = Package(
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
+            "Review", "XlsxKit",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],

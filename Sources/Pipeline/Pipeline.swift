@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var progress: Bool = true
     /// Restricts the comparative tables (the per-report tables always hold every file).
     public var filter = AggregateFilter()
+    /// review.xlsx / review.html (`--no-xlsx`, `--no-html`).
+    public var review = ReviewFiles.Choice()
 
     public init(inputs: [String], outputDirectory: URL, dataDirectory: URL) {
         self.inputs = inputs; self.outputDirectory = outputDirectory; self.dataDirectory = dataDirectory
@@ -79,9 +81,13 @@ public enum Pipeline {
         for writer in writers { try writer.finish() }
         try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
                              headers: options.headers, encoding: options.encoding, filter: options.filter)
+        let aggregated = Date()
+        try ReviewFiles.write(outputFolder: options.outputDirectory, headers: options.headers, level: options.filter.level,
+                              choice: options.review, dataDirectory: options.dataDirectory)
         let summary = RunSummary(files: files.count, rejected: totals.rejected, records: totals.records)
         try Manifest.write(options: options, summary: summary, totals: totals,
-                           timings: ["process_s": processed.timeIntervalSince(started), "total_s": Date().timeIntervalSince(started)])
+                           timings: ["process_s": processed.timeIntervalSince(started), "review_s": Date().timeIntervalSince(aggregated),
+                                    "total_s": Date().timeIntervalSince(started)])
         log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
         return summary
     }

@@ -25,6 +25,17 @@ struct ComparisonOptions: ParsableArguments {
     var filter: AggregateFilter { AggregateFilter(years: year.flatMap(AggregateRun.years), level: level, kind: kind) }
 }
 
+/// The review files written beside the CSV tables.
+struct ReviewFlags: ParsableArguments {
+    @Flag(name: .customLong("no-xlsx"), help: "Do not write review.xlsx (the workbook with one sheet per table and charts).")
+    var noXlsx = false
+
+    @Flag(name: .customLong("no-html"), help: "Do not write review.html (the review page).")
+    var noHtml = false
+
+    var choice: ReviewFiles.Choice { ReviewFiles.Choice(workbook: !noXlsx, page: !noHtml) }
+}
+
 extension HeaderLanguage: ExpressibleByArgument {}
 extension OutputEncoding: ExpressibleByArgument {}
 
@@ -63,6 +74,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
+    @OptionGroup var review: ReviewFlags
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         guard !inputs.isEmpty else { throw ValidationError("give at least one input file or folder") }
@@ -76,6 +89,7 @@ struct Run: ParsableCommand {
         options.jobs = jobs
         options.progress = !quiet
         options.filter = comparison.filter
+        options.review = review.choice
         let summary = try Pipeline.run(options)
         throw ExitCode(summary.exitCode)
     }
@@ -100,9 +114,12 @@ struct AggregateCommand: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
+    @OptionGroup var review: ReviewFlags
+
     func run() throws {
         try AggregateRun.run(directories: folders.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
                              headers: headers, encoding: encoding, filter: comparison.filter)
+        try ReviewFiles.write(outputFolder: URL(fileURLWithPath: out), headers: headers, level: comparison.level, choice: review.choice)
     }
 }
 
