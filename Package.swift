@@ -20,6 +20,9 @@ let package = Package(
         // OpenCC (Debian libopencc-dev): traditional → simplified Chinese before extraction.
         .systemLibrary(name: "COpenCC", path: "Sources/COpenCC", pkgConfig: nil,
                        providers: [.apt(["libopencc-dev"])]),
+        // SQLite (Debian libsqlite3-dev), wrapped once by Store.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: nil,
+                       providers: [.apt(["libsqlite3-dev"])]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -34,12 +37,14 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit",
         ]),
+        // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
+        .target(name: "Store", dependencies: ["CSQLite", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
-            "Pipeline",
+            "Pipeline", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
-            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "Store", "perfeval",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],

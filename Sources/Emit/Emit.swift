@@ -67,7 +67,7 @@ public enum Emit {
 
     /// Text from outside that starts with `=`, `+`, `-` or `@` would run as a formula in
     /// Excel or WPS: it is prefixed with an apostrophe.
-    static func render(_ cell: CellValue) -> String {
+    public static func render(_ cell: CellValue) -> String {
         switch cell {
         case .empty: return ""
         case .number(let value): return value
