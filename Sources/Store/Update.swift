@@ -52,6 +52,8 @@ public enum StoreUpdate {
         guard options.jobs >= 1, options.batchSize >= 1 else { throw PipelineError.usage("--jobs and --batch must be at least 1") }
         let reference = try ReferenceData(directory: options.dataDirectory)
         let files = try Inputs.list(options.inboxes)
+        let storeFolder = URL(fileURLWithPath: options.storePath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
         let lock = try StoreLock(store: options.storePath, wait: options.wait)
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: options.storePath)

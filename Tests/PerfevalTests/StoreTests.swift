@@ -1,0 +1,214 @@
+import XCTest
+import Foundation
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `perfeval update`: the store of the year's collection, run as cron would run it.
+final class StoreTests: XCTestCase {
+    static let corpus = Paths.fixtures.appendingPathComponent("corpus")
+    let base = Date(timeIntervalSince1970: 1_750_000_000)
+
+    /// Copies d01 (株洲市渌口区档案馆, 2021, budget 100, executed 90) into `inbox` as `name`,
+    /// its executed amount and stated rate changed to `executed`, dated `date`.
+    func dropReport(_ name: String, executed: String, date: Date, into inbox: URL) throws {
+        var lines = try String(contentsOf: Self.corpus.appendingPathComponent("d01.txt"), encoding: .utf8)
+            .components(separatedBy: "\n")
+        XCTAssertEqual(lines[23], "\t90")
+        XCTAssertEqual(lines[25], "\t90%")
+        lines[23] = "\t\(executed)"
+        lines[25] = "\t\(executed)%"
+        let url = inbox.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: url.path)
+    }
+
+    func update(_ inbox: URL, _ folder: URL, _ extra: [String] = []) throws -> CommandResult {
+        try runPerfeval(["update", inbox.path, "--store", folder.appendingPathComponent("store.sqlite").path,
+                         "--out", folder.appendingPathComponent("out").path, "--headers", "en", "--quiet"] + extra)
+    }
+
+    /// Every output table of a folder, by name.
+    func tables(_ folder: URL) throws -> [String: Data] {
+        let out = folder.appendingPathComponent("out")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".csv") }
+        return Dictionary(uniqueKeysWithValues: try names.map { ($0, try Data(contentsOf: out.appendingPathComponent($0))) })
+    }
+
+    /// "… N read …" of the summary line.
+    func readCount(_ result: CommandResult) -> Int? {
+        guard let range = result.stderr.range(of: #"[0-9]+ read"#, options: .regularExpression) else { return nil }
+        return Int(result.stderr[range].split(separator: " ")[0])
+    }
+
+    func testCorrectedReportSupersedesTheFirstAndCopiesChangeNothing() throws {
+        let folder = try Paths.temporaryDirectory(), inbox = folder.appendingPathComponent("inbox")
+        try dropReport("d01.txt", executed: "90", date: base, into: inbox)
+        XCTAssertEqual(try update(inbox, folder).status, 0)
+
+        try dropReport("d01-corrected.txt", executed: "95", date: base.addingTimeInterval(86_400), into: inbox)
+        // A draft dated before the first file arrives late: it is kept, superseded.
+        try dropReport("drafts/d01-draft.txt", executed: "80", date: base.addingTimeInterval(-86_400), into: inbox)
+        let second = try update(inbox, folder)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(readCount(second), 2)
+
+        let out = folder.appendingPathComponent("out")
+        let records = try readTable(out.appendingPathComponent("records.csv"))
+        XCTAssertEqual(records.map { [$0["file"], $0["executed_wan"], $0["execution_rate_pct"]] }, [["d01-corrected.txt", "95.00", "95.00"]])
+        let all2021 = try readTable(out.appendingPathComponent("compare_execution.csv"))
+            .filter { $0["level"] == "all" && $0["year"] == "2021" && $0["kind"] == "dept" }
+        XCTAssertEqual(all2021.map { [$0["records"], $0["agencies"], $0["rate_mean_pct"]] }, [["1", "1", "95.00"]])
+
+        let store = try Database(path: folder.appendingPathComponent("store.sqlite").path)
+        let history = try store.rows("SELECT file, status, sha256, file_date, report_key FROM history").map { $0.map { $0.string ?? "" } }
+        XCTAssertEqual(history.map { [$0[0], $0[1]] }, [["drafts/d01-draft.txt", "superseded"], ["d01.txt", "superseded"], ["d01-corrected.txt", "current"]])
+        XCTAssertEqual(history.map { $0[3] }, ["2025-06-14T15:06:40Z", "2025-06-15T15:06:40Z", "2025-06-16T15:06:40Z"])
+        XCTAssertEqual(Set(history.map { $0[4] }), ["株洲市渌口区档案馆|430212|2021|dept"])
+        XCTAssertEqual(Set(history.map { $0[2] }).count, 3)
+        XCTAssertEqual(history[2][2], try sha256sum(inbox.appendingPathComponent("d01-corrected.txt")))
+
+        // The corrected file renamed, and a copy of the first under another name: nothing new.
+        let before = try tables(folder)
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("d01-corrected.txt"), to: inbox.appendingPathComponent("renamed.txt"))
+        try FileManager.default.copyItem(at: inbox.appendingPathComponent("d01.txt"), to: inbox.appendingPathComponent("copy-of-d01.txt"))
+        let renamed = try update(inbox, folder)
+        XCTAssertEqual(renamed.status, 0)
+        XCTAssertEqual(readCount(renamed), 0, renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("2 already stored"), renamed.stderr)
+        XCTAssertEqual(try tables(folder), before)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM versions"), 3)
+
+        // Nothing new at all: no file is even hashed again, and every table keeps its bytes.
+        let again = try update(inbox, folder)
+        XCTAssertEqual(readCount(again), 0)
+        XCTAssertTrue(again.stderr.contains("4 unchanged"), again.stderr)
+        XCTAssertEqual(try tables(folder), before)
+        XCTAssertEqual(before.count, 17)
+    }
+
+    func testTheStoreGivesTheSameBytesAsRun() throws {
+        let folder = try Paths.temporaryDirectory()
+        XCTAssertEqual(try update(Self.corpus, folder).status, 0)
+        let run = folder.appendingPathComponent("run")
+        XCTAssertEqual(try runPerfeval(["run", Self.corpus.path, "--out", run.path, "--headers", "en", "--quiet"]).status, 0)
+        let stored = try tables(folder)
+        for (name, bytes) in stored { XCTAssertEqual(bytes, try Data(contentsOf: run.appendingPathComponent(name)), name) }
+        XCTAssertEqual(stored.count, 17)
+    }
+
+    func testAKilledUpdateLeavesWholeBatchesAndTheNextOneFinishes() throws {
+        let folder = try Paths.temporaryDirectory(), inbox = folder.appendingPathComponent("inbox")
+        try makeCorpus(300, into: inbox)
+        let storePath = folder.appendingPathComponent("store.sqlite").path
+        let process = Process()
+        process.executableURL = Paths.executable
+        process.arguments = ["update", inbox.path, "--store", storePath, "--out", folder.appendingPathComponent("out").path,
+                             "--batch", "20", "--quiet", "--data", Paths.data.path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Killed once a few batches are in, in the middle of the next one.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning, (try? storedPaths(storePath)) ?? 0 < 40 { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+
+        let store = try Database(path: storePath)
+        let stored = try store.integer("SELECT count(*) FROM paths")
+        XCTAssertGreaterThanOrEqual(stored, 40)
+        XCTAssertLessThan(stored, 300, "killed before the end")
+        XCTAssertEqual(stored % 20, 0, "whole batches only")
+        XCTAssertEqual(try store.rows("PRAGMA integrity_check"), [[.text("ok")]])
+        XCTAssertEqual(try store.rows("PRAGMA foreign_key_check"), [])
+        for table in ["records", "indicators", "expenditure_items", "audits", "problems", "measures", "review_unclassified", "quality", "rejects", "warnings"] {
+            XCTAssertEqual(try store.integer("SELECT count(*) FROM \(table) WHERE version_id NOT IN (SELECT id FROM versions)"), 0, table)
+        }
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM versions v WHERE records != (SELECT count(*) FROM records WHERE version_id = v.id)"), 0)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM versions WHERE id NOT IN (SELECT version_id FROM paths)"), 0)
+
+        let resumed = try update(inbox, folder)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(readCount(resumed), 300 - Int(stored))
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM paths"), 300)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM versions"), 300)
+
+        // The same tables as one uninterrupted update into a new store.
+        let clean = folder.appendingPathComponent("clean")
+        XCTAssertEqual(try update(inbox, clean).status, 0)
+        XCTAssertEqual(try tables(folder), try tables(clean))
+    }
+
+    func testTwoUpdatesAtOnceReadEachFileOnce() throws {
+        let folder = try Paths.temporaryDirectory(), inbox = folder.appendingPathComponent("inbox")
+        try makeCorpus(60, into: inbox)
+        var results = [CommandResult?](repeating: nil, count: 2)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = try? self.update(inbox, folder, ["--wait", "120", "--batch", "10"])
+            lock.lock(); results[index] = result; lock.unlock()
+        }
+        XCTAssertEqual(results.map { $0?.status }, [0, 0], results.map { $0?.stderr ?? "" }.joined())
+        XCTAssertEqual(Set(results.map { readCount($0!) }), [0, 60], "one update read every file, the other none")
+        let store = try Database(path: folder.appendingPathComponent("store.sqlite").path)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM versions"), 60)
+    }
+
+    func testASecondUpdateGivesUpAfterWaitWithExitCodeThree() throws {
+        let folder = try Paths.temporaryDirectory()
+        let lockPath = folder.appendingPathComponent("store.sqlite.lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        defer { close(descriptor) }
+        XCTAssertEqual(flock(descriptor, LOCK_EX | LOCK_NB), 0)
+        let started = Date()
+        let busy = try update(Self.corpus, folder, ["--wait", "0.5"])
+        XCTAssertEqual(busy.status, StoreError.busyExitCode)
+        XCTAssertEqual(busy.status, 3)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.5)
+        XCTAssertTrue(busy.stderr.contains("another perfeval update is using the store"), busy.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/records.csv").path))
+
+        flock(descriptor, LOCK_UN)
+        let done = try update(Self.corpus, folder, ["--wait", "0"])
+        XCTAssertEqual(done.status, 0, done.stderr)
+        XCTAssertEqual(readCount(done), 13)
+    }
+
+    func testContentHashIsSHA256() throws {
+        let folder = try Paths.temporaryDirectory()
+        let empty = folder.appendingPathComponent("empty.txt"), abc = folder.appendingPathComponent("abc.txt")
+        try Data().write(to: empty)
+        try Data("abc".utf8).write(to: abc)
+        XCTAssertEqual(try sha256sum(empty), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(try sha256sum(abc), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    // MARK: helpers
+
+    /// The store's own hash of a file (through `perfeval update`'s history).
+    func sha256sum(_ file: URL) throws -> String {
+        let folder = try Paths.temporaryDirectory("hash")
+        _ = try runPerfeval(["update", file.path, "--store", folder.appendingPathComponent("s.sqlite").path,
+                             "--out", folder.appendingPathComponent("out").path, "--quiet"])
+        let store = try Database(path: folder.appendingPathComponent("s.sqlite").path)
+        return try store.rows("SELECT sha256 FROM versions").first?.first?.string ?? ""
+    }
+
+    func storedPaths(_ path: String) throws -> Int64 {
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        return try Database(path: path).integer("SELECT count(*) FROM paths")
+    }
+
+    func makeCorpus(_ count: Int, into folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Paths.packageRoot.appendingPathComponent("scripts/make_corpus.py").path,
+                             "--count", String(count), "--out", folder.path, "--seed", "13"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+}
