@@ -146,6 +146,26 @@ final class Store {
         }
     }
 
+    static let historyColumns = [
+        Column("report_key", "报告标识"), Column("file", "文件"), Column("sha256", "SHA-256"), Column("file_date", "文件日期"),
+        Column("read_at", "读入时间"), Column("status", "状态"), Column("agency", "单位名称"), Column("region_code", "行政区划代码"),
+        Column("year", "年度"), Column("kind", "类型"), Column("records", "记录数"),
+    ]
+
+    /// history.csv: every version of every report, superseded ones included (the `history` view).
+    func writeHistory(to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
+        let writer = try TableWriter(fileName: "history.csv", columns: Self.historyColumns, directory: directory, headers: headers, encoding: encoding)
+        let select = try database.prepare("SELECT \(Self.historyColumns.map { Schema.quote($0.en) }.joined(separator: ", ")) FROM history")
+        var rows: [[CellValue]] = []
+        while try select.step() {
+            rows.append(select.row().enumerated().map { index, value in
+                index == 8 || index == 10 ? value.string.map { CellValue.number($0) } ?? .empty : .text(value.string)
+            })
+        }
+        try writer.append(rows)
+        try writer.finish()
+    }
+
     func counts() throws -> (current: Int, superseded: Int) {
         (Int(try database.integer("SELECT count(*) FROM versions WHERE status = 'current'")),
          Int(try database.integer("SELECT count(*) FROM versions WHERE status = 'superseded'")))

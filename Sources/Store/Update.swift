@@ -60,6 +60,7 @@ public enum StoreUpdate {
         var summary = UpdateSummary(files: files.count)
         try read(files, into: store, options: options, reader: FileRows(reference: reference), summary: &summary, log: log)
         try store.writeTables(to: options.outputDirectory, headers: options.headers, encoding: options.encoding)
+        try store.writeHistory(to: options.outputDirectory, headers: options.headers, encoding: options.encoding)
         try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
                              headers: options.headers, encoding: options.encoding, filter: options.filter)
         (summary.current, summary.superseded) = try store.counts()
