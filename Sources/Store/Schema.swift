@@ -31,6 +31,7 @@ enum Schema {
         );
         CREATE INDEX versions_by_key ON versions (report_key);
         CREATE INDEX versions_by_status ON versions (status, name);
+        CREATE INDEX versions_by_name ON versions (name);
         CREATE TABLE paths (
             path          TEXT PRIMARY KEY,
             bytes         INTEGER NOT NULL,

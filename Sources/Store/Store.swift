@@ -70,7 +70,7 @@ final class Store {
                     identity.year.map(SQLValue.integer) ?? .null, identity.kind.map(SQLValue.text) ?? .null,
                     .integer(Int64(version.rows[0].count)), .integer(identity.rejected ? 1 : 0),
                 ])
-                let id = try database.integer("SELECT last_insert_rowid()")
+                let id = database.lastInsertRowID
                 for (insert, rows) in zip(inserts, version.rows) {
                     for (seq, row) in rows.enumerated() {
                         try insert.run([.integer(id), .integer(Int64(seq))] + row.map(Self.value))
@@ -103,6 +103,14 @@ final class Store {
             WHERE report_key = ?1
             """)
         for key in keys.sorted() { try update.run([.text(key)]) }
+        // A file known only by its name (rejected, or no agency or year) is superseded by
+        // a newer file of the same name: an upload caught half-written, then complete.
+        try database.execute("""
+            UPDATE versions SET status = 'superseded'
+            WHERE report_key = 'file:' || name AND status = 'current' AND EXISTS (
+                SELECT 1 FROM versions newer WHERE newer.name = versions.name AND newer.id != versions.id
+                AND (newer.file_mtime_us > versions.file_mtime_us OR (newer.file_mtime_us = versions.file_mtime_us AND newer.path > versions.path)))
+            """)
     }
 
     /// A cell as stored: the text the CSV shows (after the CSV-injection guard), an
@@ -123,47 +131,6 @@ final class Store {
     /// A file date for people: ISO 8601 in UTC, to the second (the order uses microseconds).
     static func date(_ microseconds: Int64) -> String {
         formatter.string(from: Date(timeIntervalSince1970: Double(microseconds / 1_000_000)))
-    }
-
-    /// Writes every per-report table from the current versions (in file-name order, as
-    /// `run` orders a folder), each to a temporary file renamed into place.
-    func writeTables(to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for table in Schema.rowTables {
-            let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: directory, headers: headers, encoding: encoding)
-            let select = try database.prepare("""
-                SELECT \(table.columns.map { "t." + Schema.quote($0.en) }.joined(separator: ", "))
-                FROM versions v JOIN \(Schema.quote(table.name)) t ON t.version_id = v.id
-                WHERE v.status = 'current' ORDER BY v.name, v.id, t.seq
-                """)
-            var chunk: [[CellValue]] = []
-            while try select.step() {
-                chunk.append(select.row().map(Self.cell))
-                if chunk.count == 2048 { try writer.append(chunk); chunk.removeAll(keepingCapacity: true) }
-            }
-            try writer.append(chunk)
-            try writer.finish()
-        }
-    }
-
-    static let historyColumns = [
-        Column("report_key", "报告标识"), Column("file", "文件"), Column("sha256", "SHA-256"), Column("file_date", "文件日期"),
-        Column("read_at", "读入时间"), Column("status", "状态"), Column("agency", "单位名称"), Column("region_code", "行政区划代码"),
-        Column("year", "年度"), Column("kind", "类型"), Column("records", "记录数"),
-    ]
-
-    /// history.csv: every version of every report, superseded ones included (the `history` view).
-    func writeHistory(to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
-        let writer = try TableWriter(fileName: "history.csv", columns: Self.historyColumns, directory: directory, headers: headers, encoding: encoding)
-        let select = try database.prepare("SELECT \(Self.historyColumns.map { Schema.quote($0.en) }.joined(separator: ", ")) FROM history")
-        var rows: [[CellValue]] = []
-        while try select.step() {
-            rows.append(select.row().enumerated().map { index, value in
-                index == 8 || index == 10 ? value.string.map { CellValue.number($0) } ?? .empty : .text(value.string)
-            })
-        }
-        try writer.append(rows)
-        try writer.finish()
     }
 
     func counts() throws -> (current: Int, superseded: Int) {

@@ -58,15 +58,20 @@ public enum StoreUpdate {
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: options.storePath)
         var summary = UpdateSummary(files: files.count)
+        var clock = Date()
+        func lap() -> String { defer { clock = Date() }; return String(format: "%.2f", Date().timeIntervalSince(clock)) }
         try read(files, into: store, options: options, reader: FileRows(reference: reference), summary: &summary, log: log)
-        try store.writeTables(to: options.outputDirectory, headers: options.headers, encoding: options.encoding)
-        try store.writeHistory(to: options.outputDirectory, headers: options.headers, encoding: options.encoding)
+        let reading = lap()
+        try StoreTables.write(store: options.storePath, to: options.outputDirectory, headers: options.headers,
+                              encoding: options.encoding, jobs: options.jobs)
+        let writing = lap()
         try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
                              headers: options.headers, encoding: options.encoding, filter: options.filter)
         (summary.current, summary.superseded) = try store.counts()
         log("perfeval update: \(summary.files) files: \(summary.read) read (\(summary.rejected) rejected), \(summary.known) already stored, "
             + "\(summary.unchanged) unchanged\(summary.unreadable > 0 ? ", \(summary.unreadable) unreadable" : ""); "
-            + "store: \(summary.current) current, \(summary.superseded) superseded → \(options.outputDirectory.path)")
+            + "store: \(summary.current) current, \(summary.superseded) superseded → \(options.outputDirectory.path) "
+            + "(s: reading \(reading), tables \(writing), comparative \(lap()))")
         return summary
     }
 

@@ -94,6 +94,28 @@ final class StoreTests: XCTestCase {
                         ["d01-corrected.txt", "current", "2025-06-16T15:06:40Z", "2021"]])
     }
 
+    func testAFileCaughtHalfWrittenIsReplacedByItsCompleteUpload() throws {
+        let folder = try Paths.temporaryDirectory(), inbox = folder.appendingPathComponent("inbox")
+        let upload = inbox.appendingPathComponent("upload.txt")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let complete = try Data(contentsOf: Self.corpus.appendingPathComponent("d04.txt"))
+        try complete.prefix(40).write(to: upload)
+        try FileManager.default.setAttributes([.modificationDate: base], ofItemAtPath: upload.path)
+        XCTAssertEqual(try update(inbox, folder).status, 0)
+        // The first 40 bytes hold only the title: a record with no agency and no year.
+        let out = folder.appendingPathComponent("out")
+        XCTAssertEqual(try readTable(out.appendingPathComponent("records.csv")).map { [$0["agency"], $0["flags"]] },
+                       [["", "year_missing;region_unresolved;truncated"]])
+
+        try complete.write(to: upload)
+        try FileManager.default.setAttributes([.modificationDate: base.addingTimeInterval(60)], ofItemAtPath: upload.path)
+        XCTAssertEqual(try update(inbox, folder).status, 0)
+        XCTAssertEqual(try readTable(out.appendingPathComponent("warnings.csv")).count, 0)
+        XCTAssertEqual(try readTable(out.appendingPathComponent("records.csv")).map { [$0["agency"], $0["executed_wan"]] }, [["攸县档案馆", "76.00"]])
+        XCTAssertEqual(try readTable(out.appendingPathComponent("history.csv")).map { [$0["report_key"], $0["status"]] },
+                       [["file:upload.txt", "superseded"], ["攸县档案馆|430223|2022|dept", "current"]])
+    }
+
     func testTheStoreGivesTheSameBytesAsRun() throws {
         let folder = try Paths.temporaryDirectory()
         XCTAssertEqual(try update(Self.corpus, folder).status, 0)

@@ -1,0 +1,76 @@
+import Foundation
+import Dispatch
+import Emit
+
+/// Writes the per-report tables and history.csv from a store, each table on its own read
+/// connection (WAL lets readers run side by side), `jobs` tables at a time; each file is
+/// written to a temporary file and renamed into place.
+enum StoreTables {
+    static func write(store path: String, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding, jobs: Int) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The audits table is the largest: started first so the others fill the other threads.
+        let tables = Schema.rowTables.filter { $0.name == "audits" } + Schema.rowTables.filter { $0.name != "audits" }
+        var work: [(Database) throws -> Void] = tables.map { table in
+            { try writeRows(of: table, from: $0, to: directory, headers: headers, encoding: encoding) }
+        }
+        work.append { try writeHistory(from: $0, to: directory, headers: headers, encoding: encoding) }
+        var failure: Error?
+        let lock = NSLock()
+        var next = 0
+        DispatchQueue.concurrentPerform(iterations: min(max(jobs, 1), work.count)) { _ in
+            while true {
+                lock.lock()
+                let index = next
+                next += 1
+                lock.unlock()
+                guard index < work.count else { return }
+                do {
+                    try work[index](try Database(path: path))
+                } catch {
+                    lock.lock(); failure = failure ?? error; lock.unlock()
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// One per-report table from the current versions, in file-name order (as `run` orders
+    /// a folder), rows of a version in their order.
+    static func writeRows(of table: Schema.RowTable, from database: Database, to directory: URL,
+                          headers: HeaderLanguage, encoding: OutputEncoding) throws {
+        let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: directory, headers: headers, encoding: encoding)
+        let select = try database.prepare("""
+            SELECT \(table.columns.map { "t." + Schema.quote($0.en) }.joined(separator: ", "))
+            FROM versions v JOIN \(Schema.quote(table.name)) t ON t.version_id = v.id
+            WHERE v.status = 'current' ORDER BY v.name, v.id, t.seq
+            """)
+        var chunk: [[CellValue]] = []
+        while try select.step() {
+            chunk.append(select.row().map(Store.cell))
+            if chunk.count == 2048 { try writer.append(chunk); chunk.removeAll(keepingCapacity: true) }
+        }
+        try writer.append(chunk)
+        try writer.finish()
+    }
+
+    static let historyColumns = [
+        Column("report_key", "报告标识"), Column("file", "文件"), Column("sha256", "SHA-256"), Column("file_date", "文件日期"),
+        Column("read_at", "读入时间"), Column("status", "状态"), Column("agency", "单位名称"), Column("region_code", "行政区划代码"),
+        Column("year", "年度"), Column("kind", "类型"), Column("records", "记录数"),
+    ]
+
+    /// history.csv: every version of every report, superseded ones included (the `history` view).
+    static func writeHistory(from database: Database, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
+        let writer = try TableWriter(fileName: "history.csv", columns: historyColumns, directory: directory, headers: headers, encoding: encoding)
+        let select = try database.prepare("SELECT \(historyColumns.map { Schema.quote($0.en) }.joined(separator: ", ")) FROM history")
+        let numeric: Set<String> = ["year", "records"]
+        var rows: [[CellValue]] = []
+        while try select.step() {
+            rows.append(zip(historyColumns, select.row()).map { column, value in
+                numeric.contains(column.en) ? value.string.map { CellValue.number($0) } ?? .empty : .text(value.string)
+            })
+        }
+        try writer.append(rows)
+        try writer.finish()
+    }
+}
