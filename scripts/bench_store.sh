@@ -8,6 +8,7 @@ count=${1:-20000}
 new=${2:-100}
 bench=${BENCH_DIR:-/tmp/perfeval-bench-store}
 bash scripts/setup.sh
+[ -x /usr/bin/time ] || { apt-get install -y -qq time >/dev/null 2>&1 || sudo apt-get install -y -qq time >/dev/null; }
 swift build -c release --scratch-path .build-bench >/dev/null
 binary=.build-bench/release/perfeval
 
@@ -21,14 +22,13 @@ find "$bench/inbox" -type f | sort | tail -n "$new" | while read -r file; do
 done
 find "$bench/inbox" -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
 
-update() {  # label → prints "label|wall seconds|summary line"
-  local start end
-  start=$(date +%s.%N)
-  "$binary" update "$bench/inbox" --store "$bench/store.sqlite" --out "$bench/out" --quiet 2> "$bench/log.txt" || [ $? -eq 1 ]
-  end=$(date +%s.%N)
-  printf '%-28s %8.2f s   %s\n' "$1" "$(echo "$end - $start" | bc -l)" "$(tail -1 "$bench/log.txt" | sed 's/ → .*//')"
+update() {  # label → "label  wall s  cpu s  summary line"
+  /usr/bin/time -o "$bench/time.txt" -f '%e %U %S' \
+    "$binary" update "$bench/inbox" --store "$bench/store.sqlite" --out "$bench/out" --quiet 2> "$bench/log.txt" || [ $? -eq 1 ]
+  read -r wall user sys < "$bench/time.txt"
+  printf '%-26s %8.2f s wall %8.2f s cpu   %s\n' "$1" "$wall" "$(echo "$user + $sys" | bc -l)" "$(tail -1 "$bench/log.txt" | sed 's/ → [^(]*/ /')"
 }
-echo "perfeval update, $count reports then $new more ($(nproc) cores)"
+echo "perfeval update, $count reports then $new more ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 update "first update ($count)"
 cp -a "$bench/later/." "$bench/inbox/"
 update "update with $new new"
