@@ -7,10 +7,11 @@ public enum SQLValue: Equatable, Sendable {
     case null
     case integer(Int64)
     case text(String)
+    case blob([UInt8])
 
     public var string: String? {
         switch self {
-        case .null: return nil
+        case .null, .blob: return nil
         case .integer(let value): return String(value)
         case .text(let value): return value
         }
@@ -117,6 +118,8 @@ public final class Statement {
             case .null: try database.check(sqlite3_bind_null(handle, index))
             case .integer(let number): try database.check(sqlite3_bind_int64(handle, index, number))
             case .text(let text): try database.check(sqlite3_bind_text(handle, index, text, -1, Self.transient))
+            case .blob(let bytes):
+                try bytes.withUnsafeBytes { try database.check(sqlite3_bind_blob(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), Self.transient)) }
             }
         }
     }
@@ -142,6 +145,10 @@ public final class Statement {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_NULL: return .null
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
         default: return .text(String(cString: sqlite3_column_text(handle, index)))
         }
     }

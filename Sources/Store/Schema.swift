@@ -40,6 +40,12 @@ enum Schema {
             seen_at       TEXT NOT NULL
         );
         CREATE INDEX paths_by_version ON paths (version_id);
+        CREATE TABLE csv_cache (
+            version_id    INTEGER NOT NULL REFERENCES versions (id),
+            table_name    TEXT NOT NULL,
+            utf8          BLOB NOT NULL,
+            PRIMARY KEY (version_id, table_name)
+        ) WITHOUT ROWID;
         CREATE VIEW history AS
             SELECT report_key, agency, region_code, year, kind, name AS file, sha256, file_date, read_at, status,
                    records, rejected, path, id AS version_id
@@ -102,6 +108,8 @@ enum Schema {
             guard !missing.isEmpty else { continue }
             try database.transaction {
                 for column in missing { try database.execute("ALTER TABLE \(quote(table.name)) ADD COLUMN \(quote(column.en))") }
+                // The cached CSV text of this table lacks the column: written from the rows from now on.
+                try database.prepare("DELETE FROM csv_cache WHERE table_name = ?").run([.text(table.name)])
             }
         }
     }

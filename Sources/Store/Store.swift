@@ -59,6 +59,7 @@ final class Store {
             let inserts = try Schema.rowTables.map { table in
                 try database.prepare("INSERT INTO \(Schema.quote(table.name)) (version_id, seq, \(table.quotedColumns)) VALUES (?, ?\(String(repeating: ", ?", count: table.columns.count)))")
             }
+            let cache = try database.prepare("INSERT INTO csv_cache (version_id, table_name, utf8) VALUES (?, ?, ?)")
             var keys = Set<String>()
             for version in versions {
                 let identity = ReportIdentity(rows: version.rows, name: version.name)
@@ -71,10 +72,11 @@ final class Store {
                     .integer(Int64(version.rows[0].count)), .integer(identity.rejected ? 1 : 0),
                 ])
                 let id = database.lastInsertRowID
-                for (insert, rows) in zip(inserts, version.rows) {
+                for (table, (insert, rows)) in zip(Schema.rowTables, zip(inserts, version.rows)) {
                     for (seq, row) in rows.enumerated() {
                         try insert.run([.integer(id), .integer(Int64(seq))] + row.map(Self.value))
                     }
+                    try cache.run([.integer(id), .text(table.name), .blob(try Emit.encodeRows(rows, encoding: .utf8))])
                 }
             }
             try record(sightings, seenAt: readAt)

@@ -35,21 +35,30 @@ enum StoreTables {
     }
 
     /// One per-report table from the current versions, in file-name order (as `run` orders
-    /// a folder), rows of a version in their order.
+    /// a folder), rows of a version in their order: each version's rows as CSV text kept
+    /// when it was stored, or encoded again from its rows when that text was dropped.
     static func writeRows(of table: Schema.RowTable, from database: Database, to directory: URL,
                           headers: HeaderLanguage, encoding: OutputEncoding) throws {
         let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: directory, headers: headers, encoding: encoding)
-        let select = try database.prepare("""
-            SELECT \(table.columns.map { "t." + Schema.quote($0.en) }.joined(separator: ", "))
-            FROM versions v JOIN \(Schema.quote(table.name)) t ON t.version_id = v.id
-            WHERE v.status = 'current' ORDER BY v.name, v.id, t.seq
+        let versions = try database.prepare("""
+            SELECT v.id, c.utf8 FROM versions v LEFT JOIN csv_cache c ON c.version_id = v.id AND c.table_name = ?
+            WHERE v.status = 'current' ORDER BY v.name, v.id
             """)
-        var chunk: [[CellValue]] = []
-        while try select.step() {
-            chunk.append(select.row().map(Store.cell))
-            if chunk.count == 2048 { try writer.append(chunk); chunk.removeAll(keepingCapacity: true) }
+        try versions.bind([.text(table.name)])
+        let rows = try database.prepare("SELECT \(table.quotedColumns) FROM \(Schema.quote(table.name)) WHERE version_id = ? ORDER BY seq")
+        var pending: [UInt8] = []
+        while try versions.step() {
+            if case .blob(let utf8) = versions.column(1) {
+                pending += utf8
+            } else {
+                try rows.bind([versions.column(0)])
+                var cells: [[CellValue]] = []
+                while try rows.step() { cells.append(rows.row().map(Store.cell)) }
+                pending += try Emit.encodeRows(cells, encoding: .utf8)
+            }
+            if pending.count >= 1 << 20 { try writer.appendEncoded(pending); pending.removeAll(keepingCapacity: true) }
         }
-        try writer.append(chunk)
+        try writer.appendEncoded(pending)
         try writer.finish()
     }
 

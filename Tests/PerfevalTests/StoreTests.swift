@@ -117,13 +117,16 @@ final class StoreTests: XCTestCase {
     }
 
     func testTheStoreGivesTheSameBytesAsRun() throws {
-        let folder = try Paths.temporaryDirectory()
-        XCTAssertEqual(try update(Self.corpus, folder).status, 0)
-        let run = folder.appendingPathComponent("run")
-        XCTAssertEqual(try runPerfeval(["run", Self.corpus.path, "--out", run.path, "--headers", "en", "--quiet"]).status, 0)
-        let stored = try tables(folder).filter { $0.key != "history.csv" }
-        for (name, bytes) in stored { XCTAssertEqual(bytes, try Data(contentsOf: run.appendingPathComponent(name)), name) }
-        XCTAssertEqual(stored.count, 17)
+        for options in [["--headers", "en"], ["--headers", "zh", "--encoding", "gb18030"]] {
+            let folder = try Paths.temporaryDirectory()
+            XCTAssertEqual(try runPerfeval(["update", Self.corpus.path, "--store", folder.appendingPathComponent("store.sqlite").path,
+                                            "--out", folder.appendingPathComponent("out").path, "--quiet"] + options).status, 0)
+            let run = folder.appendingPathComponent("run")
+            XCTAssertEqual(try runPerfeval(["run", Self.corpus.path, "--out", run.path, "--quiet"] + options).status, 0)
+            let stored = try tables(folder).filter { $0.key != "history.csv" }
+            for (name, bytes) in stored { XCTAssertEqual(bytes, try Data(contentsOf: run.appendingPathComponent(name)), "\(options) \(name)") }
+            XCTAssertEqual(stored.count, 17)
+        }
     }
 
     func testAKilledUpdateLeavesWholeBatchesAndTheNextOneFinishes() throws {
@@ -204,6 +207,28 @@ final class StoreTests: XCTestCase {
         let done = try update(Self.corpus, folder, ["--wait", "0"])
         XCTAssertEqual(done.status, 0, done.stderr)
         XCTAssertEqual(readCount(done), 13)
+    }
+
+    func testSchemaVersionAndMigrations() throws {
+        let folder = try Paths.temporaryDirectory(), path = folder.appendingPathComponent("store.sqlite").path
+        XCTAssertEqual(try update(Self.corpus, folder).status, 0)
+        let store = try Database(path: path)
+        XCTAssertEqual(try store.integer("PRAGMA user_version"), 1)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM history"), 13)
+
+        // A store written before a column was added to records.csv gains the column.
+        try store.execute("ALTER TABLE records DROP COLUMN measure_count")
+        XCTAssertEqual(try update(Self.corpus, folder).status, 0)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM pragma_table_info('records') WHERE name = 'measure_count'"), 1)
+        let records = try readTable(folder.appendingPathComponent("out/records.csv"))
+        XCTAssertEqual(records.count, 13)
+        XCTAssertEqual(Set(records.map { $0["measure_count"] }), [""], "empty until the reports are read again")
+
+        // A store from a newer perfeval is refused, not misread.
+        try store.execute("PRAGMA user_version = 7")
+        let newer = try update(Self.corpus, folder)
+        XCTAssertEqual(newer.status, 2)
+        XCTAssertTrue(newer.stderr.contains("schema version 7, newer than this perfeval understands (1)"), newer.stderr)
     }
 
     func testContentHashIsTheSHA256ThatCoreutilsPrints() throws {
