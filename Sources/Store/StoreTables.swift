@@ -1,16 +1,19 @@
 import Foundation
 import Dispatch
 import Emit
+import Aggregate
+import Pipeline
 
-/// Writes the per-report tables and history.csv from a store, each table on its own read
-/// connection (WAL lets readers run side by side), `jobs` tables at a time; each file is
-/// written to a temporary file and renamed into place.
+/// Writes every table from a store: the per-report tables, history.csv and the comparative
+/// tables, each on its own read connection (WAL lets readers run side by side), `jobs` at
+/// a time; each file is written to a temporary file and renamed into place.
 enum StoreTables {
-    static func write(store path: String, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding, jobs: Int) throws {
+    static func write(store path: String, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding,
+                      filter: AggregateFilter, jobs: Int) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The audits table is the largest: started first so the others fill the other threads.
-        let tables = Schema.rowTables.filter { $0.name == "audits" } + Schema.rowTables.filter { $0.name != "audits" }
-        var work: [(Database) throws -> Void] = tables.map { table in
+        // The comparative tables take longest: started first, the others fill the other threads.
+        var work: [(Database) throws -> Void] = [{ try writeComparative(from: $0, to: directory, headers: headers, encoding: encoding, filter: filter) }]
+        work += Schema.rowTables.map { table in
             { try writeRows(of: table, from: $0, to: directory, headers: headers, encoding: encoding) }
         }
         work.append { try writeHistory(from: $0, to: directory, headers: headers, encoding: encoding) }
@@ -25,7 +28,8 @@ enum StoreTables {
                 lock.unlock()
                 guard index < work.count else { return }
                 do {
-                    try work[index](try Database(path: path))
+                    let database = try Database(path: path)
+                    try work[index](database)
                 } catch {
                     lock.lock(); failure = failure ?? error; lock.unlock()
                 }
@@ -60,6 +64,29 @@ enum StoreTables {
         }
         try writer.appendEncoded(pending)
         try writer.finish()
+    }
+
+    /// The comparative tables from the current versions' records, problems and audits,
+    /// read as `aggregate` reads those CSV tables and computed by the same aggregator.
+    static func writeComparative(from database: Database, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding,
+                                 filter: AggregateFilter) throws {
+        var input = ComparativeInput()
+        try forEachCurrentRow(of: "records", columns: Schema.rowTables[0].quotedColumns, in: database) { input.addRecord($0) }
+        try forEachCurrentRow(of: "problems", columns: "file, categories", in: database) { input.addProblem(file: $0[0], categories: $0[1]) }
+        try forEachCurrentRow(of: "audits", columns: #"file, project, "check", status"#, in: database) {
+            input.addAudit(file: $0[0], project: $0[1], check: $0[2], status: $0[3])
+        }
+        try input.write(into: directory, headers: headers, encoding: encoding, filter: filter)
+    }
+
+    /// The cells of a per-report table's rows of the current versions as the CSV shows them.
+    static func forEachCurrentRow(of table: String, columns: String, in database: Database, _ body: ([String]) -> Void) throws {
+        let select = try database.prepare("""
+            SELECT \(columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM versions v JOIN \(Schema.quote(table)) t ON t.version_id = v.id
+            WHERE v.status = 'current' ORDER BY v.name, v.id, t.seq
+            """)
+        while try select.step() { body(select.row().map { $0.string ?? "" }) }
     }
 
     static let historyColumns = [

@@ -63,15 +63,13 @@ public enum StoreUpdate {
         try read(files, into: store, options: options, reader: FileRows(reference: reference), summary: &summary, log: log)
         let reading = lap()
         try StoreTables.write(store: options.storePath, to: options.outputDirectory, headers: options.headers,
-                              encoding: options.encoding, jobs: options.jobs)
+                              encoding: options.encoding, filter: options.filter, jobs: options.jobs)
         let writing = lap()
-        try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
-                             headers: options.headers, encoding: options.encoding, filter: options.filter)
         (summary.current, summary.superseded) = try store.counts()
         log("perfeval update: \(summary.files) files: \(summary.read) read (\(summary.rejected) rejected), \(summary.known) already stored, "
             + "\(summary.unchanged) unchanged\(summary.unreadable > 0 ? ", \(summary.unreadable) unreadable" : ""); "
             + "store: \(summary.current) current, \(summary.superseded) superseded → \(options.outputDirectory.path) "
-            + "(s: reading \(reading), tables \(writing), comparative \(lap()))")
+            + "(s: reading \(reading), tables \(writing))")
         return summary
     }
 
