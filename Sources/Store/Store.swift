@@ -52,36 +52,51 @@ final class Store {
     /// seen, and which version of each report touched is now current.
     func store(_ versions: [NewVersion], sightings: [Sighting], readAt: String) throws {
         try database.transaction {
-            let insertVersion = try database.prepare("""
-                INSERT INTO versions (sha256, name, path, bytes, file_mtime_us, file_date, read_at, report_key, agency, region_code,
-                                      year, kind, records, rejected, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current')
-                """)
-            let inserts = try Schema.rowTables.map { table in
-                try database.prepare("INSERT INTO \(Schema.quote(table.name)) (version_id, seq, \(table.quotedColumns)) VALUES (?, ?\(String(repeating: ", ?", count: table.columns.count)))")
-            }
-            let cache = try database.prepare("INSERT INTO csv_cache (version_id, table_name, utf8) VALUES (?, ?, ?)")
+            let insert = try Inserts(database)
             var keys = Set<String>()
             for version in versions {
                 let identity = ReportIdentity(rows: version.rows, name: version.name)
                 keys.insert(identity.key)
-                try insertVersion.run([
+                try insert.version.run([
                     .text(version.sha256), .text(version.name), .text(version.path), .integer(version.bytes),
                     .integer(version.mtimeMicroseconds), .text(Self.date(version.mtimeMicroseconds)), .text(readAt),
                     .text(identity.key), identity.agency.map(SQLValue.text) ?? .null, identity.regionCode.map(SQLValue.text) ?? .null,
                     identity.year.map(SQLValue.integer) ?? .null, identity.kind.map(SQLValue.text) ?? .null,
                     .integer(Int64(version.rows[0].count)), .integer(identity.rejected ? 1 : 0),
                 ])
-                let id = database.lastInsertRowID
-                for (table, (insert, rows)) in zip(Schema.rowTables, zip(inserts, version.rows)) {
-                    for (seq, row) in rows.enumerated() {
-                        try insert.run([.integer(id), .integer(Int64(seq))] + row.map(Self.value))
-                    }
-                    try cache.run([.integer(id), .text(table.name), .blob(try Emit.encodeRows(rows, encoding: .utf8))])
-                }
+                try insert.rows(version.rows, of: database.lastInsertRowID)
             }
             try record(sightings, seenAt: readAt)
             try updateStatus(of: keys)
+        }
+    }
+
+    /// The prepared inserts of a batch.
+    struct Inserts {
+        let version: Statement
+        let tables: [Statement]
+        let cache: Statement
+
+        init(_ database: Database) throws {
+            version = try database.prepare("""
+                INSERT INTO versions (sha256, name, path, bytes, file_mtime_us, file_date, read_at, report_key, agency, region_code,
+                                      year, kind, records, rejected, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current')
+                """)
+            tables = try Schema.rowTables.map { table in
+                try database.prepare("INSERT INTO \(Schema.quote(table.name)) (version_id, seq, \(table.quotedColumns)) VALUES (?, ?\(String(repeating: ", ?", count: table.columns.count)))")
+            }
+            cache = try database.prepare("INSERT INTO csv_cache (version_id, table_name, utf8) VALUES (?, ?, ?)")
+        }
+
+        /// A version's rows of every per-report table, and each table's rows as CSV text.
+        func rows(_ rows: [[[CellValue]]], of id: Int64) throws {
+            for (table, (insert, rows)) in zip(Schema.rowTables, zip(tables, rows)) {
+                for (seq, row) in rows.enumerated() {
+                    try insert.run([.integer(id), .integer(Int64(seq))] + row.map(Store.value))
+                }
+                try cache.run([.integer(id), .text(table.name), .blob(try Emit.encodeRows(rows, encoding: .utf8))])
+            }
         }
     }
 
