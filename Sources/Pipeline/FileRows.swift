@@ -68,3 +68,8 @@ public struct ComparativeInput {
         }
     }
 }
+
+extension FileRows {
+    /// A file to read under the name it has in the tables (a stored report read again).
+    public static func inputFile(name: String, path: String) -> InputFile { InputFile(path: path, name: name) }
+}

@@ -129,8 +129,9 @@ final class Store {
                 SELECT 1 FROM versions newer WHERE newer.name = versions.name AND newer.id != versions.id
                 AND (newer.file_mtime_us > versions.file_mtime_us OR (newer.file_mtime_us = versions.file_mtime_us AND newer.path > versions.path)))
             """)
-        // A superseded version never becomes current again (its newer version stays): its
-        // CSV text is no longer needed; its rows stay.
+        // A superseded version does not become current again (its newer version stays; only
+        // `--reread`, which writes the text anew, can change a key): its CSV text is no
+        // longer needed; its rows stay.
         try database.execute("DELETE FROM csv_cache WHERE version_id IN (SELECT id FROM versions WHERE status = 'superseded')")
     }
 

@@ -19,6 +19,8 @@ public struct UpdateOptions {
     /// Seconds to wait for another update to release the store.
     public var wait: Double = 60
     public var progress: Bool = true
+    /// Read again every stored version whose file is still found, replacing its rows.
+    public var reread = false
     public var filter = AggregateFilter()
 
     public init(inboxes: [String], storePath: String, outputDirectory: URL, dataDirectory: URL) {
@@ -38,6 +40,9 @@ public struct UpdateSummary: Sendable {
     public var rejected = 0
     /// Files that could not be opened (tried again next time).
     public var unreadable = 0
+    /// Stored versions read again (`reread`), and those whose file was not found.
+    public var reread = 0
+    public var rereadMissing = 0
     public var current = 0
     public var superseded = 0
 
@@ -60,7 +65,12 @@ public enum StoreUpdate {
         var summary = UpdateSummary(files: files.count)
         var clock = Date()
         func lap() -> String { defer { clock = Date() }; return String(format: "%.2f", Date().timeIntervalSince(clock)) }
-        try read(files, into: store, options: options, reader: FileRows(reference: reference), summary: &summary, log: log)
+        let reader = FileRows(reference: reference)
+        try read(files, into: store, options: options, reader: reader, summary: &summary, log: log)
+        if options.reread {
+            try Reread.run(store, options: options, reader: reader, summary: &summary)
+            log("perfeval update: \(summary.reread) stored versions read again, \(summary.rereadMissing) kept as they were (file not found)")
+        }
         let reading = lap()
         try StoreTables.write(store: options.storePath, to: options.outputDirectory, headers: options.headers,
                               encoding: options.encoding, filter: options.filter, jobs: options.jobs)

@@ -42,6 +42,9 @@ struct UpdateCommand: ParsableCommand {
     @Option(name: .long, help: "Folder of reference data. Default: ./data.")
     var data: String?
 
+    @Flag(name: .long, help: "Read again every stored report whose file is still found (after upgrading perfeval), replacing its rows.")
+    var reread = false
+
     @Flag(name: .long, help: "No progress lines on standard error.")
     var quiet = false
 
@@ -58,7 +61,7 @@ struct UpdateCommand: ParsableCommand {
         var options = UpdateOptions(inboxes: inputs, storePath: store, outputDirectory: URL(fileURLWithPath: out),
                                     dataDirectory: data.map { URL(fileURLWithPath: $0) } ?? ReferenceData.defaultDirectory())
         (options.headers, options.encoding, options.jobs, options.batchSize) = (headers, encoding, jobs, batch)
-        (options.wait, options.progress, options.filter) = (wait, !quiet, comparison.filter)
+        (options.wait, options.progress, options.filter, options.reread) = (wait, !quiet, comparison.filter, reread)
         do {
             throw ExitCode(try StoreUpdate.run(options).exitCode)
         } catch StoreError.busy(let message) {

@@ -209,6 +209,30 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(readCount(done), 13)
     }
 
+    func testRereadReplacesTheRowsOfStoredReportsWhoseFileIsFound() throws {
+        let folder = try Paths.temporaryDirectory(), inbox = folder.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        for name in ["d01.txt", "d02.txt", "d03.txt"] {
+            try FileManager.default.copyItem(at: Self.corpus.appendingPathComponent(name), to: inbox.appendingPathComponent(name))
+        }
+        XCTAssertEqual(try update(inbox, folder).status, 0)
+        // As if an older perfeval had read them: another amount, and no CSV text kept.
+        let store = try Database(path: folder.appendingPathComponent("store.sqlite").path)
+        try store.execute("UPDATE records SET executed_wan = '1.00'; DELETE FROM csv_cache")
+        try FileManager.default.removeItem(at: inbox.appendingPathComponent("d03.txt"))
+        let records = folder.appendingPathComponent("out/records.csv")
+        XCTAssertEqual(try update(inbox, folder).status, 0)
+        XCTAssertEqual(try readTable(records).map { $0["executed_wan"] }, ["1.00", "1.00", "1.00"], "the stored rows, as stored")
+
+        let reread = try update(inbox, folder, ["--reread"])
+        XCTAssertEqual(reread.status, 0)
+        XCTAssertTrue(reread.stderr.contains("2 stored versions read again, 1 kept as they were (file not found)"), reread.stderr)
+        XCTAssertEqual(try readTable(records).map { [$0["file"], $0["executed_wan"]] },
+                       [["d01.txt", "90.00"], ["d02.txt", "200.00"], ["d03.txt", "1.00"]])
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM records"), 3)
+        XCTAssertEqual(try store.integer("SELECT count(*) FROM csv_cache"), 20, "two versions × ten tables")
+    }
+
     func testSchemaVersionAndMigrations() throws {
         let folder = try Paths.temporaryDirectory(), path = folder.appendingPathComponent("store.sqlite").path
         XCTAssertEqual(try update(Self.corpus, folder).status, 0)
