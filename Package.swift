@@ -24,6 +24,9 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", pkgConfig: nil,
                        providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "XlsxKit", dependencies: ["CXlsxWriter"]),
+        // SQLite (Debian libsqlite3-dev), wrapped once by Store.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: nil,
+                       providers: [.apt(["libsqlite3-dev"])]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -41,12 +44,14 @@ let package = Package(
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit",
             "Review",
         ]),
+        // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
+        .target(name: "Store", dependencies: ["CSQLite", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
-            "Pipeline",
+            "Pipeline", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
-            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "Store", "perfeval",
             "Review", "XlsxKit",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

@@ -44,7 +44,7 @@ struct Perfeval: ParsableCommand {
         commandName: "perfeval",
         abstract: "Batch analytics over budget-performance self-evaluation reports (绩效自评报告).",
         version: Pipeline.version,
-        subcommands: [Run.self, AggregateCommand.self, InspectFile.self])
+        subcommands: [Run.self, UpdateCommand.self, AggregateCommand.self, InspectFile.self])
 }
 
 struct Run: ParsableCommand {
@@ -139,7 +139,7 @@ struct InspectFile: ParsableCommand {
     }
 }
 
-/// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error.
+/// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error, 3 store busy (update).
 do {
     var command = try Perfeval.parseAsRoot()
     try command.run()
