@@ -50,6 +50,8 @@ struct UpdateCommand: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
+    @OptionGroup var review: ReviewFlags
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1 (got \(batch))") }
@@ -63,7 +65,11 @@ struct UpdateCommand: ParsableCommand {
         (options.headers, options.encoding, options.jobs, options.batchSize) = (headers, encoding, jobs, batch)
         (options.wait, options.progress, options.filter, options.reread) = (wait, !quiet, comparison.filter, reread)
         do {
-            throw ExitCode(try StoreUpdate.run(options).exitCode)
+            let exitCode = try StoreUpdate.run(options).exitCode
+            // review.xlsx / review.html from the tables just written, as after `run`.
+            try ReviewFiles.write(outputFolder: options.outputDirectory, headers: headers, level: comparison.level, choice: review.choice,
+                                  dataDirectory: options.dataDirectory)
+            throw ExitCode(exitCode)
         } catch StoreError.busy(let message) {
             FileHandle.standardError.write(Data("perfeval: \(message)\n".utf8))
             throw ExitCode(StoreError.busyExitCode)
