@@ -5,11 +5,13 @@ import PerfevalCore
 /// Reports name their unit in many places, with varying reliability: a labelled cell or
 /// line (`部门(单位)名称 某县卫生健康局`), the title (`某市某局2023年度部门整体支出绩效自评报告`),
 /// a bare name line next to the title, the page's `发布机构 / 来源` line, the report's own
-/// `某某(以下简称…)`, the signature or `(盖章)`, and last the 主管部门. Each place gives a
-/// candidate with the strength of its evidence; a candidate must have the shape of an
-/// agency name (ends in an agency word of data/labels.csv, is not a phrase of the
-/// report's structure). The strongest wins, and then the fuller form of the same name
-/// (`某市某区财政局` over `某区财政局`, `某镇人民政府` over `某镇`) replaces it.
+/// `某某(以下简称…)`, the signature or `(盖章)`, an opening `某局是…`, the 主管部门, a quoted
+/// project name. Each place gives a candidate with the strength of its evidence; a
+/// candidate must have the shape of an agency name (ends in an agency word of
+/// data/labels.csv, is not a phrase of the report's structure). The name with the most
+/// evidence for its unit wins (all candidates naming the same unit add up), and then the
+/// fuller form of the same name (`某市某区财政局` over `某区财政局`, `某镇人民政府` over `某镇`)
+/// replaces it.
 extension Extractor {
     struct AgencyCandidate {
         var name: [Unicode.Scalar]
@@ -27,8 +29,9 @@ extension Extractor {
         if let titleIndex { collectTitle(units, titleIndex: titleIndex, into: &runs) }
         collectPublisher(units, into: &runs)
         collectMarked(units, into: &runs)
-        if let signature = signature(units: units) { runs.append(AgencyCandidate(name: Array(signature.text.unicodeScalars), line: signature.line, strength: Evidence.signature)) }
-        if let opening = openingName(units: units) { runs.append(AgencyCandidate(name: Array(opening.text.unicodeScalars), line: opening.line, strength: Evidence.opening)) }
+        for (found, strength) in [(signature(units: units), Evidence.signature), (openingName(units: units), Evidence.opening)] {
+            if let found { runs.append(AgencyCandidate(name: Array(found.text.unicodeScalars), line: found.line, strength: strength)) }
+        }
         collectSupervisor(units, into: &runs)
         collectQuoted(units, into: &runs)
 
@@ -63,15 +66,18 @@ extension Extractor {
             for match in agencyMatcher.matches(in: unit.text) {
                 // A short label (`部门:`) must start the text or follow punctuation, not end a word (`主管部门:`).
                 if match.label.scalars.count <= 3, match.start > 0, TextFolding.isHan(unit.text[match.start - 1]) { continue }
-                var rest = Self.droppingNote(unit.text[match.end...])
-                var line = unit.line
-                if rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1].text) == nil {
-                    rest = units[index + 1].text[...]
-                    line = units[index + 1].line
-                }
+                let (rest, line) = labelledText(units, at: index, after: match.end)
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.labelled))
             }
         }
+    }
+
+    /// The text a label introduces: the rest of its line or cell after `:` or a note, else the
+    /// next line or cell when that is not a label itself (`单位名称` / `某局`).
+    func labelledText(_ units: [CompactUnit], at index: Int, after end: Int) -> (text: ArraySlice<Unicode.Scalar>, line: Int) {
+        let rest = Self.droppingNote(units[index].text[end...])
+        guard rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1].text) == nil else { return (rest, units[index].line) }
+        return (units[index + 1].text[...], units[index + 1].line)
     }
 
     /// The text after a label without the punctuation and note that may follow it:
@@ -131,10 +137,7 @@ extension Extractor {
     private func collectPublisher(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(60).enumerated() {
             for match in publisherMatcher.matches(in: unit.text) {
-                var rest = Self.droppingNote(unit.text[match.end...])
-                var line = unit.line
-                // `发布机构 | 某局`: the name in the next cell.
-                if rest.isEmpty, unit.isCell, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
+                let (rest, line) = labelledText(units, at: index, after: match.end)
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.publisher))
             }
         }
@@ -171,9 +174,7 @@ extension Extractor {
     private func collectSupervisor(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(120).enumerated() {
             for match in supervisorMatcher.matches(in: unit.text) {
-                var rest = Self.droppingNote(unit.text[match.end...])
-                var line = unit.line
-                if rest.isEmpty, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
+                let (rest, line) = labelledText(units, at: index, after: match.end)
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.supervisor))
             }
         }

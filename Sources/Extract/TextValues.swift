@@ -25,9 +25,7 @@ extension Extractor {
     func labelledYear(_ units: [CompactUnit]) -> RawValue? {
         for (index, unit) in units.prefix(60).enumerated() {
             for match in yearLabelMatcher.matches(in: unit.text) {
-                var rest = Self.droppingNote(unit.text[match.end...])
-                var line = unit.line
-                if rest.isEmpty, index + 1 < units.count { rest = units[index + 1].text[...]; line = units[index + 1].line }
+                let (rest, line) = labelledText(units, at: index, after: match.end)
                 let digits = rest.prefix(while: TextFolding.isDigit)
                 guard digits.count == 4, let year = Int(Array(digits).string), (1990...2100).contains(year) else { continue }
                 return RawValue(text: String(year), line: line)
