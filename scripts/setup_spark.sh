@@ -26,4 +26,4 @@ if ! "$venv/bin/python" -c "import pyspark; assert pyspark.__version__ == '$pysp
   python3 -m venv "$venv" 2>/dev/null || { rm -rf "$venv"; apt_install python3-venv; python3 -m venv "$venv"; }
   "$venv/bin/pip" install -q --disable-pip-version-check "pyspark==$pyspark_version"
 fi
-echo "$venv/bin/python"
+echo "$(cd "$venv" && pwd)/bin/python"

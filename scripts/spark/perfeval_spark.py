@@ -32,7 +32,7 @@ Where perfeval comes from on the executors:
 Either way INPUT and OUT must be at the same path on the driver and every executor (a shared
 or network filesystem; on one machine, any folder).
 """
-import argparse, csv, io, json, os, shutil, socket, subprocess, sys, time, uuid
+import argparse, csv, json, os, resource, shutil, socket, subprocess, sys, time, uuid
 from itertools import groupby
 
 PARTS, MERGED, REPORTS = "parts", "merged", "spark"
@@ -103,9 +103,10 @@ def run_partition(index, entries, conf):
         out = os.path.join(work, "out")
         command = [binary, "run", "-", "--out", out, "--data", data, "--jobs", str(conf["jobs"]), "--quiet",
                    "--headers", conf["headers"], "--encoding", conf["encoding"]]
-        started = time.monotonic()
+        started, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, input="\n".join(folders) + "\n", capture_output=True, text=True)
-        seconds = time.monotonic() - started
+        seconds, after = time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
         if done.returncode not in (0, 1):  # 1: some files rejected, listed in rejects.csv
             raise RuntimeError(f"partition {index}: perfeval exited {done.returncode}: {done.stderr.strip()}")
         shutil.rmtree(final, ignore_errors=True)
@@ -122,7 +123,7 @@ def run_partition(index, entries, conf):
         raise RuntimeError(f"partition {index}: perfeval read {manifest['files']} files, expected {len(entries)}")
     rejects = [(index, row[0], row[1]) for row in read_rows(os.path.join(final, "rejects.csv"), conf["encoding"])]
     summary = (index, attempt, len(entries), manifest["records"], manifest["files_rejected"], round(seconds, 3),
-               socket.gethostname())
+               round(cpu_seconds, 3), socket.gethostname())
     return summary, rejects
 
 
@@ -165,6 +166,7 @@ def main(argv=None):
     parser.add_argument("--fail-partition", type=int, default=0)
     args = parser.parse_args(argv)
 
+    begun = time.monotonic()
     from pyspark.sql import SparkSession
     builder = SparkSession.builder.appName("perfeval").config("spark.ui.showConsoleProgress", "false")
     if args.master:
@@ -192,20 +194,24 @@ def main(argv=None):
         os.makedirs(os.path.join(out, MERGED))
 
         slices = partition(entries, args.partitions or 4 * sc.defaultParallelism)
+        listed = time.monotonic()
         results = (sc.parallelize(list(enumerate(slices)), len(slices))
                    .map(lambda task: run_partition(task[0], task[1], conf)).collect())
         part_folders = [os.path.join(out, PARTS, f"part-{index:05d}") for index in range(len(slices))]
+        ran = time.monotonic()
         merge(part_folders, os.path.join(out, MERGED), conf)
+        merged = time.monotonic()
 
         summaries = spark.createDataFrame([summary for summary, _ in results],
-                                          "partition int, attempt int, files int, records int, rejected int, seconds double, host string")
+                                          "partition int, attempt int, files int, records int, rejected int, seconds double, cpu_seconds double, host string")
         rejects = spark.createDataFrame([row for _, found in results for row in found], "partition int, file string, reason string")
         for frame, name in ((summaries, "partitions"), (rejects, "rejects")):
             frame.coalesce(1).write.mode("overwrite").option("header", True).csv(os.path.join(out, REPORTS, name))
         summaries.show(len(slices), truncate=False)
         files, records, rejected = (sum(summary[column] for summary, _ in results) for column in (2, 3, 4))
         print(f"perfeval_spark: {files} files in {len(slices)} partitions, {records} records, {rejected} rejected, "
-              f"{time.monotonic() - started:.1f} s → {os.path.join(out, MERGED)}", file=sys.stderr)
+              f"{time.monotonic() - begun:.1f} s (Spark start {started - begun:.1f}, listing {listed - started:.1f}, partitions {ran - listed:.1f}, "
+              f"aggregate and merge {merged - ran:.1f}) → {os.path.join(out, MERGED)}", file=sys.stderr)
         return 1 if rejected else 0
     finally:
         spark.stop()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Spark overhead: scripts/spark/bench_spark.sh [COUNT] [PARTITIONS]  (default 20000 reports, 8)
+# Times a plain `perfeval run --jobs 2` and the Spark job in local mode (local[2], one
+# perfeval --jobs 1 per task) on the same corpus, and checks that their tables are the same.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+count=${1:-20000}; partitions=${2:-8}
+bench=${BENCH_DIR:-/tmp/perfeval-spark-bench}
+corpus="$bench/corpus"
+python=$(bash scripts/setup_spark.sh | tail -1)
+binary=${PERFEVAL:-.build/release/perfeval}
+[ -x "$binary" ] || swift build -c release >/dev/null
+have=$( (find "$corpus" -name '*.txt' 2>/dev/null || true) | wc -l)
+if [ "$have" -ne "$count" ]; then rm -rf "$corpus"; python3 scripts/make_corpus.py --count "$count" --out "$corpus"; fi
+find "$corpus" -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
+
+seconds() {  # wall seconds of a command; its output in log.txt
+  local start=$(date +%s.%N); "$@" >"$bench/log.txt" 2>&1 || [ $? -eq 1 ]; echo "$(date +%s.%N) - $start" | bc
+}
+rm -rf "$bench/plain" "$bench/spark"
+load=$(cut -d' ' -f1-3 /proc/loadavg)   # this machine's cores are shared: note how busy it was
+plain=$(seconds "$binary" run "$corpus" --out "$bench/plain" --jobs 2 --quiet)
+spark=$(seconds "$python" scripts/spark/perfeval_spark.py "$corpus" --out "$bench/spark" --master 'local[2]' \
+  --partitions "$partitions" --perfeval "$binary")
+printf '%s reports, load average before: %s\n%-34s %8.1f s\n%-34s %8.1f s  (overhead %+.1f s)\n' "$count" "$load" "perfeval run --jobs 2" "$plain" \
+  "spark local[2], $partitions partitions" "$spark" "$(echo "$spark - $plain" | bc)"
+grep '^perfeval_spark:' "$bench/log.txt"
+echo "per partition (wall and CPU seconds of its perfeval run):"; cat "$bench"/spark/spark/partitions/part-*.csv
+for table in "$bench"/plain/*.csv; do
+  cmp -s "$table" "$bench/spark/merged/$(basename "$table")" || { echo "$(basename "$table") DIFFERS"; exit 1; }
+done
+echo "every table identical to the plain run's"
