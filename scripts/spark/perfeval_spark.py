@@ -15,8 +15,9 @@ and the rejected files come back through Spark and are written as CSV under OUT/
 
 Names: `perfeval run -` names a listed *file* by its base name and the files of a listed
 *folder* by their path inside it. So each partition gets a staging folder of symbolic
-links laid out as the paths inside the input (a/b/r1.txt), and its standard input lists
-those folders: the `file` column then reads as in a single run over the inputs.
+links laid out as the paths inside the input (a/b/r1.txt), in /dev/shm where there is one,
+and its standard input lists those folders: the `file` column then reads as in a single
+run over the inputs.
 
 Idempotent: an attempt writes into its own hidden folder and only renames it to
 part-NNNNN when perfeval has finished, replacing what an earlier attempt left there, so a
@@ -32,7 +33,7 @@ Where perfeval comes from on the executors:
 Either way INPUT and OUT must be at the same path on the driver and every executor (a shared
 or network filesystem; on one machine, any folder).
 """
-import argparse, csv, json, os, resource, shutil, socket, subprocess, sys, time, uuid
+import argparse, csv, json, os, resource, shutil, socket, subprocess, sys, tempfile, time, uuid
 from itertools import groupby
 
 PARTS, MERGED, REPORTS = "parts", "merged", "spark"
@@ -91,17 +92,19 @@ def run_partition(index, entries, conf):
     parts = os.path.join(conf["out"], PARTS)
     final = os.path.join(parts, f"part-{index:05d}")
     work = os.path.join(parts, f".part-{index:05d}.attempt{attempt}-{uuid.uuid4().hex[:8]}")
+    # The links live in memory where the node has /dev/shm: on the benchmark machine's disk
+    # a link took 1.4 ms to make (3.5 s for a partition of 2,500 files), in /dev/shm 8 µs.
+    stage = tempfile.mkdtemp(prefix=f"perfeval-part{index}-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
     try:
         folders = []
         for number, group in groupby(entries, key=lambda entry: entry[0]):
-            folder = os.path.join(work, "in", str(number))
+            folder = os.path.join(stage, str(number))
             for _, name, path in group:
                 link = os.path.join(folder, name)
                 os.makedirs(os.path.dirname(link), exist_ok=True)
                 os.symlink(path, link)
             folders.append(folder)
-        out = os.path.join(work, "out")
-        command = [binary, "run", "-", "--out", out, "--data", data, "--jobs", str(conf["jobs"]), "--quiet",
+        command = [binary, "run", "-", "--out", work, "--data", data, "--jobs", str(conf["jobs"]), "--quiet",
                    "--headers", conf["headers"], "--encoding", conf["encoding"]]
         started, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, input="\n".join(folders) + "\n", capture_output=True, text=True)
@@ -110,9 +113,10 @@ def run_partition(index, entries, conf):
         if done.returncode not in (0, 1):  # 1: some files rejected, listed in rejects.csv
             raise RuntimeError(f"partition {index}: perfeval exited {done.returncode}: {done.stderr.strip()}")
         shutil.rmtree(final, ignore_errors=True)
-        os.rename(out, final)
+        os.rename(work, final)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # left only by a failed attempt
     marker = conf.get("fail_once")
     if marker and index == conf["fail_partition"] and os.path.exists(marker):
         os.remove(marker)  # test hook: this attempt dies after its folder is in place
