@@ -7,9 +7,9 @@
 The driver lists the report files under each INPUT the way `perfeval run INPUT...` does
 (folders recursively, sorted by path bytes, hidden files skipped), cuts the list into N
 contiguous partitions and hands each to an executor. The executor runs `perfeval run -`
-on its partition into OUT/parts/part-NNNNN; the driver then runs `perfeval aggregate` over
-those folders into OUT/merged and appends the per-report tables of the parts, in partition
-order, into OUT/merged — the same tables, rows and bytes as one `perfeval run` over the
+on its partition into OUT/parts/part-NNNNN; the driver then appends the per-report tables
+of the parts, in partition order, into OUT/merged and runs `perfeval aggregate` over the
+part folders into it — the same tables, rows and bytes as one `perfeval run` over the
 inputs (manifest.json aside). Per-partition summaries (files, records, rejected, seconds)
 and the rejected files come back through Spark and are written as CSV under OUT/spark.
 
@@ -142,15 +142,22 @@ def concatenate(sources, target):
                 shutil.copyfileobj(f, out)
 
 
+def per_report(path, encoding):
+    """A per-report table (records, indicators, rejects …) starts with the file column."""
+    with open(path, encoding="utf-8-sig" if encoding == "utf8" else "gb18030", newline="") as f:
+        return next(csv.reader(f), [])[:1] in (["file"], ["文件"])
+
+
 def merge(part_folders, merged, conf):
-    """`perfeval aggregate` over the parts, then the parts' per-report tables appended in order."""
-    aggregate = [conf["perfeval"], "aggregate", *part_folders, "--out", merged,
-                 "--headers", conf["headers"], "--encoding", conf["encoding"]]
-    subprocess.run(aggregate, check=True)
-    comparative = set(os.listdir(merged))
+    """The parts' per-report tables appended in order, then `perfeval aggregate` over the parts.
+
+    In this order whatever aggregate writes beside the comparative tables from the output
+    folder's own tables finds them complete, as at the end of `perfeval run`."""
     for name in sorted(os.listdir(part_folders[0])):
-        if name.endswith(".csv") and name not in comparative:
+        if name.endswith(".csv") and per_report(os.path.join(part_folders[0], name), conf["encoding"]):
             concatenate([os.path.join(folder, name) for folder in part_folders], os.path.join(merged, name))
+    subprocess.run([conf["perfeval"], "aggregate", *part_folders, "--out", merged,
+                    "--headers", conf["headers"], "--encoding", conf["encoding"]], check=True)
 
 
 def main(argv=None):

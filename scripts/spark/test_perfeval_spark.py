@@ -25,9 +25,9 @@ class Suite:
     def __init__(self, perfeval, scratch):
         self.perfeval, self.scratch = perfeval, scratch
 
-    def single(self, name, inputs, expect=0):
+    def single(self, name, inputs, *extra, expect=0):
         out = os.path.join(self.scratch, name)
-        run([self.perfeval, "run", *inputs, "--out", out, "--quiet", "--data", os.path.join(ROOT, "data")], expect)
+        run([self.perfeval, "run", *inputs, "--out", out, "--quiet", "--data", os.path.join(ROOT, "data"), *extra], expect)
         return out
 
     def spark(self, name, inputs, master, partitions, *extra, expect=0):
@@ -76,7 +76,7 @@ class Suite:
         assert attempts == [("0", "0"), ("1", "0"), ("2", "1"), ("3", "0")], attempts
         assert sorted(os.listdir(os.path.join(out, "parts"))) == [f"part-0000{i}" for i in range(4)]
 
-    def test_nested_folders_a_single_file_and_a_rejected_file(self):
+    def test_nested_folders_a_single_file_a_rejected_file_english_gb18030(self):
         tree = os.path.join(self.scratch, "tree")
         names = sorted(os.listdir(CORPUS))
         for number, name in enumerate(names[:-1]):
@@ -87,8 +87,9 @@ class Suite:
         open(os.path.join(tree, "bad", "empty.txt"), "w").close()
         open(os.path.join(tree, ".hidden.txt"), "w").close()
         inputs = [tree, os.path.join(CORPUS, names[-1])]
-        single = self.single("single-tree", inputs, expect=1)
-        out = self.spark("tree-out", inputs, "local[2]", 5, expect=1)
+        options = ["--headers", "en", "--encoding", "gb18030"]
+        single = self.single("single-tree", inputs, *options, expect=1)
+        out = self.spark("tree-out", inputs, "local[2]", 5, *options, expect=1)
         self.assert_same_tables(single, os.path.join(out, "merged"))
         rejects = self.spark_csv(out, "rejects")
         assert [(r["file"], r["reason"]) for r in rejects] == [("bad/empty.txt", "empty file")], rejects
