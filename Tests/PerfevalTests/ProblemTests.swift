@@ -8,7 +8,10 @@ import Normalize
 final class SectionTests: XCTestCase {
     let extractor = Extractor(labels: Reference.shared.labels)
 
-    func sections(_ text: String) -> ReportSections { extractor.sections(TikaText.parse(utf8: Array(text.utf8))) }
+    func sections(_ text: String) -> ReportSections {
+        let document = TikaText.parse(utf8: Array(text.utf8))
+        return extractor.sections(document, paragraphs: Extractor.compactParagraphs(document))
+    }
 
     func testNumberedItemsWithCausesAndNestedPoints() {
         let found = sections("""
