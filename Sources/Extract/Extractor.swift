@@ -228,9 +228,10 @@ public struct Extractor: Sendable {
         for byte in bytes {
             if byte == 0x20 || (byte == 0x80 && previous == (0xE3, 0x80)) { spaces += 1 }
             if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+            if spaces >= 2 && digits >= 2 { return true }
             previous = (previous.1, byte)
         }
-        return spaces >= 2 && digits >= 2
+        return false
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.

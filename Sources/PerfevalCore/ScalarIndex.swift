@@ -1,13 +1,16 @@
-/// Entries keyed by their first Unicode scalar, found without hashing: a table over the low
-/// 16 bits of the scalar gives the slot of its entries (0 for none), checked against the
-/// whole scalar. Most positions of a text start no label, and one array load is much
-/// cheaper than hashing the scalar (the label and region scanners call this per scalar).
+/// Entries keyed by their first Unicode scalar, found without hashing. A bit filter over
+/// the low 16 bits of the scalar (8 KB, stays in cache) rejects most positions of a text,
+/// which start no label; for the others a table over the same bits gives the slot of the
+/// entries, checked against the whole scalar (the label and region scanners call this per
+/// scalar, so neither hashing nor a cache miss per position).
 public struct ScalarIndex<Entry: Sendable>: Sendable {
-    private var slots = [UInt16](repeating: 0, count: 65_536)
-    private var slotScalars: [Unicode.Scalar] = []
-    private var slotEntries: [[Entry]] = []
+    // Internal but inlinable: the scanners of other modules inline and specialize the lookup.
+    @usableFromInline var filter = [UInt64](repeating: 0, count: 1024)
+    @usableFromInline var slots = [UInt16](repeating: 0, count: 65_536)
+    @usableFromInline var slotScalars: [Unicode.Scalar] = []
+    @usableFromInline var slotEntries: [[Entry]] = []
     /// Scalars of other planes whose low 16 bits are taken already (in practice none).
-    private var overflow: [Unicode.Scalar: [Entry]] = [:]
+    @usableFromInline var overflow: [Unicode.Scalar: [Entry]] = [:]
 
     public init(_ pairs: [(Unicode.Scalar, Entry)], orderedBy areInIncreasingOrder: (Entry, Entry) -> Bool) {
         var grouped: [Unicode.Scalar: [Entry]] = [:]
@@ -15,6 +18,7 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
         for scalar in grouped.keys.sorted(by: { $0.value < $1.value }) {
             let entries = grouped[scalar]!.sorted(by: areInIncreasingOrder)
             let low = Int(scalar.value & 0xFFFF)
+            filter[low >> 6] |= 1 << UInt64(low & 63)
             if slots[low] == 0, slotScalars.count < Int(UInt16.max) {
                 slotScalars.append(scalar)
                 slotEntries.append(entries)
@@ -25,9 +29,11 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func candidates(startingWith scalar: Unicode.Scalar) -> [Entry]? {
-        let slot = Int(slots[Int(scalar.value & 0xFFFF)])
+        let low = Int(scalar.value & 0xFFFF)
+        guard filter[low >> 6] & (1 << UInt64(low & 63)) != 0 else { return nil }
+        let slot = Int(slots[low])
         guard slot != 0 else { return nil }
         if slotScalars[slot - 1] == scalar { return slotEntries[slot - 1] }
         return overflow.isEmpty ? nil : overflow[scalar]
