@@ -88,7 +88,7 @@ public struct Aggregator {
             let rates = members.compactMap(\.executionRate)
             let summary = Summary(rates)
             let both = members.filter { $0.executed != nil && $0.budgetFull != nil }
-            let weighted = both.compactMap(\.executed).total().percent(of: both.compactMap(\.budgetFull).total())
+            let weighted = both.compactMap(\.executed).total().flatMap { executed in both.compactMap(\.budgetFull).total().flatMap { executed.percent(of: $0) } }
             rows.append(key.cells + [
                 .number(members.count), .number(Self.agencies(members)), .number(rates.count),
                 .percent(summary?.mean), .percent(weighted), .percent(summary?.median), .percent(summary?.min), .percent(summary?.max),
@@ -137,7 +137,7 @@ public struct Aggregator {
             let personnel = Summary(members.compactMap(\.personnelShare))
             let projectShares = members.compactMap { row in row.projectExp.flatMap { project in row.basicExp.flatMap { project.percent(of: $0 + project) } } }
             let staffed = members.filter { $0.spending != nil && ($0.staffActual ?? 0) > 0 }
-            let perStaff = staffed.compactMap(\.spending).total().divided(by: ExactDecimal(staffed.compactMap(\.staffActual).reduce(0, +)))
+            let perStaff = staffed.compactMap(\.spending).total()?.divided(by: ExactDecimal(staffed.compactMap(\.staffActual).reduce(0, +)))
             return key.cells + [
                 .number(members.count), .percent(personnel?.mean), .percent(personnel?.median), .percent(personnel?.min),
                 .percent(personnel?.max), .percent(Summary(projectShares)?.mean), .percent(perStaff),
@@ -218,7 +218,7 @@ public struct Aggregator {
             let budgets = rows.compactMap(\.budgetFull)
             let both = rows.filter { $0.executed != nil && $0.budgetFull != nil }
             return YearValues(budget: budgets.isEmpty ? nil : budgets.total(),
-                              rate: both.compactMap(\.executed).total().percent(of: both.compactMap(\.budgetFull).total()),
+                              rate: both.compactMap(\.executed).total().flatMap { executed in both.compactMap(\.budgetFull).total().flatMap { executed.percent(of: $0) } },
                               score: Summary(rows.compactMap(\.score))?.mean, personnel: Summary(rows.compactMap(\.personnelShare))?.mean)
         }
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
@@ -241,7 +241,7 @@ public struct Aggregator {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         // Per record and check first: was it applicable, how many findings (indicator checks
         // give one row per finding).
-        var perRecord: [Int32: [UInt16: (checked: Bool, findings: Int)]] = [:]
+        var perRecord: [Int32: [UInt32: (checked: Bool, findings: Int)]] = [:]
         for audit in audits {
             var entry = perRecord[audit.record, default: [:]][audit.check] ?? (false, 0)
             if audit.status != .notApplicable { entry.checked = true }

@@ -1,46 +1,161 @@
 import Foundation
+import PerfevalCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One input file: where to read it and the name it has in the outputs.
 public struct InputFile: Sendable {
     public let path: String
     public let name: String
+    /// The path's bytes as the file system has them (a GBK name from a Windows ZIP is not
+    /// UTF-8: `path` and `name` show it decoded, `systemPath` still opens it).
+    public let systemPath: [CChar]
+
+    public init(path: String, name: String, systemPath: [CChar]? = nil) {
+        self.path = path; self.name = name; self.systemPath = systemPath ?? Array(path.utf8CString)
+    }
+}
+
+/// A path met while listing the inputs that is not read, and why: it goes to rejects.csv.
+public struct SkippedPath: Sendable, Equatable {
+    public let name: String
+    public let reason: String
 }
 
 public enum Inputs {
+    public struct Listing: Sendable {
+        public var files: [InputFile] = []
+        public var skipped: [SkippedPath] = []
+    }
+
     /// Expands the arguments: files as given, folders recursively (sorted by path), and `-`
     /// for a list of paths on standard input. A path that does not exist is a usage error.
-    public static func list(_ arguments: [String], standardInput: () -> String? = { readLine() }) throws -> [InputFile] {
-        var files: [InputFile] = []
+    /// Paths under `excluded` (the output folder) are never read.
+    public static func list(_ arguments: [String], excluding excluded: [String] = [],
+                            standardInput: () -> String? = { readLine(strippingNewline: true) }) throws -> Listing {
+        var listing = Listing()
+        let excludedReal = excluded.compactMap(realPath)
         for argument in arguments {
             if argument == "-" {
                 while let line = standardInput() {
                     let path = line.trimmingCharacters(in: .whitespaces)
-                    if !path.isEmpty { files.append(contentsOf: try expand(path)) }
+                    if !path.isEmpty { try expand(path, excluding: excludedReal, into: &listing) }
                 }
             } else {
-                files.append(contentsOf: try expand(argument))
+                try expand(argument, excluding: excludedReal, into: &listing)
             }
         }
-        return files
+        listing.files = uniqueNames(listing.files)
+        return listing
     }
 
-    static func expand(_ path: String) throws -> [InputFile] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PipelineError.usage("input '\(path)' does not exist")
+    static func expand(_ path: String, excluding excluded: [String], into listing: inout Listing) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == EACCES ? "cannot be reached (permission denied)" : "does not exist"
+            let shown = path.unicodeScalars.contains("\u{FFFD}") ? "\(path) (a name that is not valid UTF-8: pass it through `-` or its folder)" : path
+            throw PipelineError.usage("input '\(shown)' \(reason)")
         }
-        guard isDirectory.boolValue else { return [InputFile(path: path, name: (path as NSString).lastPathComponent)] }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { throw PipelineError.usage("input folder '\(path)' cannot be read") }
-        var relative: [String] = []
-        while let next = enumerator.nextObject() as? String {
-            let full = (path as NSString).appendingPathComponent(next)
-            var nestedIsDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &nestedIsDirectory), !nestedIsDirectory.boolValue,
-               !(next as NSString).lastPathComponent.hasPrefix(".") {
-                relative.append(next)
-            }
+        if let real = realPath(path), excluded.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
+            listing.skipped.append(SkippedPath(name: path, reason: "the output folder of this run: not read as input"))
+            return
         }
-        return relative.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            .map { InputFile(path: (path as NSString).appendingPathComponent($0), name: $0) }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            listing.files.append(InputFile(path: path, name: (path as NSString).lastPathComponent))
+            return
+        }
+        var found: [(name: [UInt8], system: [CChar])] = []
+        walk(Array(path.utf8), relative: [], excluding: excluded, files: &found, skipped: &listing.skipped)
+        found.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        for file in found {
+            let name = displayName(file.name)
+            listing.files.append(InputFile(path: (path as NSString).appendingPathComponent(name), name: name, systemPath: file.system))
+        }
+    }
+
+    /// Depth-first over a folder with opendir/readdir, so that names which are not UTF-8,
+    /// unreadable subfolders and links are each seen and accounted for.
+    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String],
+                     files: inout [(name: [UInt8], system: [CChar])], skipped: inout [SkippedPath]) {
+        let folder = relative.isEmpty ? root : root + [0x2F] + relative
+        guard let directory = opendir(cString(folder)) else {
+            skipped.append(SkippedPath(name: displayName(relative) + "/", reason: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
+            return
+        }
+        defer { closedir(directory) }
+        var entries: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            entries.append(name)
+        }
+        for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let child = relative.isEmpty ? name : relative + [0x2F] + name
+            let full = root + [0x2F] + child
+            visit(root, child: child, full: full, hidden: name.first == 0x2E, excluding: excluded, files: &files, skipped: &skipped)
+        }
+    }
+
+    static func visit(_ root: [UInt8], child: [UInt8], full: [UInt8], hidden: Bool, excluding excluded: [String],
+                      files: inout [(name: [UInt8], system: [CChar])], skipped: inout [SkippedPath]) {
+        let shown = displayName(child)
+        var link = stat(), target = stat()
+        guard lstat(cString(full), &link) == 0 else {
+            skipped.append(SkippedPath(name: shown, reason: "cannot be examined (\(String(cString: strerror(errno))))"))
+            return
+        }
+        let isLink = link.st_mode & S_IFMT == S_IFLNK
+        guard stat(cString(full), &target) == 0 else {
+            skipped.append(SkippedPath(name: shown, reason: isLink ? "broken symbolic link: skipped" : "cannot be examined (\(String(cString: strerror(errno))))"))
+            return
+        }
+        let isFolder = target.st_mode & S_IFMT == S_IFDIR
+        if let real = realPath(String(decoding: full, as: UTF8.self)), excluded.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
+            return   // the output folder (and its staging copies) inside the input: never input
+        }
+        if hidden {
+            skipped.append(SkippedPath(name: shown + (isFolder ? "/" : ""), reason: "hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped"))
+        } else if isFolder && isLink {
+            skipped.append(SkippedPath(name: shown + "/", reason: "symbolic link to a folder: not followed (it may loop); give the folder itself"))
+        } else if isFolder {
+            walk(root, relative: child, excluding: excluded, files: &files, skipped: &skipped)
+        } else if target.st_mode & S_IFMT != S_IFREG {
+            skipped.append(SkippedPath(name: shown, reason: "not a regular file (a pipe, socket or device): skipped"))
+        } else {
+            files.append((child, cString(full)))   // files behind a link are read
+        }
+    }
+
+    /// A file name for the outputs: as is when UTF-8, else decoded as GB18030 (Windows
+    /// ZIPs of Chinese offices), else with its bytes escaped.
+    static func displayName(_ bytes: [UInt8]) -> String {
+        if let text = String(validatingUTF8: cString(bytes)) { return text }
+        if let converted = try? Iconv.convert(bytes, from: "GB18030", to: "UTF-8"), !converted.truncated,
+           let text = String(validatingUTF8: cString(converted.bytes)) { return text }
+        return bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+    }
+
+    static func cString(_ bytes: [UInt8]) -> [CChar] { bytes.map { CChar(bitPattern: $0) } + [0] }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Every file gets a name of its own in the outputs: two inputs called `x.txt` (from two
+    /// folders, or a `-` list) keep their paths as given; the same path twice is numbered.
+    static func uniqueNames(_ files: [InputFile]) -> [InputFile] {
+        var counts: [String: Int] = [:]
+        for file in files { counts[file.name, default: 0] += 1 }
+        var renamed = files.map { counts[$0.name]! > 1 ? InputFile(path: $0.path, name: $0.path, systemPath: $0.systemPath) : $0 }
+        var seen: [String: Int] = [:]
+        for index in renamed.indices {
+            let name = renamed[index].name
+            seen[name, default: 0] += 1
+            if seen[name]! > 1 { renamed[index] = InputFile(path: renamed[index].path, name: "\(name)#\(seen[name]!)", systemPath: renamed[index].systemPath) }
+        }
+        return renamed
     }
 }

@@ -1,0 +1,159 @@
+import Foundation
+import Ingest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The output folder of a run, replaced all at once: the tables are written into a staging
+/// folder beside it (same parent, so same file system) and swapped in with one atomic
+/// rename (`renameat2(RENAME_EXCHANGE)`), so a reader — or a run killed at any moment —
+/// sees either the complete old set or the complete new set, never a mix. A lock file
+/// beside the folder keeps two runs from writing it at once; staging folders left by a
+/// killed run are removed by the next one.
+final class OutputSet {
+    let target: URL
+    let staging: URL
+    private let parent: URL
+    private let lockDescriptor: Int32
+
+    var directory: URL { staging }
+
+    init(_ requested: URL) throws {
+        let resolved = URL(fileURLWithPath: Inputs.realPath(requested.path) ?? requested.standardizedFileURL.path)
+        target = resolved
+        parent = resolved.deletingLastPathComponent()
+        let name = resolved.lastPathComponent
+        try OutputSet.makeDirectory(parent.path, naming: requested.path)
+        let lockPath = parent.appendingPathComponent(".\(name).lock").path
+        lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lockDescriptor >= 0 else { throw PipelineError.fatal("cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(lockDescriptor)
+            throw PipelineError.fatal("another perfeval run is writing to \(resolved.path) (it holds \(lockPath)): wait for it to finish, or choose another --out")
+        }
+        staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
+        do {
+            try checkTarget()
+            removeStale(prefix: ".\(name).")
+            try OutputSet.makeDirectory(staging.path, naming: staging.path)
+        } catch {
+            close(lockDescriptor)
+            throw error
+        }
+        ChildProcesses.shared.addPath(staging.path)
+    }
+
+    deinit { close(lockDescriptor) }
+
+    /// The whole folder is replaced on success, so it must hold nothing but files.
+    private func checkTarget() throws {
+        var info = stat()
+        guard stat(target.path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw PipelineError.usage("--out \(target.path) is a file, not a folder") }
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []).filter {
+            var child = stat()
+            return lstat(target.appendingPathComponent($0).path, &child) == 0 && child.st_mode & S_IFMT == S_IFDIR
+        }
+        guard folders.isEmpty else {
+            throw PipelineError.usage("--out \(target.path) holds folders (\(folders.sorted().prefix(3).joined(separator: ", "))): a run replaces its output folder as a whole; give a folder of its own")
+        }
+    }
+
+    /// Staging and old folders of earlier runs killed before they finished (we hold the lock).
+    private func removeStale(prefix: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        where entry.hasPrefix(prefix) && (entry.contains(".staging-") || entry.contains(".old-")) {
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+        }
+    }
+
+    /// Swaps the staging folder in. Files of the old folder that the run did not write
+    /// (notes of the analyst) are carried over first, by hard link.
+    func commit() throws {
+        var info = stat()
+        if stat(target.path, &info) == 0 {
+            carryOver()
+            if OutputSet.exchange(staging.path, target.path) {
+                try? FileManager.default.removeItem(at: staging)   // now the old set
+            } else {
+                let old = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
+                guard rename(target.path, old.path) == 0, rename(staging.path, target.path) == 0 else {
+                    throw PipelineError.fatal("cannot move the new outputs into \(target.path): \(String(cString: strerror(errno)))")
+                }
+                try? FileManager.default.removeItem(at: old)
+            }
+        } else if rename(staging.path, target.path) != 0 {
+            throw PipelineError.fatal("cannot move the new outputs into \(target.path): \(String(cString: strerror(errno)))")
+        }
+        ChildProcesses.shared.removePath(staging.path)
+    }
+
+    func abandon() {
+        try? FileManager.default.removeItem(at: staging)
+        ChildProcesses.shared.removePath(staging.path)
+    }
+
+    private func carryOver() {
+        let written = Set((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? [])
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? [] where !written.contains(entry) {
+            let from = target.appendingPathComponent(entry).path, to = staging.appendingPathComponent(entry).path
+            if link(from, to) != 0 { try? FileManager.default.copyItem(atPath: from, toPath: to) }
+        }
+    }
+
+    /// renameat2(RENAME_EXCHANGE): both paths swapped in one step (Linux ≥ 3.15, glibc ≥
+    /// 2.28); false when the call or the file system does not support it.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */) == 0
+    }
+
+    /// mkdir -p whose errors name the path and the reason (permission denied, read-only…).
+    static func makeDirectory(_ path: String, naming shown: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw PipelineError.fatal("cannot create the output folder \(shown): \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw PipelineError.usage("--out \(shown) is a file, not a folder") }
+        guard access(path, W_OK) == 0 else { throw PipelineError.fatal("cannot write in the output folder \(shown): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// SIGINT and SIGTERM: converters killed, staging and temporary files removed, then exit
+/// (130 / 143, as a shell reports a signal).
+enum Interruption {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let once: Void = {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: DispatchQueue.global())
+            source.setEventHandler {
+                ChildProcesses.shared.stopAll()
+                FileHandle.standardError.write(Data("perfeval: interrupted; earlier output left as it was\n".utf8))
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }()
+
+    static func install() { _ = once }
+}
+
+extension Error {
+    /// An I/O error as a person reads it: the POSIX reason when there is one.
+    var readable: String {
+        let error = self as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        return "\(self)"
+    }
+}
