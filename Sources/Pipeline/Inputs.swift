@@ -35,7 +35,7 @@ public enum Inputs {
     public static func list(_ arguments: [String], excluding excluded: [String] = [],
                             standardInput: () -> String? = { readLine(strippingNewline: true) }) throws -> Listing {
         var listing = Listing()
-        let excludedReal = excluded.compactMap(realPath)
+        let excludedReal = excluded.compactMap(resolvedPath)
         for argument in arguments {
             if argument == "-" {
                 while let line = standardInput() {
@@ -57,7 +57,7 @@ public enum Inputs {
             let shown = path.unicodeScalars.contains("\u{FFFD}") ? "\(path) (a name that is not valid UTF-8: pass it through `-` or its folder)" : path
             throw PipelineError.usage("input '\(shown)' \(reason)")
         }
-        if let real = realPath(path), excluded.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
+        if let real = realPath(path), isExcluded(real, excluded) {
             listing.skipped.append(SkippedPath(name: path, reason: "the output folder of this run: not read as input"))
             return
         }
@@ -111,7 +111,7 @@ public enum Inputs {
             return
         }
         let isFolder = target.st_mode & S_IFMT == S_IFDIR
-        if let real = realPath(String(decoding: full, as: UTF8.self)), excluded.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
+        if let real = realPath(String(decoding: full, as: UTF8.self)), isExcluded(real, excluded) {
             return   // the output folder (and its staging copies) inside the input: never input
         }
         if hidden {
@@ -137,6 +137,19 @@ public enum Inputs {
     }
 
     static func cString(_ bytes: [UInt8]) -> [CChar] { bytes.map { CChar(bitPattern: $0) } + [0] }
+
+    /// An excluded path is the path itself and what lies under it; one ending in `-` is a
+    /// name prefix (the staging folders `.out.staging-PID`).
+    static func isExcluded(_ real: String, _ excluded: [String]) -> Bool {
+        excluded.contains { real == $0 || real.hasPrefix($0 + "/") || ($0.hasSuffix("-") && real.hasPrefix($0)) }
+    }
+
+    /// The real path, also for a path that does not exist yet (its folder resolved).
+    static func resolvedPath(_ path: String) -> String? {
+        if let real = realPath(path) { return real }
+        let url = URL(fileURLWithPath: path)
+        return realPath(url.deletingLastPathComponent().path).map { $0 + "/" + url.lastPathComponent }
+    }
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -45,6 +45,19 @@ final class OutputSet {
 
     deinit { close(lockDescriptor) }
 
+    /// The output folder and the files a run keeps beside it (lock, staging and old
+    /// folders): never read as input, even when they sit inside an input folder.
+    static func artefacts(of out: URL) -> [String] {
+        let parent = out.deletingLastPathComponent().path, name = out.lastPathComponent
+        return [out.path, "\(parent)/.\(name).lock", "\(parent)/.\(name).staging-", "\(parent)/.\(name).old-"]
+    }
+
+    /// `--out` naming an existing file is a usage error, found before anything is listed.
+    static func checkNotAFile(_ out: URL) throws {
+        var info = stat()
+        if stat(out.path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { throw PipelineError.usage("--out \(out.path) is a file, not a folder") }
+    }
+
     /// The whole folder is replaced on success, so it must hold nothing but files.
     private func checkTarget() throws {
         var info = stat()

@@ -53,7 +53,8 @@ public enum Pipeline {
         let started = Date()
         let reference = try ReferenceData(directory: options.dataDirectory)
         guard options.jobs >= 1 else { throw PipelineError.usage("--jobs must be at least 1") }
-        let listing = try Inputs.list(options.inputs, excluding: [options.outputDirectory.path])
+        try OutputSet.checkNotAFile(options.outputDirectory)
+        let listing = try Inputs.list(options.inputs, excluding: OutputSet.artefacts(of: options.outputDirectory))
         let files = listing.files
         // Nothing to read is an error, and the earlier output stays as it was.
         guard !files.isEmpty else {
