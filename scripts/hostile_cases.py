@@ -110,6 +110,26 @@ def records_csv(folder, size_mb):
             f.write("\ufeff" + head + "\r\n")
 
 
+def slow_pdf(out, pages):
+    """PAGES pages sharing one content stream of many text operations: each page redraws
+    it, so pdftotext takes minutes (the cross-reference table is left for poppler to rebuild)."""
+    ops = b"BT /F1 1 Tf " + b" ".join(b"%d %d Td (x) Tj" % (i % 50, i % 70) for i in range(20_000)) + b" ET"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages)) + b"] /Count %d >>" % pages,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream"]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"] * pages
+    with open(out, "wb") as f:
+        f.write(b"%PDF-1.4\n")
+        offsets = []
+        for number, body in enumerate(objs, 1):
+            offsets.append(f.tell())
+            f.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+        xref = f.tell()
+        f.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+        f.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
     size = int(sys.argv[3]) if len(sys.argv) > 3 else 0
@@ -124,4 +144,5 @@ if __name__ == "__main__":
         "truncated-docx": lambda: truncated(out),
         "tab-lines": lambda: text(out, size or 100),
         "records-csv": lambda: records_csv(out, size or 2048),
+        "slow-pdf": lambda: slow_pdf(out, size or 2000),
     }[case]()

@@ -1,3 +1,5 @@
+import PerfevalCore
+
 /// Checks a ZIP archive's structure against its own bytes before ZIPFoundation reads it:
 /// ZIPFoundation trusts the offsets and sizes of the central directory and traps (kills
 /// the whole run) when one points past the end of the file. Every position it will read —
@@ -5,7 +7,20 @@
 enum ZipCheck {
     struct Failure: Error, CustomStringConvertible {
         let why: String
-        var description: String { "damaged ZIP archive: \(why)" }
+        var format = "ZIP archive"
+        var description: String { "corrupt \(format) (damaged ZIP archive): \(why)" }
+    }
+
+    /// The structure checked, a failure naming the format that the part names in the
+    /// local headers (stored uncompressed) suggest: a user knows a .docx, not a ZIP.
+    static func check(_ bytes: [UInt8]) throws {
+        do {
+            _ = try entries(bytes)
+        } catch var failure as Failure {
+            failure.format = bytes.containsBytes(Array("word/document.xml".utf8)) ? ".docx"
+                : bytes.containsBytes(Array("xl/workbook.xml".utf8)) ? ".xlsx" : "ZIP archive"
+            throw failure
+        }
     }
 
     struct Entry {

@@ -12,9 +12,9 @@ final class ZipParts {
     let paths: [String]
 
     init(bytes: [UInt8], limits: Limits) throws {
-        _ = try ZipCheck.entries(bytes)
+        try ZipCheck.check(bytes)
         guard let archive = try? Archive(data: Data(bytes), accessMode: .read) else {
-            throw ZipCheck.Failure(why: "not a readable ZIP archive (truncated or damaged)")
+            throw ZipCheck.Failure(why: "not a readable ZIP archive (truncated or damaged)", format: "ZIP archive")
         }
         var entries: [String: ZIPFoundation.Entry] = [:], paths: [String] = []
         for entry in archive where entries[entry.path] == nil {

@@ -51,7 +51,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         try assertGoodRecord(out)
         let reasons = try rejects(out)
-        XCTAssertEqual(reasons["offset.docx"], "damaged ZIP archive: word/document.xml: local header offset 45233 is outside the file or damaged")
+        XCTAssertEqual(reasons["offset.docx"], "corrupt .docx (damaged ZIP archive): word/document.xml: local header offset 45233 is outside the file or damaged")
         XCTAssertEqual(reasons["bomb.docx"], "ZIP part word/document.xml inflates more than 200 times its compressed size (a ZIP bomb?)")
         XCTAssertEqual(reasons["bomb.xlsx"], "ZIP part xl/worksheets/sheet1.xml inflates more than 200 times its compressed size (a ZIP bomb?)")
         XCTAssertEqual(reasons["truncated.docx"], "corrupt .docx: word/document.xml ends before the document does (truncated)")
