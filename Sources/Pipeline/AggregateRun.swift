@@ -9,10 +9,11 @@ import Emit
 /// audits CSVs of earlier output folders (either header language, UTF-8 or GB18030).
 /// `perfeval run` uses the same path on its own output folder, so both give the same bytes.
 public enum AggregateRun {
-    /// Most records aggregated at once: the comparative tables hold every record's figures
-    /// (medians need them all), so the bound keeps memory bounded; past it `aggregate` stops
-    /// with a message rather than exhausting the machine.
-    public static let defaultMaxRecords = 2_000_000
+    /// Most records `aggregate` takes at once: the comparative tables hold every record's
+    /// figures (medians need them all), about 1.7 KB each with the grouping, so the bound
+    /// keeps memory under ~500 MB; past it `aggregate` stops with a message naming
+    /// --max-records rather than exhausting the machine.
+    public static let defaultMaxRecords = 250_000
     /// Most distinct check names in audits.csv (the program writes about a dozen).
     static let maxChecks = 10_000
 

@@ -108,7 +108,8 @@ public enum Pipeline {
         let processed = Date()
         for writer in writers { try writer.finish() }
         try AggregateRun.run(directories: [directory], into: directory,
-                             headers: options.headers, encoding: options.encoding, filter: options.filter, log: log)
+                             headers: options.headers, encoding: options.encoding, filter: options.filter,
+                             maxRecords: .max, log: log)   // a run's own records were already written
         let summary = RunSummary(files: files.count, rejected: totals.rejected + totals.skipped, records: totals.records)
         // The manifest is written last: a staging folder with one is complete.
         try Manifest.write(options: options, summary: summary, totals: totals, directory: directory,
