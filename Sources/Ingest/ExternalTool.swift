@@ -79,6 +79,18 @@ public final class ChildProcesses: @unchecked Sendable {
     public func addPath(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
     public func removePath(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 
+    /// Temporary folders of converters whose perfeval was killed (`perfeval-PID-UUID` with
+    /// no such process left): removed when the next run starts.
+    public static func removeStaleTemporaryFolders() {
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] {
+            let parts = name.split(separator: "-", maxSplits: 2)
+            guard parts.count == 3, parts[0] == "perfeval", let pid = Int32(parts[1]), parts[2].count == 36,
+                  pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
+    }
+
     /// Kills every converter's process group and removes every registered temporary path.
     public func stopAll() {
         lock.lock()

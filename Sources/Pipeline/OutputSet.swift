@@ -23,7 +23,7 @@ final class OutputSet {
         target = resolved
         parent = resolved.deletingLastPathComponent()
         let name = resolved.lastPathComponent
-        try OutputSet.makeDirectory(parent.path, naming: requested.path)
+        try OutputSet.makeDirectory(parent.path, naming: requested.path)   // the parent must be writable: staging and lock live there
         let lockPath = parent.appendingPathComponent(".\(name).lock").path
         lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else { throw PipelineError.fatal("cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))") }
@@ -134,7 +134,9 @@ final class OutputSet {
         }
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw PipelineError.usage("--out \(shown) is a file, not a folder") }
-        guard access(path, W_OK) == 0 else { throw PipelineError.fatal("cannot write in the output folder \(shown): \(String(cString: strerror(errno)))") }
+        guard access(path, W_OK) == 0 else {
+            throw PipelineError.fatal("cannot write in \(path) (the output folder \(shown) is written beside it, then swapped in): \(String(cString: strerror(errno)))")
+        }
     }
 }
 

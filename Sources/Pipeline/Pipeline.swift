@@ -63,6 +63,7 @@ public enum Pipeline {
         }
         Interruption.install()
         let output = try OutputSet(options.outputDirectory)
+        ChildProcesses.removeStaleTemporaryFolders()
         do {
             let summary = try write(files: files, skipped: listing.skipped, into: output.directory, options: options, reference: reference,
                                     started: started, log: log)

@@ -124,6 +124,8 @@ final class HostileInputTests: XCTestCase {
         try Data("%PDF-1.4\nflood\n".utf8).write(to: folder.appendingPathComponent("flood.pdf"))
         try Data("%PDF-1.4\nslow\n".utf8).write(to: folder.appendingPathComponent("slow.pdf"))
         let environment = try fakeConverter()
+        // What a run killed with -9 left behind (no process 999999): removed by this run.
+        try FileManager.default.createDirectory(atPath: environment["TMPDIR"]! + "/perfeval-999999-" + UUID().uuidString, withIntermediateDirectories: true)
         let started = Date()
         let (_, out) = try runOver(folder, ["--converter-timeout", "2"], environment: environment, seconds: 30)
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
@@ -131,7 +133,7 @@ final class HostileInputTests: XCTestCase {
         let reasons = try rejects(out)
         XCTAssertEqual(reasons["slow.pdf"], "pdftotext did not finish within 2 s and was stopped (limit --converter-timeout)")
         XCTAssertEqual(reasons["flood.pdf"], "PDF without a text layer (a scanned image?): run OCR first")
-        // The converter's process group is gone and its temporary copy removed.
+        // The converter's process group is gone, its temporary copy and the stale one removed.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: environment["TMPDIR"]!), [])
         let sleeping = try runShell("pgrep -f '[s]leep 100' | wc -l")
         XCTAssertEqual(sleeping.trimmingCharacters(in: .whitespacesAndNewlines), "0")
