@@ -50,6 +50,9 @@ run_case "xlsx 20,000 worksheets"         xlsx-sheets sheets.xlsx    20000
 run_case "docx 10 MB document.xml (good)" large-docx  large.docx     10
 run_case "100 MB of TAB lines"            tab-lines   tabs.txt       100
 run_case "  same, size limits raised"     tab-lines   tabs.txt       100 --max-input-size 128M --max-text-size 128M
+run_case "15 MB text, long lines (at limit)" long-text long.txt       15
+python3 "$cases" long-text "$work/in/long2.txt" 15   # two at once: --jobs 2 holds both
+measure "  two of them, --jobs 2" "$work/in/long.txt" "$binary" run "$work/in" --out "$work/out" --quiet --jobs 2
 run_case "slow PDF, 2,000 pages"          slow-pdf    slow.pdf       2000 --converter-timeout 10
 
 # A 20 GB sparse file: refused on its size before anything is read.

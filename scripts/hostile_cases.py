@@ -89,6 +89,14 @@ def text(out, size_mb, line=b"\t\n"):
             f.write(chunk)
 
 
+def long_text(out, size_mb):
+    """SIZE MB of long lines of varied Chinese text: the most a text within the limits costs."""
+    rng = random.Random(1)
+    with open(out, "w", encoding="utf-8") as f:
+        while f.tell() < size_mb << 20:
+            f.write("".join(rng.choice("预算执行绩效评价项目资金管理0123456789 ") for _ in range(2000)) + "\n")
+
+
 def records_csv(folder, size_mb):
     """An output folder whose records.csv is SIZE MB of plausible rows (for `aggregate`)."""
     os.makedirs(folder, exist_ok=True)
@@ -145,4 +153,5 @@ if __name__ == "__main__":
         "tab-lines": lambda: text(out, size or 100),
         "records-csv": lambda: records_csv(out, size or 2048),
         "slow-pdf": lambda: slow_pdf(out, size or 2000),
+        "long-text": lambda: long_text(out, size or 15),
     }[case]()

@@ -13,7 +13,7 @@ public struct Limits: Sendable {
     /// Parts smaller than this are not checked for their ratio (tiny parts compress oddly).
     public var ratioFloorBytes = 1 << 20
     /// Largest text read (a text file, or what a converter writes).
-    public var maxTextBytes = 32 << 20
+    public var maxTextBytes = 16 << 20
     /// Most lines of a text, and most paragraphs plus table cells of a document.
     public var maxElements = 500_000
     /// Most worksheets of a workbook.

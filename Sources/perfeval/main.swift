@@ -38,7 +38,7 @@ struct LimitOptions: ParsableArguments {
     var maxInflationRatio: Int = 200
 
     @Option(name: .long, help: "Largest text read (a text file, or a converter's output), e.g. 32M.")
-    var maxTextSize: String = "32M"
+    var maxTextSize: String = "16M"
 
     @Option(name: .long, help: "Most lines of a text, or paragraphs plus table cells of a document.")
     var maxElements: Int = 500_000
