@@ -14,6 +14,8 @@ public enum AggregateRun {
     /// keeps memory under ~500 MB; past it `aggregate` stops with a message naming
     /// --max-records rather than exhausting the machine.
     public static let defaultMaxRecords = 250_000
+    /// Largest table read in GB18030 (decoded whole, unlike UTF-8 tables, which stream).
+    static let maxDecodedTable = 256 << 20
     /// Most distinct check names in audits.csv (the program writes about a dozen).
     static let maxChecks = 10_000
 
@@ -123,9 +125,16 @@ public enum AggregateRun {
             if head.starts(with: [0xEF, 0xBB, 0xBF]) {
                 try CSV.forEachRow(inFile: url.path, handle)
             } else {
+                // Decoded whole: bounded, the streamed UTF-8 form has no such bound.
+                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+                guard size <= maxDecodedTable else {
+                    throw PipelineError.fatal("\(url.path): a GB18030 table over \(maxDecodedTable >> 20) MB; write the run's tables in UTF-8 (--encoding utf8) to aggregate them")
+                }
                 let bytes = FileManager.default.contents(atPath: url.path).map(Array.init) ?? []
                 try CSV.forEachRow(try TextDecoder.decode(bytes).utf8, handle)
             }
+        } catch let error as PipelineError {
+            throw error
         } catch {
             throw PipelineError.fatal("\(url.path): \(error)")
         }

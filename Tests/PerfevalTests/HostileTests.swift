@@ -139,6 +139,35 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(sleeping.trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
 
+    /// SIGTERM during a conversion: the converter killed, staging and temporary copies
+    /// removed, exit 143, and the earlier output as it was.
+    func testATerminatedRunCleansUpAndLeavesTheEarlierOutput() throws {
+        let folder = try folderWithGoodReport()
+        let (_, out) = try runOver(folder)
+        let before = try Data(contentsOf: out.appendingPathComponent("records.csv"))
+        try Data("%PDF-1.4\nslow\n".utf8).write(to: folder.appendingPathComponent("slow.pdf"))
+        let environment = try fakeConverter()
+        let process = Process()
+        process.executableURL = Paths.executable
+        process.arguments = ["run", folder.path, "--out", out.path, "--headers", "en", "--quiet"]
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        XCTAssertFalse(process.isRunning)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("records.csv")), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: environment["TMPDIR"]!), [])
+        let staging = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path).filter { $0.contains(".staging-") }
+        XCTAssertEqual(staging, [])
+        XCTAssertEqual(try runShell("pgrep -f '[s]leep 100' | wc -l").trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
     // MARK: memory
 
     func testSizeAndTextLimitsRejectBeforeReading() throws {
