@@ -10,10 +10,10 @@ import Emit
 /// `perfeval run` uses the same path on its own output folder, so both give the same bytes.
 public enum AggregateRun {
     /// Most records `aggregate` takes at once: the comparative tables hold every record's
-    /// figures (medians need them all), about 1.7 KB each with the grouping, so the bound
-    /// keeps memory under ~500 MB; past it `aggregate` stops with a message naming
+    /// figures (medians need them all), about 2 KB each with the grouping, so the bound
+    /// keeps memory near 400 MB; past it `aggregate` stops with a message naming
     /// --max-records rather than exhausting the machine.
-    public static let defaultMaxRecords = 250_000
+    public static let defaultMaxRecords = 200_000
     /// Largest table read in GB18030 (decoded whole, unlike UTF-8 tables, which stream).
     static let maxDecodedTable = 256 << 20
     /// Most distinct check names in audits.csv (the program writes about a dozen).
