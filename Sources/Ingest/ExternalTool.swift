@@ -96,8 +96,14 @@ public final class ChildProcesses: @unchecked Sendable {
         lock.lock()
         let (groups, paths) = (self.groups, self.paths)
         lock.unlock()
+        // Paths first, each renamed away before it is removed: threads still writing cannot
+        // recreate files under the old name while the tree is being deleted.
+        for path in paths {
+            let doomed = path + ".removing"
+            let target = rename(path, doomed) == 0 ? doomed : path
+            for _ in 0..<3 where FileManager.default.fileExists(atPath: target) { try? FileManager.default.removeItem(atPath: target) }
+        }
         for group in groups { kill(-group, SIGKILL) }
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 }
 

@@ -32,15 +32,17 @@ final class OutputSet {
             throw PipelineError.fatal("another perfeval run is writing to \(resolved.path) (it holds \(lockPath)): wait for it to finish, or choose another --out")
         }
         staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
+        // Registered before it exists, so that a signal at any moment removes it.
+        ChildProcesses.shared.addPath(staging.path)
         do {
             try checkTarget()
             removeStale(prefix: ".\(name).")
             try OutputSet.makeDirectory(staging.path, naming: staging.path)
         } catch {
+            ChildProcesses.shared.removePath(staging.path)
             close(lockDescriptor)
             throw error
         }
-        ChildProcesses.shared.addPath(staging.path)
     }
 
     deinit { close(lockDescriptor) }

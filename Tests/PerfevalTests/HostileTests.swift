@@ -163,7 +163,8 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 143)
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("records.csv")), before)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: environment["TMPDIR"]!), [])
-        let staging = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path).filter { $0.contains(".staging-") }
+        let staging = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix("." + out.lastPathComponent + ".staging-") }
         XCTAssertEqual(staging, [])
         XCTAssertEqual(try runShell("pgrep -f '[s]leep 100' | wc -l").trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
