@@ -104,8 +104,8 @@ public enum AggregateRun {
         for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
         var index: [String: Int]?, width = 0, line = 0
         var failure: Error?
-        let handle: ([String]) -> Void = { cells in
-            guard failure == nil else { return }
+        let handle: ([String]) -> Bool = { cells in
+            guard failure == nil else { return true }
             line += 1
             guard let known = index else {
                 let found = Dictionary(cells.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
@@ -114,16 +114,17 @@ public enum AggregateRun {
                     failure = PipelineError.fatal("\(url.path): no column \(missing) (\(zh)) in the header line: not a table written by perfeval run")
                 }
                 index = found; width = cells.count
-                return
+                return failure != nil
             }
             let row = NamedRow(cells: cells, index: known, file: url.path, line: line)
             if cells.count < width { issues.note(row, "\(cells.count) cells where the header has \(width): missing cells read as empty") }
             do { try body(row) } catch { failure = error }
+            return failure != nil   // a fatal problem: stop reading the rest of the file
         }
         do {
             // Our UTF-8 tables start with a BOM and are streamed; others (GB18030) are decoded whole.
             if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-                try CSV.forEachRow(inFile: url.path, handle)
+                try CSV.forEachRow(inFile: url.path, until: handle)
             } else {
                 // Decoded whole: bounded, the streamed UTF-8 form has no such bound.
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
@@ -131,7 +132,7 @@ public enum AggregateRun {
                     throw PipelineError.fatal("\(url.path): a GB18030 table over \(maxDecodedTable >> 20) MB; write the run's tables in UTF-8 (--encoding utf8) to aggregate them")
                 }
                 let bytes = FileManager.default.contents(atPath: url.path).map(Array.init) ?? []
-                try CSV.forEachRow(try TextDecoder.decode(bytes).utf8, handle)
+                try CSV.forEachRow(try TextDecoder.decode(bytes).utf8) { _ = handle($0) }
             }
         } catch let error as PipelineError {
             throw error
