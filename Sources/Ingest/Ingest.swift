@@ -11,6 +11,8 @@ public enum Ingest {
         public var document: Document
         public var encoding: String
         public var truncated: Bool
+        /// What was read but not used, for warnings.csv (cells outside Excel's grid…).
+        public var warnings: [String] = []
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -54,7 +56,10 @@ public enum Ingest {
             return try structured(try DocxReader.read(parts), format: "docx", limits: limits)
         }
         if parts.contains("xl/workbook.xml") {
-            return try structured(try XlsxReader.read(parts), format: "xlsx", limits: limits)
+            var skipped = 0
+            var result = try structured(try XlsxReader.read(parts, skippedCells: &skipped), format: "xlsx", limits: limits)
+            if skipped > 0 { result.warnings.append("\(skipped) cells with a reference outside Excel's grid (A1…XFD1048576) skipped") }
+            return result
         }
         throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml) nor Excel workbook (xl/workbook.xml)")
     }

@@ -11,7 +11,7 @@ import ZIPFoundation
 /// merged Word cells), shared strings resolved, numbers as stored. A cell's line is its
 /// row number in the sheet.
 enum XlsxReader {
-    static func read(_ parts: ZipParts) throws -> Document {
+    static func read(_ parts: ZipParts, skippedCells: inout Int) throws -> Document {
         let limits = parts.limits
         let strings = try parts.contains("xl/sharedStrings.xml") ? sharedStrings(try parts.data("xl/sharedStrings.xml", format: ".xlsx"), limits: limits) : []
         let sheets = parts.paths.filter { $0.hasPrefix("xl/worksheets/sheet") && $0.hasSuffix(".xml") }
@@ -20,7 +20,8 @@ enum XlsxReader {
         guard sheets.count <= limits.maxSheets else { throw LimitExceeded.sheets(sheets.count, limit: limits.maxSheets) }
         var blocks: [Block] = [], cells = 0
         for path in sheets {
-            let rows = try worksheet(try parts.data(path, format: ".xlsx"), path: path, strings: strings, limit: limits.maxElements - cells)
+            let rows = try worksheet(try parts.data(path, format: ".xlsx"), path: path, strings: strings, limit: limits.maxElements - cells,
+                                     skipped: &skippedCells)
             cells += rows.reduce(0) { $0 + $1.cells.count }
             if !rows.isEmpty { blocks.append(.table(Table(rows: rows))) }
         }
@@ -41,11 +42,12 @@ enum XlsxReader {
         return collector.items
     }
 
-    static func worksheet(_ xml: Data, path: String, strings: [String], limit: Int) throws -> [TableRow] {
+    static func worksheet(_ xml: Data, path: String, strings: [String], limit: Int, skipped: inout Int) throws -> [TableRow] {
         let reader = SheetReader(strings: strings, maxCells: limit)
         let parser = XMLReading.parser(xml)
         parser.delegate = reader
         let parsed = parser.parse()
+        skipped += reader.outsideGrid
         if reader.cellCount > limit { throw LimitExceeded.elements("table cells", limit: Limits.standard.maxElements) }
         guard parsed else { throw PartFailure(format: ".xlsx", why: "\(path) is not well-formed XML (\(XMLProblem.describe(parser)))") }
         guard reader.closedRoot else { throw PartFailure(format: ".xlsx", why: "\(path) ends before the worksheet does (truncated)") }
@@ -103,6 +105,8 @@ final class SheetReader: NSObject, XMLParserDelegate {
     let strings: [String]
     let maxCells: Int
     private(set) var cellCount = 0
+    /// Cells whose reference lies outside Excel's grid (damage or attack): not placed.
+    private(set) var outsideGrid = 0
     private(set) var closedRoot = false
     private var depth = 0
     private var cells: [Int: [Int: String]] = [:]
@@ -130,7 +134,7 @@ final class SheetReader: NSObject, XMLParserDelegate {
         case "v", "t": inValue = false
         case "is": inInline = false
         case "c":
-            guard let (row, column) = XlsxReader.position(reference) else { return }
+            guard let (row, column) = XlsxReader.position(reference) else { if !reference.isEmpty { outsideGrid += 1 }; return }
             cellCount += 1
             if cellCount > maxCells { parser.abortParsing(); return }
             let text = type == "s" ? (Int(value).flatMap { strings.indices.contains($0) ? strings[$0] : nil } ?? "") : value

@@ -138,6 +138,7 @@ public enum Pipeline {
             return outcome
         }
         outcome.encoding = ingested.encoding
+        outcome.warnings += ingested.warnings
         if ingested.truncated { outcome.warnings.append("truncated: the file ends in the middle of a character; read up to the cut") }
         let report = extractor.extract(ingested.document)
         guard !report.records.isEmpty else {

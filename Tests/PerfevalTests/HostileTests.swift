@@ -81,8 +81,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
         try assertGoodRecord(out)
         // XFDXFDXFDXFDXFD1, AAAAAAAA1 and AAAAAA1 are beyond column XFD: ignored; A1 is read.
-        let indicators = try readTable(out.appendingPathComponent("records.csv")).filter { $0["file"] == "columns.xlsx" }
-        XCTAssertEqual(indicators.count, 1)
+        let records = try readTable(out.appendingPathComponent("records.csv")).filter { $0["file"] == "columns.xlsx" }
+        XCTAssertEqual(records.count, 1)
+        let warnings = try readTable(out.appendingPathComponent("warnings.csv")).filter { $0["file"] == "columns.xlsx" }.map { $0["warning"]! }
+        XCTAssertTrue(warnings.contains("3 cells with a reference outside Excel's grid (A1…XFD1048576) skipped"), "\(warnings)")
     }
 
     func testAmountsNearTheIntegerLimitAreDroppedWithAWarning() throws {
