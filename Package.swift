@@ -20,6 +20,13 @@ let package = Package(
         // OpenCC (Debian libopencc-dev): traditional → simplified Chinese before extraction.
         .systemLibrary(name: "COpenCC", path: "Sources/COpenCC", pkgConfig: nil,
                        providers: [.apt(["libopencc-dev"])]),
+        // libxlsxwriter (Debian libxlsxwriter-dev), wrapped once by XlsxKit: the review workbook.
+        .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", pkgConfig: nil,
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "XlsxKit", dependencies: ["CXlsxWriter"]),
+        // SQLite (Debian libsqlite3-dev), wrapped once by Store.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: nil,
+                       providers: [.apt(["libsqlite3-dev"])]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -30,16 +37,22 @@ let package = Package(
         // Cross-agency comparative tables, from the rows of earlier outputs.
         .target(name: "Aggregate", dependencies: ["PerfevalCore", "Emit"]),
         .target(name: "Emit", dependencies: ["PerfevalCore", "CSVKit"]),
+        // review.xlsx and review.html, from the CSV tables a run or an aggregation wrote.
+        .target(name: "Review", dependencies: ["PerfevalCore", "CSVKit", "XlsxKit", "Emit"]),
         // Wires the stages into the parallel run; used by the CLI and the tests.
         .target(name: "Pipeline", dependencies: [
             "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit",
+            "Review",
         ]),
+        // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
+        .target(name: "Store", dependencies: ["CSQLite", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
-            "Pipeline",
+            "Pipeline", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [
-            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "perfeval",
+            "PerfevalCore", "CSVKit", "Ingest", "Extract", "Normalize", "Compute", "Aggregate", "Emit", "Pipeline", "Store", "perfeval",
+            "Review", "XlsxKit",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
     ],

@@ -55,7 +55,7 @@ public enum Emit {
         return out
     }
 
-    static func encodeRows(_ rows: [[CellValue]], encoding: OutputEncoding) throws -> [UInt8] {
+    public static func encodeRows(_ rows: [[CellValue]], encoding: OutputEncoding) throws -> [UInt8] {
         var out: [UInt8] = []
         for row in rows { CSV.encodeRow(row.map(render), into: &out) }
         return try converted(out, to: encoding)
@@ -67,7 +67,7 @@ public enum Emit {
 
     /// Text from outside that starts with `=`, `+`, `-` or `@` would run as a formula in
     /// Excel or WPS: it is prefixed with an apostrophe.
-    static func render(_ cell: CellValue) -> String {
+    public static func render(_ cell: CellValue) -> String {
         switch cell {
         case .empty: return ""
         case .number(let value): return value
@@ -125,6 +125,13 @@ public final class TableWriter {
     public func append(_ rows: [[CellValue]]) throws {
         guard !rows.isEmpty else { return }
         try handle.write(contentsOf: Data(try Emit.encodeRows(rows, encoding: encoding)))
+    }
+
+    /// Rows already encoded by `Emit.encodeRows(_:encoding: .utf8)` (kept by the store),
+    /// converted to the table's encoding.
+    public func appendEncoded(_ utf8: [UInt8]) throws {
+        guard !utf8.isEmpty else { return }
+        try handle.write(contentsOf: Data(try Emit.converted(utf8, to: encoding)))
     }
 
     public func finish() throws {

@@ -12,6 +12,11 @@ public struct RawRecord: Sendable {
     public var values: [Field: RawValue]
     public var indicators: [RawIndicator] = []
     public var items: [RawItem] = []
+    /// Texts that may name the report's place when the agency's name does not (the title,
+    /// the `发布机构` line, the opening sentences), strongest first.
+    public var places: [RawValue] = []
+    /// Short lines that may name a division inside that place (project names, table cells).
+    public var detailPlaces: [RawValue] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -27,6 +32,20 @@ public struct Extractor: Sendable {
     let textMatcher: LabelMatcher
     let cellMatcher: LabelMatcher
     let titleMatcher: LabelMatcher
+    /// Title words, with the weaker ones that only a title line can be told by (`绩效自评`).
+    let titleLineMatcher: LabelMatcher
+    let publisherMatcher: LabelMatcher
+    let markerMatcher: LabelMatcher
+    let supervisorMatcher: LabelMatcher
+    let staffWordMatcher: LabelMatcher
+    let staffExcludedMatcher: LabelMatcher
+    let allocationMatcher: LabelMatcher
+    let kindHintMatcher: LabelMatcher
+    let projectCountMatcher: LabelMatcher
+    let statementMatcher: LabelMatcher
+    let totalWordMatcher: LabelMatcher
+    let yearLabelMatcher: LabelMatcher
+    let nameLeads: [[Unicode.Scalar]]
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
@@ -43,11 +62,13 @@ public struct Extractor: Sendable {
         .budgetInitial: .amount, .budgetFull: .amount, .executed: .amount,
         .basicExp: .amount, .personnelExp: .amount, .publicExp: .amount, .projectExp: .amount,
         .wagesWelfare: .amount, .householdTransfers: .amount, .goodsServices: .amount, .capitalExp: .amount,
-        .staffAuthorized: .count, .staffActual: .count, .scoreTotal: .score, .grade: .grade,
+        .staffAuthorized: .count, .staffActual: .count, .scoreTotal: .score, .grade: .grade, .executionRate: .rate,
+        .projectBudget: .amount,
     ]
     /// Fields a project record may take from the report's text when its own table lacks
     /// them (`自评得分均为97分` covers every project of the report).
     static let projectFallbacks: [Field] = [.agency, .supervisor, .year, .scoreTotal, .grade]
+    static let perProjectFields: [Field] = [.budgetFull, .executed, .executionRate, .scoreTotal, .grade, .projectBudget]
     static let fundColumns: Set<Field> = [.budgetInitial, .budgetFull, .executed, .executionRate, .available, .weight, .score]
 
     public init(labels: LabelTable) {
@@ -56,6 +77,19 @@ public struct Extractor: Sendable {
                                            .available, .executionRate, .weight, .score, .fundTotal, .totalRow,
                                            .scoreTotal, .grade])
         titleMatcher = labels.matcher(for: [.reportTitle])
+        titleLineMatcher = labels.matcher(for: [.reportTitle, .reportTitleWeak])
+        publisherMatcher = labels.matcher(for: [.publisher])
+        markerMatcher = labels.matcher(for: [.shortFormMarker, .sealMarker])
+        supervisorMatcher = labels.matcher(for: [.supervisor])
+        staffWordMatcher = labels.matcher(for: [.staffAuthorizedWord, .staffActualWord])
+        staffExcludedMatcher = labels.matcher(for: [.staffExcluded])
+        allocationMatcher = labels.matcher(for: [.allocated])
+        kindHintMatcher = labels.matcher(for: [.kindDeptHint, .kindProjectHint])
+        projectCountMatcher = labels.matcher(for: [.projectCount])
+        statementMatcher = labels.matcher(for: [.statementWord])
+        totalWordMatcher = labels.matcher(for: [.totalWord])
+        yearLabelMatcher = labels.matcher(for: [.yearLabel])
+        nameLeads = labels.labels(for: [.nameLead]).map(\.scalars)
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])
@@ -71,11 +105,14 @@ public struct Extractor: Sendable {
     public func extract(_ document: Document) -> ExtractedReport {
         let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
         let units = compactUnits(document, tables: tables)
-        let titleIndex = units.prefix(60).firstIndex { titleMatcher.firstMatch(in: $0.text) != nil }
-        let reportKind = kind(units: units, titleIndex: titleIndex)
+        let titleIndex = self.titleIndex(units)
+        let isReport = titleIndex != nil || mentionsEvaluation(units)
+        let reportKind = kind(units: units, titleIndex: titleIndex) ?? (isReport ? inferredKind(units: units, titleIndex: titleIndex) : nil)
         var reportValues = scanText(units: units)
-        if let agency = reportAgency(units: units, titleIndex: titleIndex) { reportValues[.agency] = agency }
-        if let year = firstYear(units.prefix(60)) ?? firstYear(units[...]) { reportValues[.year] = year }
+        for (field, value) in staffInSentences(units) where reportValues[field] == nil { reportValues[field] = value }
+        let (agency, places) = reportAgency(units: units, titleIndex: titleIndex)
+        if let agency { reportValues[.agency] = agency }
+        if let year = reportYear(units: units, titleIndex: titleIndex) { reportValues[.year] = year }
 
         let forms = formRecords(tables: tables, reportKind: reportKind)
         var records = tables.flatMap(projectListRecords) + forms
@@ -87,15 +124,33 @@ public struct Extractor: Sendable {
         if records.count == 1 && forms.isEmpty && records[0].indicators.isEmpty {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
+        fillFundValues(&records, units: units)
         // Amounts of the running text belong to the department record, else to the report
         // as a whole (kept on its first record, marked report-level).
         let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
         records[records.firstIndex(where: { $0.kind == .dept }) ?? 0].items += textItems
+        if wholeReport, reportKind == .project, coversSeveralProjects(units) {
+            // A report on several projects without a table of them: an amount, rate or score of
+            // its text is one project's (`1、某项目…实际已支付186.98万元…得分91.8分`), not the report's.
+            for field in Self.perProjectFields { reportValues[field] = nil }
+        }
         for index in records.indices {
             let fallbacks = records[index].kind == .dept || wholeReport ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
                 records[index].values[field] = reportValues[field]
             }
+            if records[index].kind == .project, records[index].values[.budgetFull] == nil, records.count == 1, !coversSeveralProjects(units) {
+                records[index].values[.budgetFull] = reportValues[.projectBudget]
+            }
+            records[index].values[.projectBudget] = nil
+            // The report's fuller name of the same unit (`某市某县某中学` for a form's `某县某中学`).
+            if let own = records[index].values[.agency]?.text, let full = reportValues[.agency], full.text.count > own.count,
+               full.text.hasSuffix(own) || full.text.hasPrefix(own) {
+                records[index].values[.agency] = full
+            }
+            records[index].places = places + openingPlaces(units)
+            records[index].detailPlaces = units.prefix(120).filter { $0.text.count >= 6 && $0.text.count <= 40 && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
+                .map { RawValue(text: $0.text.string, line: $0.line) }
         }
         var sections = sections(document)
         if let source = document.source {
@@ -124,7 +179,11 @@ public struct Extractor: Sendable {
         for block in document.blocks {
             switch block {
             case .paragraph(let paragraph):
-                units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
+                if let cells = Self.spacedRowCells(paragraph.text) {
+                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil) }
+                } else {
+                    units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
+                }
             case .table:
                 guard let table = nextTable.next() else { continue }
                 for row in table.rows {
@@ -135,18 +194,125 @@ public struct Extractor: Sendable {
         return units
     }
 
+    /// The cells of a table row that a page wrote as one line with spaces between its cells
+    /// (`年度资金总额 9.48 9.48 10 100% 10`): three or more short pieces, two of them bare
+    /// values. A sentence with a stray space is not such a row.
+    static func spacedRowCells(_ text: String) -> [[Unicode.Scalar]]? {
+        let scalars = Array(text.unicodeScalars.compactMap(TextFolding.fold))
+        guard scalars.count <= 160, scalars.contains(" ") else { return nil }
+        let pieces = scalars.split(whereSeparator: TextFolding.isSpace).map(Array.init)
+        guard pieces.count >= 3, pieces.allSatisfy({ $0.count <= 30 }),
+              pieces.filter(isBareValue).count >= 2 else { return nil }
+        return pieces
+    }
+
     /// First value of each text field, in reading order, over paragraphs and cells.
     func scanText(units: [CompactUnit]) -> [Field: RawValue] {
         var values: [Field: RawValue] = [:]
-        for unit in units {
+        for (index, unit) in units.enumerated() {
             for match in textMatcher.matches(in: unit.text) where values[match.label.field] == nil {
                 let field = match.label.field
-                if let text = ValueScanner.value(in: unit.text, after: match.end, shape: Self.textShapes[field]!, inCell: unit.isCell) {
+                let shape = Self.textShapes[field]!
+                let afterNote = Self.droppingNote(unit.text[match.end...]).startIndex
+                // A note between label and value may give the unit: `执行数(万元):96.4`, `自评总分(分)97.93`.
+                let noteUnit = ValueScanner.unit(in: Array(unit.text[match.end..<afterNote]))
+                if let text = ValueScanner.value(in: unit.text, after: match.end, shape: shape, inCell: unit.isCell) {
                     values[field] = RawValue(text: text, unitHint: unit.unitHint, line: unit.line)
+                } else if afterNote > match.end,
+                          let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: shape != .amount || noteUnit != nil) {
+                    values[field] = RawValue(text: text, unitHint: noteUnit ?? unit.unitHint, line: unit.line)
+                } else if shape == .amount, let hint = Self.unitAnnounced(before: match.start, in: unit.text),
+                          let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: true) {
+                    values[field] = RawValue(text: text, unitHint: hint, line: unit.line)
+                } else if afterNote == unit.text.count, shape != .amount,
+                          let next = Self.valueOnNextUnit(units, after: index, shape: shape) {
+                    values[field] = next
                 }
             }
         }
         return values
+    }
+
+    /// The money unit a glued table announces shortly before a label: `资金情况(万元)年度资金总额
+    /// 全年预算数(A)300` (the header's `(万元)` or `单位:万元`).
+    static func unitAnnounced(before start: Int, in text: [Unicode.Scalar]) -> String? {
+        let window = Array(text[max(0, start - 40)..<start])
+        for unit in ValueScanner.moneyUnits {
+            for prefix in [Array("(".unicodeScalars), Array("单位:".unicodeScalars)] where window.contains(prefix + unit) { return unit.string }
+        }
+        return nil
+    }
+
+    /// The first title-like line: a report-title word (`绩效自评报告`) near its start, with no
+    /// sentence before it; a weaker title word (`绩效评价`) only when no line has a strong one.
+    func titleIndex(_ units: [CompactUnit]) -> Int? {
+        for matcher in [titleMatcher, titleLineMatcher] {
+            let index = units.prefix(60).firstIndex { unit in
+                guard let match = matcher.firstMatch(in: unit.text), match.start <= 60 else { return false }
+                return !unit.text[..<match.start].contains { Self.sentenceEnd.contains($0) }
+            }
+            if let index { return index }
+        }
+        return nil
+    }
+
+    static let sentenceEnd: Set<Unicode.Scalar> = Set("，。；;,!?！？".unicodeScalars)
+
+    /// Whether the opening of a document without a title speaks of a performance
+    /// self-evaluation (`绩效目标分解下达情况`, `开展绩效自评`): a report that lost its title.
+    func mentionsEvaluation(_ units: [CompactUnit]) -> Bool {
+        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0.text) != nil || $0.text.contains(Self.performanceTarget) }
+    }
+
+    static let performanceTarget = Array("绩效目标".unicodeScalars)
+
+    /// The kind of a report whose title names none (`某资金2023年度绩效自评报告`): a project
+    /// when its title, or else its opening, speaks more of projects and funds than of the
+    /// department (data/labels.csv `kind_project_hint`, `kind_dept_hint`).
+    func inferredKind(units: [CompactUnit], titleIndex: Int?) -> RecordKind {
+        let scope = titleIndex.map { units[$0...$0] } ?? units.prefix(30)
+        var dept = 0, project = 0
+        for unit in scope {
+            for match in kindHintMatcher.matches(in: unit.text) {
+                if match.label.field == .kindProjectHint { project += 1 } else { dept += 1 }
+            }
+        }
+        return project > dept ? .project : .dept
+    }
+
+    /// Whether the report counts several projects (`年初批复预算8个项目`, `项目共14个`): then an
+    /// amount of its text may be one project's, not the record's budget.
+    func coversSeveralProjects(_ units: [CompactUnit]) -> Bool {
+        units.contains { unit in
+            projectCountMatcher.matches(in: unit.text).contains { match in
+                let isAfterNumber = match.label.scalars.first == "个"
+                let digits = isAfterNumber ? unit.text[..<match.start].reversed().prefix(while: TextFolding.isDigit).reversed()
+                                           : unit.text[match.end...].prefix(while: TextFolding.isDigit)
+                return (Int(Array(digits).string) ?? 0) >= 2
+            }
+        }
+    }
+
+    /// The opening paragraphs, as the weakest evidence of the report's place (`我县…某县财政局`).
+    func openingPlaces(_ units: [CompactUnit]) -> [RawValue] {
+        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(5).map { RawValue(text: $0.text.string, line: $0.line) }
+    }
+
+    /// Fund values of forms that lost their table rows, and the allocated amount of a
+    /// single transfer-payment project, for records whose tables gave none.
+    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit]) {
+        let lacking = records.indices.filter { index in [Field.budgetInitial, .budgetFull, .executed].allSatisfy { records[index].values[$0] == nil } }
+        var rows = flatFundRows(units)
+        if rows.isEmpty, let glued = gluedFundRow(units) { rows = [glued] }
+        if !rows.isEmpty, records.count == rows.count || records.count == 1 {
+            for index in lacking {
+                for (field, value) in rows[records.count == 1 ? 0 : index] where records[index].values[field] == nil { records[index].values[field] = value }
+            }
+        }
+        if records.count == 1, records[0].kind == .project, records[0].values[.budgetFull] == nil, !coversSeveralProjects(units),
+           let allocated = allocatedAmount(units) {
+            records[0].values[.budgetFull] = allocated
+        }
     }
 
     func firstYear<C: Collection>(_ units: C) -> RawValue? where C.Element == CompactUnit {
@@ -154,39 +320,17 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    /// The agency: a `单位名称：…` line, else the name in or just above the title
-    /// (`2023年度某市城市建设档案馆` / `整体支出绩效自评报告`), else the signature above the date.
-    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
-        for unit in units.prefix(60) {
-            for match in agencyMatcher.matches(in: unit.text) {
-                var rest = unit.text[match.end...]
-                guard rest.first == ":" else { continue }
-                rest = rest.dropFirst()
-                if let name = nameCandidate(Array(rest)) { return RawValue(text: name, line: unit.line) }
-            }
-        }
-        if let titleIndex {
-            let title = Self.droppingLeadingYear(units[titleIndex].text)
-            // The name ends where the year (`…2024年度`), the kind or the title word begins.
-            let cut = [Self.yearStart(in: title), kindMatcher.firstMatch(in: title)?.start, titleMatcher.firstMatch(in: title)?.start]
-                .compactMap { $0 }.min() ?? 0
-            if let name = nameCandidate(Array(title[..<cut])) { return RawValue(text: name, line: units[titleIndex].line) }
-            for previous in units[max(0, titleIndex - 2)..<titleIndex].reversed() {
-                if let name = nameCandidate(previous.text) { return RawValue(text: name, line: previous.line) }
-            }
-        }
-        return signature(units: units) ?? openingName(units: units)
-    }
-
-    /// A name that opens the running text, right before a year, with an agency's ending:
-    /// `红河州粮食和物资储备局2024年年初预算项目共14个…` (pages that lost their title).
+    /// A name that opens a paragraph, right before a year or a statement about the unit:
+    /// `某州粮食和物资储备局2024年年初预算项目共14个…` (pages that lost their title), `某县交通运输局为
+    /// 财政预算全额拨款单位`, `某区生态环境局的主要职责是` (data/labels.csv `statement_word`).
     func openingName(units: [CompactUnit]) -> RawValue? {
-        for unit in units.prefix(12) where !unit.isCell {
-            guard let year = Self.yearStart(in: unit.text), year >= 3 else { continue }
-            let name = Array(unit.text[..<year])
-            guard agencySuffixes.contains(where: { name.count > $0.count && name.reversed().starts(with: $0.reversed()) }),
-                  let candidate = nameCandidate(name) else { continue }
-            return RawValue(text: candidate, line: unit.line)
+        for unit in units.prefix(40) where !unit.isCell {
+            let text = Self.droppingListNumber(unit.text)
+            let statement = statementMatcher.matches(in: text).first { $0.start >= 3 }?.start
+            guard let end = [Self.yearStart(in: text), statement].compactMap({ $0 }).filter({ $0 >= 3 }).min() else { continue }
+            let name = Array(text[..<end])
+            guard endsInAgencyWord(name), let (candidate, trimmed) = agencyName(name), !trimmed, candidate.count == name.count else { continue }
+            return RawValue(text: candidate.string, line: unit.line)
         }
         return nil
     }

@@ -26,6 +26,33 @@ public enum Field: String, CaseIterable, Sendable {
     case sectionBasic = "section_basic", sectionSpending = "section_spending", sectionPerformance = "section_performance"
     case sectionProblems = "section_problems", sectionMeasures = "section_measures", sectionApplication = "section_application"
     case cause
+    /// Weaker title words, telling a title line only (`绩效自评`, `绩效评价`).
+    case reportTitleWeak = "report_title_weak"
+    /// Who published a web page (`发布机构`, `来源`): a name of the agency.
+    case publisher
+    /// Marks after the report's own name: `(以下简称…)` and `(盖章)`.
+    case shortFormMarker = "short_form_marker", sealMarker = "seal_marker"
+    /// Words that lead to head counts in sentences (`核定编制55人`, `在职人员96人`), and
+    /// staff that are not counted (`退休`).
+    case staffAuthorizedWord = "staff_authorized_word", staffActualWord = "staff_actual_word", staffExcluded = "staff_excluded"
+    /// The allocation of a transfer payment (`下达…资金29.6万元`).
+    case allocated
+    /// Words telling a department report from a project one when the title has no kind.
+    case kindDeptHint = "kind_dept_hint", kindProjectHint = "kind_project_hint"
+    /// A project's budget in running text (`项目预算合计为423.38万元`, `项目批复总投资61.8万元`):
+    /// budget_full of a report on one project, never of a department.
+    case projectBudget = "project_budget"
+    /// A count of the projects a report covers (`8个项目`, `项目共14个`).
+    case projectCount = "project_count"
+    /// Words that follow a unit's name when a paragraph opens with it (`某局为…`, `某局的主要职责是`).
+    case statementWord = "statement_word"
+    /// Words saying an amount is the total (`全年实际下达`, `共计下达`).
+    case totalWord = "total_word"
+    /// A form's year field (`评价年度:2024`).
+    case yearLabel = "year_label"
+    /// Words that may stand before a unit's name without being part of it (`对某小学(以下简称…)`,
+    /// `根据县财政局…`).
+    case nameLead = "name_lead"
     /// Not a label field: the fiscal year, found by pattern (`2022年度`).
     case year
 }

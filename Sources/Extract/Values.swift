@@ -18,19 +18,23 @@ enum ValueShape {
     case count    // 14人
     case score    // 97分
     case grade    // 优 / 良 / 中 / 差
+    case rate     // 97.66% (the sign is required)
 }
 
 enum ValueScanner {
     /// Scalars that may stand between a label and its value: `基本支出完成120.50万元`,
     /// `年初预算数为150.00万元`, `其中：基本支出：96.40`, `自评得分均为97分`.
-    static let filler: Set<Unicode.Scalar> = Set("为是共计达约完成合总额均:".unicodeScalars)
+    static let filler: Set<Unicode.Scalar> = Set("为是共计达约完成合总额均:批复安排金“”\"'".unicodeScalars)
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
     static let grades: Set<Unicode.Scalar> = Set("优良中差".unicodeScalars)
+    /// Units after a number that make it something else than a score (`98万元`, `98人`, `98年`).
+    static let scoreUnitsExcluded: Set<Unicode.Scalar> = Set("万元亿千人个项次年月日名条件台户家所".unicodeScalars)
 
     /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
     /// followed by one (a heading such as `基本支出情况`).
-    static func value(in text: [Unicode.Scalar], after labelEnd: Int, shape: ValueShape, inCell: Bool) -> String? {
+    /// `unitGiven`: a note between label and value gave the unit (`自评总分(分)97.93`).
+    static func value(in text: [Unicode.Scalar], after labelEnd: Int, shape: ValueShape, inCell: Bool, unitGiven: Bool = false) -> String? {
         var position = skipFiller(text, from: labelEnd)
         if shape == .amount, let afterCount = countPhraseEnd(text, from: position) { position = skipFiller(text, from: afterCount) }
         guard position < text.count else { return nil }
@@ -44,13 +48,26 @@ enum ValueScanner {
             if let unit = moneyUnits.first(where: { suffix.starts(with: $0) }) {
                 return Array(text[position..<(number + unit.count)]).string
             }
-            guard inCell, number == text.count || !TextFolding.isHan(text[number]) else { return nil }
+            // `执行数29.6万,` : 万 alone, not 万人 / 万亩.
+            if suffix.first == "万", suffix.count == 1 || !TextFolding.isHan(suffix[1]) { return Array(text[position...number]).string }
+            // In a cell, or after a header's unit: a bare number, even glued to the next cell's text.
+            guard inCell || unitGiven, number == text.count || !TextFolding.isHan(text[number])
+                    || (unitGiven && !scoreUnitsExcluded.contains(text[number])) else { return nil }
             return Array(text[position..<number]).string
+        case .rate:
+            return suffix.first == "%" ? Array(text[position...number]).string : nil
         case .count:
             guard suffix.first == "人" || suffix.first == "名" else { return nil }
             return Array(text[position..<number]).string
         case .score:
-            if suffix.first == "分" || (inCell && number == text.count) { return Array(text[position..<number]).string }
+            if suffix.first == "分" || (inCell && number == text.count) || (unitGiven && suffix.first.map(TextFolding.isDigit) != true) {
+                return Array(text[position..<number]).string
+            }
+            // Cells glued into one line (`自评得分98财政…`): a score label's number, when it can be one.
+            if let next = suffix.first, TextFolding.isHan(next), !scoreUnitsExcluded.contains(next),
+               let score = ExactDecimal(digits: text[position..<number]), score <= ExactDecimal(100) {
+                return Array(text[position..<number]).string
+            }
             return nil
         case .grade:
             return nil

@@ -27,6 +27,11 @@ public struct Gazetteer: Sendable {
     /// Every written form (full name or alias) → the divisions it may mean.
     let names: [[Unicode.Scalar]: [String]]
     let namesByFirstScalar: ScalarIndex<[Unicode.Scalar]>
+    /// Province and prefecture names without their 省 / 市 / 自治区 (`宣城` in `宣城旅游学校`,
+    /// `湖北` in `湖北残疾人联合会`): read only when a text names no division in full.
+    let stems: [[Unicode.Scalar]: [String]]
+    let stemsByFirstScalar: ScalarIndex<[Unicode.Scalar]>
+    static let stemmedSuffixes = ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟"].map { Array($0.unicodeScalars) }
 
     public init(regionRows: [[String]], aliasRows: [[String]]) throws {
         guard regionRows.first == ["code", "name", "level", "parent_code"] else { throw LoadError.badHeader("regions.csv") }
@@ -48,6 +53,17 @@ public struct Gazetteer: Sendable {
         namesByFirstScalar = ScalarIndex(names.keys.compactMap { name in name.first.map { ($0, name) } }) {
             ($0.count, $0.string) > ($1.count, $1.string)
         }
+        var stems: [[Unicode.Scalar]: [String]] = [:]
+        for division in divisions.values where division.level != .county {
+            let name = TextFolding.compact(division.name)
+            guard let suffix = Self.stemmedSuffixes.first(where: { name.count - $0.count >= 2 && Array(name.suffix($0.count)) == $0 }) else { continue }
+            stems[Array(name.dropLast(suffix.count)), default: []].append(division.code)
+        }
+        for key in stems.keys { stems[key]!.sort() }
+        self.stems = stems
+        stemsByFirstScalar = ScalarIndex(stems.keys.compactMap { name in name.first.map { ($0, name) } }) {
+            ($0.count, $0.string) > ($1.count, $1.string)
+        }
     }
 
     public func division(_ code: String) -> Division? { divisions[code] }
@@ -64,13 +80,14 @@ public struct Gazetteer: Sendable {
     }
 
     /// Region names found in the text, leftmost-longest (`长沙市岳麓区档案馆` → 长沙市, 岳麓区).
-    func mentions(in text: [Unicode.Scalar]) -> [[String]] {
+    func mentions(in text: [Unicode.Scalar], stemsOnly: Bool = false) -> [[String]] {
+        let (index, table) = stemsOnly ? (stemsByFirstScalar, stems) : (namesByFirstScalar, names)
         var found: [[String]] = []
         var position = 0
         while position < text.count {
-            if let candidates = namesByFirstScalar.candidates(startingWith: text[position]),
+            if let candidates = index.candidates(startingWith: text[position]),
                let name = candidates.first(where: { text.matches($0, at: position) }) {
-                found.append(names[name]!)
+                found.append(table[name]!)
                 position += name.count
             } else {
                 position += 1

@@ -37,11 +37,30 @@ public struct Normalizer: Sendable {
         record.sourceLines = values.map { ($0.key.rawValue, $0.value.line) }.sorted { ($0.line, $0.field) < ($1.line, $1.field) }
 
         if record.year == nil { record.flags.append("year_missing") }
-        let regionSource = [record.agency, record.supervisor].compactMap { $0 }
-        record.region = regionSource.lazy.compactMap(gazetteer.resolve).first
+        let (region, fromText) = self.region(names: [record.agency, record.supervisor].compactMap { $0 }, raw: raw)
+        record.region = region
+        if fromText { record.flags.append("region_from_text") }
         if let ambiguity = record.region?.ambiguity { record.flags.append("region_ambiguous: \(ambiguity)") }
         if record.region == nil { record.flags.append("region_unresolved") }
         return record
+    }
+
+    /// Where the unit is: from its own name or its supervisor's; else from the place the title,
+    /// the publisher line or the opening sentences name without doubt, refined by a short line
+    /// naming a division inside that place (a project `某市某区某医院建设工程`); else from a
+    /// short form (`宣城旅游学校`, `西部(重庆)`). `fromText`: not from the names.
+    func region(names: [String], raw: RawRecord) -> (Region?, fromText: Bool) {
+        if let region = names.lazy.compactMap({ self.gazetteer.resolve($0) }).first { return (region, false) }
+        let clear = { (text: String, stems: Bool) in self.gazetteer.resolve(text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }
+        if var region = raw.places.lazy.compactMap({ clear($0.text, false) }).first {
+            for detail in raw.detailPlaces {
+                if let finer = clear(detail.text, false), finer.code != region.code, let code = finer.code, let outer = region.code,
+                   gazetteer.chain(code).contains(where: { $0.code == outer }) { region = finer; break }
+            }
+            return (region, true)
+        }
+        let stemmed = (names + raw.places.map(\.text)).lazy.compactMap { clear($0, true) }.first
+        return (stemmed, stemmed != nil)
     }
 
     /// `51092324T000010263357-2023年全县安可替代补助资金项目` → the name after the project code.
@@ -62,10 +81,7 @@ public struct Normalizer: Sendable {
         let scalars = Array(raw.text.unicodeScalars)
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
         let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
-        if unit.hasPrefix("亿元") { return value.scaled(byPowerOfTen: 4) }
-        if unit.hasPrefix("万元") || unit.hasPrefix("万") { return value }
-        if unit.hasPrefix("千元") { return value.scaled(byPowerOfTen: -1) }
-        if unit.hasPrefix("元") { return value.scaled(byPowerOfTen: -4) }
+        if let wan = MoneyUnit.inWan(value, unit: unit) { return wan }
         return raw.unitHint == nil || scalars[end...].first == "%" ? nil : value
     }
 

@@ -15,11 +15,12 @@ public struct Region: Sendable, Equatable {
 }
 
 extension Gazetteer {
+    /// With `stemsOnly`, reads the short forms of provinces and prefectures instead (`宣城旅游学校`).
     /// Resolves a name such as `长沙市岳麓区档案馆`, `浏阳市档案馆` (a county-level city) or `黔南州档案馆`.
     /// Each candidate division is scored by how many region names in the text it explains
     /// (itself or an ancestor) minus the unrelated ones; the best wins, deepest first.
-    public func resolve(_ name: String) -> Region? {
-        let mentions = mentions(in: TextFolding.compact(name))
+    public func resolve(_ name: String, stemsOnly: Bool = false) -> Region? {
+        let mentions = mentions(in: TextFolding.compact(name), stemsOnly: stemsOnly)
         guard !mentions.isEmpty else { return nil }
         var best: [(code: String, score: Int, unique: Bool)] = []
         var bestScore = Int.min
@@ -48,8 +49,18 @@ extension Gazetteer {
         if uniques.count == 1 { return region(from: chain(uniques[0])) }
         var common = chains[0]
         for other in chains.dropFirst() { common = Array(zip(common, other).prefix { $0.0 == $0.1 }.map(\.0)) }
+        // A municipality's two pseudo-prefectures (重庆市 500100 and 500200) name the same place.
+        let named = chains.compactMap { region(from: $0) }.map { [$0.province, $0.prefecture, $0.county] }
+        if let first = named.first, named.allSatisfy({ $0 == first }), var same = region(from: common) {
+            (same.province, same.prefecture, same.county) = (first[0], first[1], first[2])
+            return same
+        }
         var result = region(from: common) ?? Region()
         result.ambiguity = chains.map { $0.map(\.name).joined() }.sorted().joined(separator: " / ")
+        // The same county name in two places (长安区): the county is known, its place is not.
+        if let last = chains.first?.last, last.level == .county, chains.allSatisfy({ $0.last?.name == last.name }) {
+            result.county = last.name
+        }
         return result
     }
 
@@ -63,6 +74,9 @@ extension Gazetteer {
             case .county: region.county = division.name
             }
         }
+        // Municipalities under the central government (北京市, 重庆市): the city is the
+        // province; its districts have no prefecture above them.
+        if region.prefecture != nil, region.prefecture == region.province { region.prefecture = nil }
         return region
     }
 }

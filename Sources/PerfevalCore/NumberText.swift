@@ -49,3 +49,23 @@ extension ArraySlice where Element == UInt8 {
 extension Array where Element == UInt8 {
     public func containsBytes(_ needle: [UInt8]) -> Bool { self[...].containsBytes(needle) }
 }
+
+/// Money units as written after an amount, converted to 万元 (the unit of the output).
+public enum MoneyUnit {
+    /// The amount in 万元 for a unit written as `亿元`, `万元`, `万`, `千元` or `元`; nil for
+    /// anything else.
+    public static func inWan(_ value: ExactDecimal, unit: String) -> ExactDecimal? {
+        if unit.hasPrefix("亿元") { return value.scaled(byPowerOfTen: 4) }
+        if unit.hasPrefix("万元") || unit.hasPrefix("万") { return value }
+        if unit.hasPrefix("千元") { return value.scaled(byPowerOfTen: -1) }
+        if unit.hasPrefix("元") { return value.scaled(byPowerOfTen: -4) }
+        return nil
+    }
+
+    /// `29.6万元`, `14280元` → 万元.
+    public static func parse(_ text: String) -> ExactDecimal? {
+        let scalars = Array(text.unicodeScalars)
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
+        return inWan(value, unit: String(String.UnicodeScalarView(scalars[end...])))
+    }
+}

@@ -22,11 +22,13 @@ public enum AggregateRun {
     /// `perfeval aggregate`: the comparative tables written into `out` as one set (staged,
     /// locked and swapped in like a run's outputs; other files of `out` are kept).
     public static func runInto(directories: [URL], out: URL, headers: HeaderLanguage, encoding: OutputEncoding,
-                               filter: AggregateFilter, maxRecords: Int = defaultMaxRecords) throws {
+                               filter: AggregateFilter, maxRecords: Int = defaultMaxRecords,
+                               alsoWrite: (URL) throws -> Void = { _ in }) throws {
         Interruption.install()
         let output = try OutputSet(out)
         do {
             try run(directories: directories, into: output.directory, headers: headers, encoding: encoding, filter: filter, maxRecords: maxRecords)
+            try alsoWrite(output.directory)
             try output.commit()
         } catch {
             output.abandon()

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
     public var filter = AggregateFilter()
     /// Bounds on each input (size, inflated size, converter time…).
     public var limits = Limits.standard
+    /// review.xlsx / review.html (`--no-xlsx`, `--no-html`).
+    public var review = ReviewFiles.Choice()
 
     public init(inputs: [String], outputDirectory: URL, dataDirectory: URL) {
         self.inputs = inputs; self.outputDirectory = outputDirectory; self.dataDirectory = dataDirectory
@@ -111,10 +113,14 @@ public enum Pipeline {
         try AggregateRun.run(directories: [directory], into: directory,
                              headers: options.headers, encoding: options.encoding, filter: options.filter,
                              maxRecords: .max, log: log)   // a run's own records were already written
+        let aggregated = Date()
+        try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
+                              choice: options.review, dataDirectory: options.dataDirectory)
         let summary = RunSummary(files: files.count, rejected: totals.rejected + totals.skipped, records: totals.records)
         // The manifest is written last: a staging folder with one is complete.
         try Manifest.write(options: options, summary: summary, totals: totals, directory: directory,
-                           timings: ["process_s": processed.timeIntervalSince(started), "total_s": Date().timeIntervalSince(started)])
+                           timings: ["process_s": processed.timeIntervalSince(started), "review_s": Date().timeIntervalSince(aggregated),
+                                    "total_s": Date().timeIntervalSince(started)])
         return summary
     }
 

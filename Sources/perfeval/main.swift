@@ -37,7 +37,7 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: "Largest inflated ÷ compressed ratio of a .docx/.xlsx part (parts over 1 MB).")
     var maxInflationRatio: Int = 200
 
-    @Option(name: .long, help: "Largest text read (a text file, or a converter's output), e.g. 32M.")
+    @Option(name: .long, help: "Largest text read (a text file, or a converter's output), e.g. 16M.")
     var maxTextSize: String = "16M"
 
     @Option(name: .long, help: "Most lines of a text, or paragraphs plus table cells of a document.")
@@ -68,6 +68,17 @@ struct LimitOptions: ParsableArguments {
     }
 }
 
+/// The review files written beside the CSV tables.
+struct ReviewFlags: ParsableArguments {
+    @Flag(name: .customLong("no-xlsx"), help: "Do not write review.xlsx (the workbook with one sheet per table and charts).")
+    var noXlsx = false
+
+    @Flag(name: .customLong("no-html"), help: "Do not write review.html (the review page).")
+    var noHtml = false
+
+    var choice: ReviewFiles.Choice { ReviewFiles.Choice(workbook: !noXlsx, page: !noHtml) }
+}
+
 extension HeaderLanguage: ExpressibleByArgument {}
 extension OutputEncoding: ExpressibleByArgument {}
 
@@ -76,7 +87,7 @@ struct Perfeval: ParsableCommand {
         commandName: "perfeval",
         abstract: "Batch analytics over budget-performance self-evaluation reports (绩效自评报告).",
         version: Pipeline.version,
-        subcommands: [Run.self, AggregateCommand.self, InspectFile.self])
+        subcommands: [Run.self, UpdateCommand.self, AggregateCommand.self, InspectFile.self])
 }
 
 struct Run: ParsableCommand {
@@ -108,6 +119,8 @@ struct Run: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup var review: ReviewFlags
+
     /// Read as text so that `--jobs -1` is answered about --jobs, not as a missing value.
     var jobCount: Int? { Int(jobs).flatMap { $0 >= 1 ? $0 : nil } }
 
@@ -125,6 +138,7 @@ struct Run: ParsableCommand {
         options.progress = !quiet
         options.filter = comparison.filter
         options.limits = limits.limits
+        options.review = review.choice
         let summary = try Pipeline.run(options)
         throw ExitCode(summary.exitCode)
     }
@@ -152,9 +166,14 @@ struct AggregateCommand: ParsableCommand {
     @Option(name: .long, help: "Most records aggregated at once (memory grows with them).")
     var maxRecords: Int = AggregateRun.defaultMaxRecords
 
+    @OptionGroup var review: ReviewFlags
+
     func run() throws {
+        // The review files go into the staging folder too: the set is swapped in whole.
         try AggregateRun.runInto(directories: folders.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
-                                 headers: headers, encoding: encoding, filter: comparison.filter, maxRecords: maxRecords)
+                                 headers: headers, encoding: encoding, filter: comparison.filter, maxRecords: maxRecords) { staging in
+            try ReviewFiles.write(outputFolder: staging, headers: headers, level: comparison.level, choice: review.choice)
+        }
     }
 }
 
@@ -174,7 +193,7 @@ struct InspectFile: ParsableCommand {
     }
 }
 
-/// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error.
+/// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error, 3 store busy (update).
 /// `--jobs -1` would read as a missing value followed by an unknown flag: a negative
 /// number after an option is joined to it (`--jobs=-1`), so the option's own check answers.
 func joiningNegativeValues(_ arguments: [String]) -> [String] {

@@ -233,7 +233,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(reasons["loop/"], "symbolic link to a folder: not followed (it may loop); give the folder itself")
         XCTAssertEqual(reasons["broken"], "broken symbolic link: skipped")
         XCTAssertEqual(reasons.count, 3, "\(reasons)")
-        for name in try fm.contentsOfDirectory(atPath: out.path) {
+        for name in try fm.contentsOfDirectory(atPath: out.path) where !name.hasSuffix(".xlsx") {   // text outputs only
             XCTAssertFalse(try Data(contentsOf: out.appendingPathComponent(name)).contains(0), name)
         }
     }

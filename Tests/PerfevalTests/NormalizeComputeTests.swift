@@ -34,8 +34,11 @@ final class NormalizeTests: XCTestCase {
 
     func testAmbiguousCountyNameIsFlaggedNotGuessed() throws {
         // 朝阳区 exists in 北京市 and in 长春市.
+        // The county's name is certain, its place is not: no province, prefecture or code.
         let region = try XCTUnwrap(Reference.shared.gazetteer.resolve("朝阳区档案馆"))
-        XCTAssertNil(region.county)
+        XCTAssertEqual(region.county, "朝阳区")
+        XCTAssertNil(region.province)
+        XCTAssertNil(region.code)
         XCTAssertNotNil(region.ambiguity)
         let decided = try XCTUnwrap(Reference.shared.gazetteer.resolve("长春市朝阳区档案馆"))
         XCTAssertEqual(decided.county, "朝阳区")

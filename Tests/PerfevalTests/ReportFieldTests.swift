@@ -1,0 +1,152 @@
+import XCTest
+import PerfevalCore
+import Ingest
+@testable import Extract
+import Normalize
+
+/// The report-level fields of pages that are not well-formed forms: the agency chosen among
+/// the names a page offers, the title's year, head counts in sentences, fund rows without
+/// their table, and transfer-payment allocations. The texts are made up in the genre's
+/// wording (no real page's text).
+final class ReportFieldTests: XCTestCase {
+    let extractor = Extractor(labels: Reference.shared.labels)
+
+    func values(_ text: String) -> [Field: RawValue] {
+        let document = try! Ingest.read(bytes: Array(text.utf8)).document
+        return extractor.extract(document).records.first?.values ?? [:]
+    }
+
+    // MARK: agency
+
+    func testLabelledNameOnItsLineBeatsATitleThatNamesOnlyThePlace() {
+        let text = "某县2021年度部门(单位)整体支出\n\n绩效评价自评报告\n\n部门(单位)名称  某县卫生健康局\n\n报告日期:2022年03月21日\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某县卫生健康局")
+    }
+
+    func testTheFullerNameOfTheSameUnitWins() {
+        let text = "某区财政局2022年度部门整体支出绩效自评报告\n\n单位名称\n\n某市某区财政局\n\n基本支出总额\n\n12.5\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某市某区财政局")
+        let township = "某市某区某镇2021年度部门预算项目支出绩效自评报告\n\n来源:某市某区某镇人民政府     发布时间:2022-05-19\n"
+        XCTAssertEqual(values(township)[.agency]?.text, "某市某区某镇人民政府", "the publisher gives the rest of the unit's name")
+    }
+
+    func testPublisherLineIsCutAfterTheAgencyWord() {
+        let text = "发布机构 某县农业农村局\n\n某县2021年某补助项目绩效自评报告\n\n一、绩效目标分解下达情况\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某县农业农村局", "a title naming only the county is not an agency")
+    }
+
+    func testTheNameAfterASealedLabel() {
+        let text = "评价年度:2024\n\n评价单位(公章): 某县地方公路局\n\n填报日期:2025年10月29日\n\n一、根据县财政局《关于做好绩效自评工作的通知》要求,开展自评。\n"
+        let values = values(text)
+        XCTAssertEqual(values[.agency]?.text, "某县地方公路局")
+        XCTAssertEqual(values[.year]?.text, "2024")
+    }
+
+    func testShortFormDefinitionsAndTheFullerUnit() {
+        let text = "二、绩效评价工作开展情况\n\n某省某会议委员会(以下简称省会议)是地方委员会。某省某会议委员会办公厅(以下简称办公厅)是其办事机构。\n\n2023年办公厅收入全部为财政拨款收入。\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某省某会议委员会办公厅")
+    }
+
+    func testTitleAndPublisherOutweighASubUnitsImplementingCell() {
+        let text = "某市公安局禁毒项目绩效支出自评表\n\n发布时间:2022-03-17 来源:市公安局\n\n项目支出绩效自评表\n\n(2021年度)\n\n项目名称 禁毒经费\n\n主管部门 某市公安局 实施单位 禁毒支队\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某市公安局")
+    }
+
+    func testAPrepositionIsNotPartOfTheName() {
+        let text = "某市某实验小学2023年度部门整体支出绩效评价报告\n\n我们接受委托,对某市某实验小学(以下简称:实验小学)本级财政预算资金进行绩效评价。\n"
+        XCTAssertEqual(values(text)[.agency]?.text, "某市某实验小学")
+    }
+
+    // MARK: year
+
+    func testTheTitlesYearEvenWithoutNianDu() {
+        XCTAssertEqual(values("某街道办事处关于2024年部门整体支出绩效自评的报告\n\n一、部门概况\n")[.year]?.text, "2024")
+        XCTAssertEqual(values("2023年某市应急管理局部门整体支出绩效自评核查报告\n\n评价时间:2024年12月30日\n")[.year]?.text, "2023")
+    }
+
+    func testWithoutATitleTheYearTheTextSpeaksOfMost() {
+        let text = "一、部门整体绩效评价情况\n\n2023年某办公厅收入全部为财政拨款收入。2023年实现支出100万元。\n\n评价依据《某办法》(某财〔2019〕5号),2024年1月5日印发。\n"
+        XCTAssertEqual(values(text)[.year]?.text, "2023", "dates and document numbers are not the fiscal year")
+    }
+
+    // MARK: staff
+
+    func testHeadCountsInSentences() {
+        let text = "某县交通运输局2021年度整体支出绩效自评报告\n\n经县委编办核定编制247人,其中局本级25人。2021年单位在编在岗232人。\n"
+        XCTAssertEqual(values(text)[.staffAuthorized]?.text, "247")
+        XCTAssertEqual(values(text)[.staffActual]?.text, "232")
+        let establishment = "某县某局2024年度部门整体支出绩效自评报告\n\n截至年底,本单位财政核定编制在职人员为36人,年末实有在职人员为34人,退休人员64人。\n"
+        XCTAssertEqual(values(establishment)[.staffAuthorized]?.text, "36")
+        XCTAssertEqual(values(establishment)[.staffActual]?.text, "34")
+    }
+
+    func testACountOfAllPersonnelWithRetireesIsNeither() {
+        let text = "某县财政局2020年度机关整体支出绩效评价报告\n\n现有编制人员205人。其中,局机关在职113人、离休2人、退休75人、某中心10人。\n"
+        XCTAssertNil(values(text)[.staffAuthorized])
+        XCTAssertNil(values(text)[.staffActual])
+    }
+
+    func testLabelLineThenValueLine() {
+        let text = "某县2021年度部门整体支出绩效评价自评报告\n\n人员编制\n\n55\n\n实有人数\n\n96\n\n自评等级\n\n优秀\n"
+        let values = values(text)
+        XCTAssertEqual([values[.staffAuthorized]?.text, values[.staffActual]?.text, values[.grade]?.text], ["55", "96", "优"])
+    }
+
+    // MARK: fund rows without their table
+
+    func testFundRowWrittenOneCellPerLine() {
+        let cells = ["项目支出绩效自评表", "项目资金", "(万元)", "年初", "预算数", "全年", "预算数", "全年", "执行数", "分值", "执行率", "得分",
+                     "年度资金总额", "43.2", "43.2", "37.24", "10", "86%", "9"]
+        let values = values(cells.joined(separator: "\n") + "\n")
+        XCTAssertEqual([values[.budgetInitial]?.text, values[.budgetFull]?.text, values[.executed]?.text, values[.executionRate]?.text],
+                       ["43.2", "43.2", "37.24", "86%"])
+        XCTAssertEqual(values[.budgetFull]?.unitHint, "万元")
+    }
+
+    func testMissingInitialBudgetCellIsTheOneLeftOut() {
+        let text = "2022年度项目支出绩效自评表 | 部门:某县某中学 |\n| 项目资金 (元) |\n| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | 年度资金总额 |\n| 387664.62 | 387664.62 | 10 | 100% | 10 | 其中:当年财政拨款 |\n"
+        let values = values(text)
+        XCTAssertNil(values[.budgetInitial])
+        XCTAssertEqual([values[.budgetFull]?.text, values[.executed]?.text, values[.weight]?.text], ["387664.62", "387664.62", "10"])
+    }
+
+    func testGluedDigitsSplitOnlyWhereTheArithmeticAgrees() {
+        XCTAssertEqual(GluedRow.split(Array("310.2154.741050%5".unicodeScalars), into: [.budgetInitial, .executed, .weight, .executionRate, .score]),
+                       [.budgetInitial: "310.2", .executed: "154.74", .weight: "10", .executionRate: "50%", .score: "5"])
+        XCTAssertEqual(GluedRow.splitStandard(Array("64.864.864.8100%".unicodeScalars)),
+                       [.budgetInitial: "64.8", .budgetFull: "64.8", .executed: "64.8", .executionRate: "100%"])
+        XCTAssertNil(GluedRow.split(Array("3001005%".unicodeScalars), into: [.budgetFull, .executed, .executionRate]),
+                     "no split of these digits gives 执行数 ÷ 预算数 = 执行率")
+    }
+
+    // MARK: transfer payments
+
+    func testTheOneAllocatedAmountIsTheBudget() {
+        let one = "某区残联中央转移支付2023年度绩效自评报告(某补助资金)\n\n一、绩效目标分解下达情况\n\n2023年下达某区中央转移支付资金(某补助资金)29.6万元,用于康复。投入资金29.6万,执行数29.6万,执行率100%。\n"
+        let values = values(one)
+        XCTAssertEqual(values[.budgetFull]?.text, "29.6万元")
+        XCTAssertEqual(values[.executed]?.text, "29.6万")
+        XCTAssertEqual(values[.executionRate]?.text, "100%")
+        let several = "某市民政局2021年度某专项转移支付资金绩效自评报告\n\n中央下达某补助资金9056万元。省级下达资金804万元。市县下达资金2040.56万元。\n"
+        XCTAssertNil(self.values(several)[.budgetFull], "parallel allocations by level: no single budget stated")
+        let total = "某区民政局2021年某补助资金管理使用情况绩效自评\n\n某补助资金下达我区111万元,调减40万元,全年实际下达71万元。\n"
+        XCTAssertEqual(self.values(total)[.budgetFull]?.text, "71万元")
+    }
+
+    func testAnEvaluationReportWithoutAKindWordIsKept() {
+        let report = extractor.extract(TikaText.parse(utf8: Array("某省某补助资金(省对下转移支付)项目2018年度绩效自评报告\n\n一、项目基本情况\n".utf8)))
+        XCTAssertEqual(report.kind, .project)
+        XCTAssertEqual(report.records.count, 1)
+    }
+
+    // MARK: region
+
+    func testMunicipalityHasNoPrefectureAndShortFormsResolve() throws {
+        let gazetteer = Reference.shared.gazetteer
+        let district = try XCTUnwrap(gazetteer.resolve("重庆市大足区发展和改革委员会"))
+        XCTAssertEqual([district.province, district.prefecture, district.county], ["重庆市", nil, "大足区"])
+        XCTAssertNil(gazetteer.resolve("宣城旅游学校"), "a short form is not read by default")
+        let short = try XCTUnwrap(gazetteer.resolve("宣城旅游学校", stemsOnly: true))
+        XCTAssertEqual([short.province, short.prefecture], ["安徽省", "宣城市"])
+    }
+}
