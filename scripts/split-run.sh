@@ -1,17 +1,10 @@
 #!/usr/bin/env bash
-# Scale-out: scripts/split-run.sh CORPUS PARTS OUT
-# Splits the report files of CORPUS into PARTS lists, runs perfeval on each part (here one
-# after the other; on a cluster, hand each list to its own machine with `perfeval run -`),
-# then merges the parts' outputs with `perfeval aggregate` into OUT/merged.
+# Replaced by the Spark job (README, "Scale-out on Apache Spark"). Kept as a pointer:
+# scripts/split-run.sh CORPUS PARTS OUT runs that job in local mode with PARTS partitions;
+# every table of one run over CORPUS lands in OUT/merged, each part's in OUT/parts.
 set -euo pipefail
 corpus=$1; parts=$2; out=$3
-binary=${PERFEVAL:-.build/release/perfeval}
-mkdir -p "$out"
-find "$corpus" -type f ! -name '.*' | sort > "$out/all-files.txt"
-split -n "l/$parts" -d "$out/all-files.txt" "$out/part-"
-for list in "$out"/part-*; do
-  [ -d "$list" ] && continue
-  "$binary" run - --out "$list.out" --quiet < "$list" || [ $? -eq 1 ]   # exit 1: some files rejected
-done
-"$binary" aggregate "$out"/part-*.out --out "$out/merged"
-echo "comparative tables in $out/merged; per-part tables in $out/part-*.out"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+python=$(bash "$root/scripts/setup_spark.sh" | tail -1)
+exec "$python" "$root/scripts/spark/perfeval_spark.py" "$corpus" --out "$out" --partitions "$parts" --master 'local[*]' \
+  --perfeval "${PERFEVAL:-$root/.build/release/perfeval}" --data "$root/data"

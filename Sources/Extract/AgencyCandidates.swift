@@ -36,6 +36,7 @@ extension Extractor {
         collectQuoted(units, into: &runs)
 
         // Every run, valid agency or not, may name the place (`某县` in a title without the unit).
+        runs.removeAll { run in !(run.name.first.map(TextFolding.isHan) ?? false) }
         let places = runs.sorted { $0.strength > $1.strength }.map { RawValue(text: $0.name.string, line: $0.line) }
         let valid = runs.compactMap { run -> AgencyCandidate? in
             guard let (name, trimmed) = agencyName(run.name) else { return nil }
@@ -63,7 +64,7 @@ extension Extractor {
     /// the next one (`单位名称` / `某局`).
     private func collectLabelled(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(120).enumerated() {
-            for match in agencyMatcher.matches(in: unit.text) {
+            for match in agencyMatcher.matches(in: Self.head(unit.text)) {
                 // A short label (`部门:`) must start the text or follow punctuation, not end a word (`主管部门:`).
                 if match.label.scalars.count <= 3, match.start > 0, TextFolding.isHan(unit.text[match.start - 1]) { continue }
                 let (rest, line) = labelledText(units, at: index, after: match.end)
@@ -71,6 +72,10 @@ extension Extractor {
             }
         }
     }
+
+    /// Where labels of a form or a page header stand: the first 200 scalars of a line (a page
+    /// that glued a whole form into one line keeps its header there).
+    static func head(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] { text.count <= 200 ? text : Array(text.prefix(200)) }
 
     /// The text a label introduces: the rest of its line or cell after `:` or a note, else the
     /// next line or cell when that is not a label itself (`单位名称` / `某局`).
@@ -136,7 +141,7 @@ extension Extractor {
     /// `来源: 某局 发布时间…`, `[发布机构] 某局`, `发布单位: 某局`: who published the page.
     private func collectPublisher(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(60).enumerated() {
-            for match in publisherMatcher.matches(in: unit.text) {
+            for match in publisherMatcher.matches(in: Self.head(unit.text)) {
                 let (rest, line) = labelledText(units, at: index, after: match.end)
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.publisher))
             }
@@ -173,7 +178,7 @@ extension Extractor {
     /// no other unit.
     private func collectSupervisor(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(120).enumerated() {
-            for match in supervisorMatcher.matches(in: unit.text) {
+            for match in supervisorMatcher.matches(in: Self.head(unit.text)) {
                 let (rest, line) = labelledText(units, at: index, after: match.end)
                 runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.supervisor))
             }

@@ -104,12 +104,18 @@ public struct Extractor: Sendable {
 
     public func extract(_ document: Document) -> ExtractedReport {
         let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
-        let units = compactUnits(document, tables: tables)
+        // Each paragraph folded and compacted once, for every reader below.
+        let paragraphs = document.blocks.map { block -> [Unicode.Scalar]? in
+            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
+        }
+        let units = compactUnits(document, paragraphs: paragraphs, tables: tables)
         let titleIndex = self.titleIndex(units)
         let isReport = titleIndex != nil || mentionsEvaluation(units)
         let reportKind = kind(units: units, titleIndex: titleIndex) ?? (isReport ? inferredKind(units: units, titleIndex: titleIndex) : nil)
         var reportValues = scanText(units: units)
-        for (field, value) in staffInSentences(units) where reportValues[field] == nil { reportValues[field] = value }
+        if reportValues[.staffAuthorized] == nil || reportValues[.staffActual] == nil {
+            for (field, value) in staffInSentences(units) where reportValues[field] == nil { reportValues[field] = value }
+        }
         let (agency, places) = reportAgency(units: units, titleIndex: titleIndex)
         if let agency { reportValues[.agency] = agency }
         if let year = reportYear(units: units, titleIndex: titleIndex) { reportValues[.year] = year }
@@ -124,35 +130,38 @@ public struct Extractor: Sendable {
         if records.count == 1 && forms.isEmpty && records[0].indicators.isEmpty {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
-        fillFundValues(&records, units: units)
+        let severalProjects = records.contains { $0.kind == .project } && coversSeveralProjects(units)
+        fillFundValues(&records, units: units, severalProjects: severalProjects)
         // Amounts of the running text belong to the department record, else to the report
         // as a whole (kept on its first record, marked report-level).
-        let textItems = expenditureItems(document).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
+        let textItems = expenditureItems(document, paragraphs: paragraphs).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
         records[records.firstIndex(where: { $0.kind == .dept }) ?? 0].items += textItems
-        if wholeReport, reportKind == .project, coversSeveralProjects(units) {
+        if wholeReport, severalProjects {
             // A report on several projects without a table of them: an amount, rate or score of
             // its text is one project's (`1、某项目…实际已支付186.98万元…得分91.8分`), not the report's.
             for field in Self.perProjectFields { reportValues[field] = nil }
         }
+        let allPlaces = places + openingPlaces(units)
+        let detailPlaces = units.prefix(120).filter { (6...40).contains($0.text.count) && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
+            .map { RawValue(text: $0.text.string, line: $0.line) }
         for index in records.indices {
             let fallbacks = records[index].kind == .dept || wholeReport ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
                 records[index].values[field] = reportValues[field]
             }
-            if records[index].kind == .project, records[index].values[.budgetFull] == nil, records.count == 1, !coversSeveralProjects(units) {
+            if records[index].kind == .project, records[index].values[.budgetFull] == nil, records.count == 1, !severalProjects {
                 records[index].values[.budgetFull] = reportValues[.projectBudget]
             }
             records[index].values[.projectBudget] = nil
             // The report's fuller name of the same unit (`某市某县某中学` for a form's `某县某中学`).
-            if let own = records[index].values[.agency]?.text, let full = reportValues[.agency], full.text.count > own.count,
+            if let own = records[index].values[.agency]?.text, let full = reportValues[.agency], full.text.unicodeScalars.count > own.unicodeScalars.count,
                full.text.hasSuffix(own) || full.text.hasPrefix(own) {
                 records[index].values[.agency] = full
             }
-            records[index].places = places + openingPlaces(units)
-            records[index].detailPlaces = units.prefix(120).filter { $0.text.count >= 6 && $0.text.count <= 40 && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
-                .map { RawValue(text: $0.text.string, line: $0.line) }
+            records[index].places = allPlaces
+            records[index].detailPlaces = detailPlaces
         }
-        var sections = sections(document)
+        var sections = sections(document, paragraphs: paragraphs)
         if let source = document.source {
             for index in sections.problems.indices { sections.problems[index].quote(from: source) }
             for index in sections.measures.indices { sections.measures[index].quote(from: source) }
@@ -173,16 +182,16 @@ public struct Extractor: Sendable {
     }
 
     /// Paragraphs and cells in reading order, compact, each cell with its table's unit.
-    func compactUnits(_ document: Document, tables: [CompactTable]) -> [CompactUnit] {
+    func compactUnits(_ document: Document, paragraphs: [[Unicode.Scalar]?], tables: [CompactTable]) -> [CompactUnit] {
         var units: [CompactUnit] = []
         var nextTable = tables.makeIterator()
-        for block in document.blocks {
+        for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
             case .paragraph(let paragraph):
                 if let cells = Self.spacedRowCells(paragraph.text) {
                     units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil) }
                 } else {
-                    units.append(CompactUnit(text: TextFolding.compact(paragraph.text), line: paragraph.line, isCell: false, unitHint: nil))
+                    units.append(CompactUnit(text: compact ?? [], line: paragraph.line, isCell: false, unitHint: nil))
                 }
             case .table:
                 guard let table = nextTable.next() else { continue }
@@ -198,12 +207,25 @@ public struct Extractor: Sendable {
     /// (`年度资金总额 9.48 9.48 10 100% 10`): three or more short pieces, two of them bare
     /// values. A sentence with a stray space is not such a row.
     static func spacedRowCells(_ text: String) -> [[Unicode.Scalar]]? {
+        guard text.utf8.count <= 480, Self.mayBeSpacedRow(text.utf8) else { return nil }
         let scalars = Array(text.unicodeScalars.compactMap(TextFolding.fold))
         guard scalars.count <= 160, scalars.contains(" ") else { return nil }
         let pieces = scalars.split(whereSeparator: TextFolding.isSpace).map(Array.init)
         guard pieces.count >= 3, pieces.allSatisfy({ $0.count <= 30 }),
               pieces.filter(isBareValue).count >= 2 else { return nil }
         return pieces
+    }
+
+    /// A cheap look at the bytes before folding: a space (ASCII or U+3000) between pieces and
+    /// two digits at least.
+    static func mayBeSpacedRow(_ bytes: String.UTF8View) -> Bool {
+        var spaces = 0, digits = 0, previous: (UInt8, UInt8) = (0, 0)
+        for byte in bytes {
+            if byte == 0x20 || (byte == 0x80 && previous == (0xE3, 0x80)) { spaces += 1 }
+            if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+            previous = (previous.1, byte)
+        }
+        return spaces >= 2 && digits >= 2
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
@@ -236,9 +258,11 @@ public struct Extractor: Sendable {
     /// The money unit a glued table announces shortly before a label: `资金情况(万元)年度资金总额
     /// 全年预算数(A)300` (the header's `(万元)` or `单位:万元`).
     static func unitAnnounced(before start: Int, in text: [Unicode.Scalar]) -> String? {
-        let window = Array(text[max(0, start - 40)..<start])
-        for unit in ValueScanner.moneyUnits {
-            for prefix in [Array("(".unicodeScalars), Array("单位:".unicodeScalars)] where window.contains(prefix + unit) { return unit.string }
+        for position in max(0, start - 40)..<start where text[position] == "(" || text[position] == ":" {
+            if let unit = ValueScanner.moneyUnits.first(where: { text.matches($0, at: position + 1) }),
+               text[position] == "(" || (position >= 2 && text[(position - 2)..<position].elementsEqual("单位".unicodeScalars)) {
+                return unit.string
+            }
         }
         return nil
     }
@@ -300,16 +324,19 @@ public struct Extractor: Sendable {
 
     /// Fund values of forms that lost their table rows, and the allocated amount of a
     /// single transfer-payment project, for records whose tables gave none.
-    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit]) {
+    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit], severalProjects: Bool) {
         let lacking = records.indices.filter { index in [Field.budgetInitial, .budgetFull, .executed].allSatisfy { records[index].values[$0] == nil } }
-        var rows = flatFundRows(units)
-        if rows.isEmpty, let glued = gluedFundRow(units) { rows = [glued] }
+        var rows: [[Field: RawValue]] = []
+        if !lacking.isEmpty {
+            rows = flatFundRows(units)
+            if rows.isEmpty, let glued = gluedFundRow(units) { rows = [glued] }
+        }
         if !rows.isEmpty, records.count == rows.count || records.count == 1 {
             for index in lacking {
                 for (field, value) in rows[records.count == 1 ? 0 : index] where records[index].values[field] == nil { records[index].values[field] = value }
             }
         }
-        if records.count == 1, records[0].kind == .project, records[0].values[.budgetFull] == nil, !coversSeveralProjects(units),
+        if records.count == 1, records[0].kind == .project, records[0].values[.budgetFull] == nil, !severalProjects,
            let allocated = allocatedAmount(units) {
             records[0].values[.budgetFull] = allocated
         }
@@ -325,7 +352,7 @@ public struct Extractor: Sendable {
     /// 财政预算全额拨款单位`, `某区生态环境局的主要职责是` (data/labels.csv `statement_word`).
     func openingName(units: [CompactUnit]) -> RawValue? {
         for unit in units.prefix(40) where !unit.isCell {
-            let text = Self.droppingListNumber(unit.text)
+            let text = Self.droppingListNumber(Array(unit.text.prefix(60)))
             let statement = statementMatcher.matches(in: text).first { $0.start >= 3 }?.start
             guard let end = [Self.yearStart(in: text), statement].compactMap({ $0 }).filter({ $0 >= 3 }).min() else { continue }
             let name = Array(text[..<end])

@@ -69,13 +69,12 @@ extension Extractor {
     /// sentence, are its parts. `占X的P%` gives a stated share, `比上年减少N万元，减少P%`
     /// a year-on-year change of the amount before it. Other amounts have the section
     /// heading as parent.
-    func expenditureItems(_ document: Document) -> [RawItem] {
+    func expenditureItems(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> [RawItem] {
         var items: [RawItem] = []
         var heading = ""
         var nextGroup = 1
-        for block in document.blocks {
-            guard case .paragraph(let paragraph) = block else { continue }
-            let text = TextFolding.compact(paragraph.text)
+        for (block, compact) in zip(document.blocks, paragraphs) {
+            guard case .paragraph(let paragraph) = block, let text = compact else { continue }
             if let name = Self.headingName(text) { heading = name; continue }
             items += paragraphItems(text, line: paragraph.line, heading: heading, nextGroup: &nextGroup)
         }

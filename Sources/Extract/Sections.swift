@@ -40,11 +40,12 @@ extension Extractor {
         var isTitle: Bool { body.count <= 30 && !body.contains("。") && !body.contains(";") }
     }
 
-    func sections(_ document: Document) -> ReportSections {
+    /// `paragraphs`: each block's compact text (nil for a table).
+    func sections(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> ReportSections {
         var lines: [NumberedLine?] = []   // nil stands for a table
-        for block in document.blocks {
+        for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
-            case .paragraph(let paragraph): lines.append(Self.numbered(TextFolding.compact(paragraph.text), line: paragraph.line))
+            case .paragraph(let paragraph): lines.append(Self.numbered(compact ?? [], line: paragraph.line))
             case .table: lines.append(nil)
             }
         }

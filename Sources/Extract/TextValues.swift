@@ -163,7 +163,7 @@ extension Extractor {
     /// 年初预算数 cell is the one usually left empty), those after it on the left.
     func flatFundRows(_ units: [CompactUnit]) -> [[Field: RawValue]] {
         var rows: [[Field: RawValue]] = []
-        for (index, unit) in units.enumerated() where cellMatcher.cellLabel(unit.text)?.field == .fundTotal {
+        for (index, unit) in units.enumerated() where unit.text.count <= Self.longestRowLabel && cellMatcher.cellLabel(unit.text)?.field == .fundTotal {
             var start = index
             while start > 0, index - start < 16, !Self.isBareValue(units[start - 1].text), units[start - 1].text.count <= 80,
                   !units[start - 1].text.contains(where: { Self.sentenceEnd.contains($0) }) { start -= 1 }
@@ -185,6 +185,9 @@ extension Extractor {
         }
         return rows
     }
+
+    /// A row label cell is its label (`年度资金总额`, 6) and a short note (`:`, `(万元)`).
+    static let longestRowLabel = 16
 
     static func aligned(_ values: [CompactUnit], to columns: [Field]) -> [(Field, CompactUnit)] {
         if values.count == columns.count { return Array(zip(columns, values)) }

@@ -16,12 +16,28 @@ public enum Simplified {
     private static let lock = NSLock()
 
     static let traditionalMarkers: Set<Unicode.Scalar> = Set("績評預執數資項費財務報單發經質時標關與為這個們國會進實現區縣檔總計劃".unicodeScalars)
+    /// The markers as bits over the three-byte UTF-8 range (U+0800…U+FFFF), for a byte scan.
+    private static let markerBits: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for scalar in traditionalMarkers where scalar.value <= 0xFFFF { bits[Int(scalar.value) >> 6] |= 1 << UInt64(scalar.value & 63) }
+        return bits
+    }()
 
+    /// Whether the first 8,000 bytes hold five traditional-only characters: decoded from the
+    /// three-byte UTF-8 sequences directly (no String, no hashing).
     static func isTraditional(_ utf8: [UInt8]) -> Bool {
         var hits = 0
-        for scalar in String(decoding: utf8.prefix(8_000), as: UTF8.self).unicodeScalars where traditionalMarkers.contains(scalar) {
-            hits += 1
-            if hits >= 5 { return true }
+        let end = min(utf8.count, 8_000)
+        var index = 0
+        while index + 2 < end {
+            let lead = utf8[index]
+            guard lead & 0xF0 == 0xE0 else { index += 1; continue }
+            let value = Int(lead & 0x0F) << 12 | Int(utf8[index + 1] & 0x3F) << 6 | Int(utf8[index + 2] & 0x3F)
+            if markerBits[value >> 6] & (1 << UInt64(value & 63)) != 0 {
+                hits += 1
+                if hits >= 5 { return true }
+            }
+            index += 3
         }
         return false
     }

@@ -66,8 +66,8 @@ public struct SourceText: Sendable {
         var keys: [Key] = [], lines: [[Unicode.Scalar]] = []
         guard line - 1 < writtenLines.count else { return (keys, lines) }
         for index in (line - 1)..<min(writtenLines.count, line - 1 + maxLines) {
-            let original = Array(String(decoding: writtenLines[index], as: UTF8.self).unicodeScalars)
-            let read = simplifiedLines.map { index < $0.count ? Array(String(decoding: $0[index], as: UTF8.self).unicodeScalars) : [] } ?? original
+            let original = Self.scalars(writtenLines[index])
+            let read = simplifiedLines.map { index < $0.count ? Self.scalars($0[index]) : [] } ?? original
             guard read.count == original.count else { break }   // conversion changed the length: offsets unknown
             let lineKeys = Self.keys(read)
             keys += lineKeys.enumerated().map { ($0.element.scalar, lines.count, $0.element.offset, $0.offset == 0) }
@@ -109,6 +109,22 @@ public struct SourceText: Sendable {
     }
 
     static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
+
+    /// The scalars of a UTF-8 line, invalid bytes replaced by U+FFFD as `String(decoding:)`
+    /// does, without building a String.
+    static func scalars(_ utf8: ArraySlice<UInt8>) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): scalars.append(scalar)
+            case .error: scalars.append("\u{FFFD}")
+            case .emptyInput: return scalars
+            }
+        }
+    }
 
     static func lines(_ utf8: [UInt8]) -> [ArraySlice<UInt8>] {
         utf8.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }

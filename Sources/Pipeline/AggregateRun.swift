@@ -28,6 +28,8 @@ public enum AggregateRun {
         let output = try OutputSet(out)
         do {
             try run(directories: directories, into: output.directory, headers: headers, encoding: encoding, filter: filter, maxRecords: maxRecords)
+            // The review files read the folder's own tables too: they must be in the staging folder.
+            output.carryOver()
             try alsoWrite(output.directory)
             try output.commit()
         } catch {

@@ -11,10 +11,15 @@ public struct InputFile: Sendable {
     /// The path's bytes as the file system has them (a GBK name from a Windows ZIP is not
     /// UTF-8: `path` and `name` show it decoded, `systemPath` still opens it).
     public let systemPath: [CChar]
+    /// Set for a path met while listing that is not read (hidden, a link to a folder…): it
+    /// takes its place among the files, in path order, as a row of rejects.csv.
+    public let skipReason: String?
 
-    public init(path: String, name: String, systemPath: [CChar]? = nil) {
-        self.path = path; self.name = name; self.systemPath = systemPath ?? Array(path.utf8CString)
+    public init(path: String, name: String, systemPath: [CChar]? = nil, skipReason: String? = nil) {
+        self.path = path; self.name = name; self.systemPath = systemPath ?? Array(path.utf8CString); self.skipReason = skipReason
     }
+
+    func renamed(_ name: String) -> InputFile { InputFile(path: path, name: name, systemPath: systemPath, skipReason: skipReason) }
 }
 
 /// A path met while listing the inputs that is not read, and why: it goes to rejects.csv.
@@ -25,8 +30,10 @@ public struct SkippedPath: Sendable, Equatable {
 
 public enum Inputs {
     public struct Listing: Sendable {
+        /// Files to read and skipped paths, in the order of the outputs.
         public var files: [InputFile] = []
-        public var skipped: [SkippedPath] = []
+        public var readable: [InputFile] { files.filter { $0.skipReason == nil } }
+        public var skipped: [SkippedPath] { files.compactMap { file in file.skipReason.map { SkippedPath(name: file.name, reason: $0) } } }
     }
 
     /// Expands the arguments: files as given, folders recursively (sorted by path), and `-`
@@ -58,29 +65,34 @@ public enum Inputs {
             throw PipelineError.usage("input '\(shown)' \(reason)")
         }
         if let real = realPath(path), isExcluded(real, excluded) {
-            listing.skipped.append(SkippedPath(name: path, reason: "the output folder of this run: not read as input"))
+            listing.files.append(InputFile(path: path, name: path, skipReason: "the output folder of this run: not read as input"))
             return
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             listing.files.append(InputFile(path: path, name: (path as NSString).lastPathComponent))
             return
         }
-        var found: [(name: [UInt8], system: [CChar])] = []
-        walk(Array(path.utf8), relative: [], excluding: excluded, files: &found, skipped: &listing.skipped)
+        var found: [Found] = []
+        walk(Array(path.utf8), relative: [], excluding: excluded, files: &found)
         found.sort { $0.name.lexicographicallyPrecedes($1.name) }
         for file in found {
             let name = displayName(file.name)
-            listing.files.append(InputFile(path: (path as NSString).appendingPathComponent(name), name: name, systemPath: file.system))
+            listing.files.append(InputFile(path: (path as NSString).appendingPathComponent(name), name: name,
+                                           systemPath: file.system, skipReason: file.skip))
         }
     }
 
     /// Depth-first over a folder with opendir/readdir, so that names which are not UTF-8,
     /// unreadable subfolders and links are each seen and accounted for.
-    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String],
-                     files: inout [(name: [UInt8], system: [CChar])], skipped: inout [SkippedPath]) {
+    /// A path met in a folder: its name inside the input (bytes), its full path, and why it
+    /// is skipped (nil: a file to read). Skipped folders are named with a trailing `/`.
+    struct Found { var name: [UInt8]; var system: [CChar]; var skip: String? }
+
+    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String], files: inout [Found]) {
         let folder = relative.isEmpty ? root : root + [0x2F] + relative
         guard let directory = opendir(cString(folder)) else {
-            skipped.append(SkippedPath(name: displayName(relative) + "/", reason: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
+            files.append(Found(name: relative + [0x2F], system: cString(folder),
+                               skip: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
             return
         }
         defer { closedir(directory) }
@@ -93,37 +105,32 @@ public enum Inputs {
         for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let child = relative.isEmpty ? name : relative + [0x2F] + name
             let full = root + [0x2F] + child
-            visit(root, child: child, full: full, hidden: name.first == 0x2E, excluding: excluded, files: &files, skipped: &skipped)
+            visit(root, child: child, full: full, hidden: name.first == 0x2E, excluding: excluded, files: &files)
         }
     }
 
-    static func visit(_ root: [UInt8], child: [UInt8], full: [UInt8], hidden: Bool, excluding excluded: [String],
-                      files: inout [(name: [UInt8], system: [CChar])], skipped: inout [SkippedPath]) {
-        let shown = displayName(child)
+    static func visit(_ root: [UInt8], child: [UInt8], full: [UInt8], hidden: Bool, excluding excluded: [String], files: inout [Found]) {
+        func skip(_ reason: String, folder: Bool = false) { files.append(Found(name: child + (folder ? [0x2F] : []), system: cString(full), skip: reason)) }
         var link = stat(), target = stat()
-        guard lstat(cString(full), &link) == 0 else {
-            skipped.append(SkippedPath(name: shown, reason: "cannot be examined (\(String(cString: strerror(errno))))"))
-            return
-        }
+        guard lstat(cString(full), &link) == 0 else { return skip("cannot be examined (\(String(cString: strerror(errno))))") }
         let isLink = link.st_mode & S_IFMT == S_IFLNK
         guard stat(cString(full), &target) == 0 else {
-            skipped.append(SkippedPath(name: shown, reason: isLink ? "broken symbolic link: skipped" : "cannot be examined (\(String(cString: strerror(errno))))"))
-            return
+            return skip(isLink ? "broken symbolic link: skipped" : "cannot be examined (\(String(cString: strerror(errno))))")
         }
         let isFolder = target.st_mode & S_IFMT == S_IFDIR
         if let real = realPath(String(decoding: full, as: UTF8.self)), isExcluded(real, excluded) {
             return   // the output folder (and its staging copies) inside the input: never input
         }
         if hidden {
-            skipped.append(SkippedPath(name: shown + (isFolder ? "/" : ""), reason: "hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped"))
+            skip("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder)
         } else if isFolder && isLink {
-            skipped.append(SkippedPath(name: shown + "/", reason: "symbolic link to a folder: not followed (it may loop); give the folder itself"))
+            skip("symbolic link to a folder: not followed (it may loop); give the folder itself", folder: true)
         } else if isFolder {
-            walk(root, relative: child, excluding: excluded, files: &files, skipped: &skipped)
+            walk(root, relative: child, excluding: excluded, files: &files)
         } else if target.st_mode & S_IFMT != S_IFREG {
-            skipped.append(SkippedPath(name: shown, reason: "not a regular file (a pipe, socket or device): skipped"))
+            skip("not a regular file (a pipe, socket or device): skipped")
         } else {
-            files.append((child, cString(full)))   // files behind a link are read
+            files.append(Found(name: child, system: cString(full), skip: nil))   // files behind a link are read
         }
     }
 
@@ -162,12 +169,12 @@ public enum Inputs {
     static func uniqueNames(_ files: [InputFile]) -> [InputFile] {
         var counts: [String: Int] = [:]
         for file in files { counts[file.name, default: 0] += 1 }
-        var renamed = files.map { counts[$0.name]! > 1 ? InputFile(path: $0.path, name: $0.path, systemPath: $0.systemPath) : $0 }
+        var renamed = files.map { counts[$0.name]! > 1 ? $0.renamed($0.path) : $0 }
         var seen: [String: Int] = [:]
         for index in renamed.indices {
             let name = renamed[index].name
             seen[name, default: 0] += 1
-            if seen[name]! > 1 { renamed[index] = InputFile(path: renamed[index].path, name: "\(name)#\(seen[name]!)", systemPath: renamed[index].systemPath) }
+            if seen[name]! > 1 { renamed[index] = renamed[index].renamed("\(name)#\(seen[name]!)") }
         }
         return renamed
     }

@@ -15,6 +15,7 @@ final class OutputSet {
     let staging: URL
     private let parent: URL
     private let lockDescriptor: Int32
+    private let lockPath: String
 
     var directory: URL { staging }
 
@@ -24,13 +25,8 @@ final class OutputSet {
         parent = resolved.deletingLastPathComponent()
         let name = resolved.lastPathComponent
         try OutputSet.makeDirectory(parent.path, naming: requested.path)   // the parent must be writable: staging and lock live there
-        let lockPath = parent.appendingPathComponent(".\(name).lock").path
-        lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else { throw PipelineError.fatal("cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))") }
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(lockDescriptor)
-            throw PipelineError.fatal("another perfeval run is writing to \(resolved.path) (it holds \(lockPath)): wait for it to finish, or choose another --out")
-        }
+        lockPath = parent.appendingPathComponent(".\(name).lock").path
+        lockDescriptor = try OutputSet.lock(lockPath, naming: resolved.path)
         staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         // Registered before it exists, so that a signal at any moment removes it.
         ChildProcesses.shared.addPath(staging.path)
@@ -46,6 +42,31 @@ final class OutputSet {
     }
 
     deinit { close(lockDescriptor) }
+
+    /// flock on the lock file beside `--out`. The file is removed when the run ends, so a
+    /// lock taken on a file that was meanwhile removed (or replaced) is taken again on the
+    /// file now at the path: two runs can never both hold "the" lock.
+    static func lock(_ path: String, naming out: String) throws -> Int32 {
+        while true {
+            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw PipelineError.fatal("cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                close(descriptor)
+                throw PipelineError.fatal("another perfeval run is writing to \(out) (it holds \(path)): wait for it to finish, or choose another --out")
+            }
+            var held = stat(), current = stat()
+            if fstat(descriptor, &held) == 0, stat(path, &current) == 0, held.st_ino == current.st_ino, held.st_dev == current.st_dev {
+                return descriptor
+            }
+            close(descriptor)
+        }
+    }
+
+    /// The lock file removed while still held (see `lock`), then released.
+    private func unlock() {
+        unlink(lockPath)
+        flock(lockDescriptor, LOCK_UN)
+    }
 
     /// The output folder and the files a run keeps beside it (lock, staging and old
     /// folders): never read as input, even when they sit inside an input folder.
@@ -101,14 +122,20 @@ final class OutputSet {
             throw PipelineError.fatal("cannot move the new outputs into \(target.path): \(String(cString: strerror(errno)))")
         }
         ChildProcesses.shared.removePath(staging.path)
+        unlock()
     }
 
     func abandon() {
         try? FileManager.default.removeItem(at: staging)
         ChildProcesses.shared.removePath(staging.path)
+        unlock()
     }
 
-    private func carryOver() {
+    /// Files of the old folder that this run does not write (an analyst's notes, or the
+    /// per-report tables `aggregate` is given beside its comparative ones) linked into the
+    /// staging folder; names already written there are left alone. Called again by
+    /// `commit`, so it may be called early by a writer that reads them (the review files).
+    func carryOver() {
         let written = Set((try? FileManager.default.contentsOfDirectory(atPath: staging.path)) ?? [])
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? [] where !written.contains(entry) {
             let from = target.appendingPathComponent(entry).path, to = staging.appendingPathComponent(entry).path

@@ -36,6 +36,8 @@ public struct FileOutcome: Sendable {
     public var warnings: [String] = []
     public var encoding: String?
     public var bytes: Int = 0
+    /// A path listed but not read (its reason in `rejection`).
+    public var skipped = false
 }
 
 public struct RunSummary: Sendable {
@@ -59,7 +61,7 @@ public enum Pipeline {
         let listing = try Inputs.list(options.inputs, excluding: OutputSet.artefacts(of: options.outputDirectory))
         let files = listing.files
         // Nothing to read is an error, and the earlier output stays as it was.
-        guard !files.isEmpty else {
+        guard !listing.readable.isEmpty else {
             let skipped = listing.skipped.isEmpty ? "" : " (\(listing.skipped.count) paths skipped: \(listing.skipped.prefix(3).map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))"
             throw PipelineError.usage("no input files found in \(options.inputs.joined(separator: " "))\(skipped); \(options.outputDirectory.path) left unchanged")
         }
@@ -67,7 +69,7 @@ public enum Pipeline {
         let output = try OutputSet(options.outputDirectory)
         ChildProcesses.removeStaleTemporaryFolders()
         do {
-            let summary = try write(files: files, skipped: listing.skipped, into: output.directory, options: options, reference: reference,
+            let summary = try write(files: files, into: output.directory, options: options, reference: reference,
                                     started: started, log: log)
             try output.commit()
             log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
@@ -80,7 +82,7 @@ public enum Pipeline {
     }
 
     /// Processes the files and writes every table and the manifest into `directory`.
-    static func write(files: [InputFile], skipped: [SkippedPath], into directory: URL, options: RunOptions, reference: ReferenceData,
+    static func write(files: [InputFile], into directory: URL, options: RunOptions, reference: ReferenceData,
                       started: Date, log: @escaping (String) -> Void) throws -> RunSummary {
         let extractor = Extractor(labels: reference.labels)
         let normalizer = Normalizer(gazetteer: reference.gazetteer)
@@ -90,10 +92,6 @@ public enum Pipeline {
                             headers: options.headers, encoding: options.encoding)
         }
         var totals = RunTotals()
-        if let rejects = Tables.layouts.firstIndex(where: { $0.fileName == "rejects.csv" }) {
-            try writers[rejects].append(skipped.map { [.text($0.name), .text($0.reason)] })
-            totals.skipped = skipped.count
-        }
         // Files are read in batches: each batch in parallel, its rows then appended in input
         // order, so memory stays flat however many files there are.
         for start in stride(from: 0, to: files.count, by: Self.batchSize) {
@@ -116,7 +114,8 @@ public enum Pipeline {
         let aggregated = Date()
         try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
                               choice: options.review, dataDirectory: options.dataDirectory)
-        let summary = RunSummary(files: files.count, rejected: totals.rejected + totals.skipped, records: totals.records)
+        // Skipped paths are not files read, but they make the exit code 1 like rejected files.
+        let summary = RunSummary(files: files.count - totals.skipped, rejected: totals.rejected + totals.skipped, records: totals.records)
         // The manifest is written last: a staging folder with one is complete.
         try Manifest.write(options: options, summary: summary, totals: totals, directory: directory,
                            timings: ["process_s": processed.timeIntervalSince(started), "review_s": Date().timeIntervalSince(aggregated),
@@ -128,6 +127,11 @@ public enum Pipeline {
     static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy, noise: NoiseFilter,
                         limits: Limits = .standard) -> FileOutcome {
         var outcome = FileOutcome()
+        if let reason = file.skipReason {
+            outcome.rejection = reason
+            outcome.skipped = true
+            return outcome
+        }
         let bytes: [UInt8]
         do {
             bytes = try FileReading.read(file.systemPath, limit: limits.maxInputBytes)
@@ -191,7 +195,7 @@ struct RunTotals {
     var encodings: [String: Int] = [:]
 
     mutating func add(_ outcome: FileOutcome) {
-        if outcome.rejection != nil { rejected += 1 }
+        if outcome.skipped { skipped += 1 } else if outcome.rejection != nil { rejected += 1 }
         records += outcome.records.count
         bytes += outcome.bytes
         if let encoding = outcome.encoding { encodings[encoding, default: 0] += 1 }
