@@ -105,9 +105,7 @@ public struct Extractor: Sendable {
     public func extract(_ document: Document) -> ExtractedReport {
         let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
         // Each paragraph folded and compacted once, for every reader below.
-        let paragraphs = document.blocks.map { block -> [Unicode.Scalar]? in
-            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
-        }
+        let paragraphs = Self.compactParagraphs(document)
         let units = compactUnits(document, paragraphs: paragraphs, tables: tables)
         let titleIndex = self.titleIndex(units)
         let isReport = titleIndex != nil || mentionsEvaluation(units)
@@ -179,6 +177,13 @@ public struct Extractor: Sendable {
         }
         return units.prefix(60).lazy.compactMap { self.kindMatcher.firstMatch(in: $0.text) }.first
             .map { $0.label.field == .kindDept ? .dept : .project }
+    }
+
+    /// Each block's text folded and without spaces; nil for a table.
+    static func compactParagraphs(_ document: Document) -> [[Unicode.Scalar]?] {
+        document.blocks.map { block in
+            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
+        }
     }
 
     /// Paragraphs and cells in reading order, compact, each cell with its table's unit.

@@ -9,12 +9,8 @@ final class SectionTests: XCTestCase {
     let extractor = Extractor(labels: Reference.shared.labels)
 
     func sections(_ text: String) -> ReportSections {
-        // sections(_:paragraphs:) takes each block's compact text since 02f1c45 (main's tests were not updated).
         let document = TikaText.parse(utf8: Array(text.utf8))
-        let paragraphs = document.blocks.map { block -> [Unicode.Scalar]? in
-            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
-        }
-        return extractor.sections(document, paragraphs: paragraphs)
+        return extractor.sections(document, paragraphs: Extractor.compactParagraphs(document))
     }
 
     func testNumberedItemsWithCausesAndNestedPoints() {
