@@ -11,6 +11,9 @@ public struct Aggregator {
     let checks: [String]
     let filter: AggregateFilter
     let levels: [RegionLevel]
+    /// Each record's agency (name within region) as a number: counting distinct agencies
+    /// over a million records then builds no strings.
+    let agencyOf: [Int32]
 
     /// `audits` refer to `records` by index; the filter is applied here.
     public init(records: [RecordRow], problems: [ProblemRow], audits: [AuditEntry], checks: [String], filter: AggregateFilter = AggregateFilter()) {
@@ -26,6 +29,15 @@ public struct Aggregator {
         self.checks = checks
         self.filter = filter
         levels = filter.level.map { [$0] } ?? RegionLevel.allCases
+        var numbers: [String: [String: Int32]] = [:], agencyOf: [Int32] = []
+        agencyOf.reserveCapacity(self.records.count)
+        for record in self.records {
+            let next = Int32(agencyOf.count)
+            let number = numbers[record.regionCode, default: [:]][record.agency] ?? next
+            if number == next { numbers[record.regionCode, default: [:]][record.agency] = next }
+            agencyOf.append(number)
+        }
+        self.agencyOf = agencyOf
     }
 
     public func tables() -> [OutputTable] {
@@ -69,7 +81,8 @@ public struct Aggregator {
         return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    static func agencies(_ rows: [RecordRow]) -> Int { Set(rows.map(\.agencyKey)).count }
+    /// Distinct agencies among the records at `positions` (by their precomputed number).
+    func agencies(_ positions: [Int]) -> Int { Set(positions.map { agencyOf[$0] }).count }
 
     // MARK: tables
 
@@ -84,13 +97,13 @@ public struct Aggregator {
         var rows: [[CellValue]] = []
         var means: [[String]: [(Int, ExactDecimal)]] = [:]
         for (index, (key, positions)) in groups.enumerated() {
-            let members = positions.map { records[$0] }
-            let rates = members.compactMap(\.executionRate)
+            let members = positions.lazy.map { records[$0] }   // no copy of the group's rows
+            let rates = Array(members.compactMap(\.executionRate))
             let summary = Summary(rates)
             let both = members.filter { $0.executed != nil && $0.budgetFull != nil }
-            let weighted = both.compactMap(\.executed).total().percent(of: both.compactMap(\.budgetFull).total())
+            let weighted = both.compactMap(\.executed).total().flatMap { executed in both.compactMap(\.budgetFull).total().flatMap { executed.percent(of: $0) } }
             rows.append(key.cells + [
-                .number(members.count), .number(Self.agencies(members)), .number(rates.count),
+                .number(members.count), .number(agencies(positions)), .number(rates.count),
                 .percent(summary?.mean), .percent(weighted), .percent(summary?.median), .percent(summary?.min), .percent(summary?.max),
                 .number(rates.filter { $0 < ExactDecimal(90) }.count), .empty,
             ])
@@ -111,8 +124,8 @@ public struct Aggregator {
             Column("records_with_findings", "有审核发现记录数"), Column("high_score_with_findings", "95分以上且有审核发现记录数"),
         ]
         let rows = grouped(records) { $0 }.map { key, positions -> [CellValue] in
-            let members = positions.map { records[$0] }
-            let summary = Summary(members.compactMap(\.score))
+            let members = positions.lazy.map { records[$0] }   // no copy of the group's rows
+            let summary = Summary(Array(members.compactMap(\.score)))
             let grades = ["优", "良", "中", "差"].map { grade in CellValue.number(members.filter { $0.grade == grade }.count) }
             return key.cells + [
                 .number(members.count), .number(members.filter { $0.score != nil }.count),
@@ -133,11 +146,11 @@ public struct Aggregator {
             Column("spending_per_staff_wan", "人均支出（万元）"),
         ]
         let rows = grouped(records) { $0 }.map { key, positions -> [CellValue] in
-            let members = positions.map { records[$0] }
-            let personnel = Summary(members.compactMap(\.personnelShare))
-            let projectShares = members.compactMap { row in row.projectExp.flatMap { project in row.basicExp.flatMap { project.percent(of: $0 + project) } } }
+            let members = positions.lazy.map { records[$0] }   // no copy of the group's rows
+            let personnel = Summary(Array(members.compactMap(\.personnelShare)))
+            let projectShares = Array(members.compactMap { row in row.projectExp.flatMap { project in row.basicExp.flatMap { project.percent(of: $0 + project) } } })
             let staffed = members.filter { $0.spending != nil && ($0.staffActual ?? 0) > 0 }
-            let perStaff = staffed.compactMap(\.spending).total().divided(by: ExactDecimal(staffed.compactMap(\.staffActual).reduce(0, +)))
+            let perStaff = staffed.compactMap(\.spending).total()?.divided(by: ExactDecimal(staffed.compactMap(\.staffActual).reduce(0, +)))
             return key.cells + [
                 .number(members.count), .percent(personnel?.mean), .percent(personnel?.median), .percent(personnel?.min),
                 .percent(personnel?.max), .percent(Summary(projectShares)?.mean), .percent(perStaff),
@@ -218,7 +231,7 @@ public struct Aggregator {
             let budgets = rows.compactMap(\.budgetFull)
             let both = rows.filter { $0.executed != nil && $0.budgetFull != nil }
             return YearValues(budget: budgets.isEmpty ? nil : budgets.total(),
-                              rate: both.compactMap(\.executed).total().percent(of: both.compactMap(\.budgetFull).total()),
+                              rate: both.compactMap(\.executed).total().flatMap { executed in both.compactMap(\.budgetFull).total().flatMap { executed.percent(of: $0) } },
                               score: Summary(rows.compactMap(\.score))?.mean, personnel: Summary(rows.compactMap(\.personnelShare))?.mean)
         }
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
@@ -241,7 +254,7 @@ public struct Aggregator {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         // Per record and check first: was it applicable, how many findings (indicator checks
         // give one row per finding).
-        var perRecord: [Int32: [UInt16: (checked: Bool, findings: Int)]] = [:]
+        var perRecord: [Int32: [UInt32: (checked: Bool, findings: Int)]] = [:]
         for audit in audits {
             var entry = perRecord[audit.record, default: [:]][audit.check] ?? (false, 0)
             if audit.status != .notApplicable { entry.checked = true }

@@ -54,9 +54,9 @@ public struct ProblemRow: Sendable {
 public struct AuditEntry: Sendable {
     public enum Status: UInt8, Sendable { case ok, finding, notApplicable }
     public var record: Int32
-    public var check: UInt16
+    public var check: UInt32
     public var status: Status
-    public init(record: Int32, check: UInt16, status: Status) { self.record = record; self.check = check; self.status = status }
+    public init(record: Int32, check: UInt32, status: Status) { self.record = record; self.check = check; self.status = status }
 }
 
 /// What a reviewer asks for: `--year 2023` or `--year 2021-2023`, `--level`, `--kind`.

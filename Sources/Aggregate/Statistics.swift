@@ -10,17 +10,18 @@ struct Summary {
     init?(_ values: [ExactDecimal]) {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
-        let total = sorted.reduce(ExactDecimal.zero, +)
-        mean = total.divided(by: ExactDecimal(sorted.count))!
+        // Summed in 128 bits: a column of near-limit values cannot overflow.
+        mean = ExactDecimal.mean(sorted)!
         let middle = sorted.count / 2
-        median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]).divided(by: ExactDecimal(2))!
+        median = sorted.count % 2 == 1 ? sorted[middle] : ExactDecimal.mean([sorted[middle - 1], sorted[middle]])!
         min = sorted[0]
         max = sorted[sorted.count - 1]
     }
 }
 
 extension Sequence where Element == ExactDecimal {
-    func total() -> ExactDecimal { reduce(.zero, +) }
+    /// The exact sum, nil when it does not fit (then the cell stays empty).
+    func total() -> ExactDecimal? { ExactDecimal.sum(self) }
 }
 
 /// Competition ranking, highest first: 100, 95, 95, 90 → 1, 2, 2, 4.

@@ -33,12 +33,20 @@ public enum CSV {
     /// Streams a UTF-8 CSV file to `body` row by row, reading it in chunks, so a table of
     /// any size is never held in memory.
     public static func forEachRow(inFile path: String, chunkSize: Int = 1 << 20, _ body: @escaping ([String]) -> Void) throws {
+        try forEachRow(inFile: path, chunkSize: chunkSize, until: { body($0); return false })
+    }
+
+    /// As `forEachRow(inFile:)`, but reading stops (after the current chunk) once `body`
+    /// returns true: a reader that has seen enough does not parse the rest of a huge file.
+    public static func forEachRow(inFile path: String, chunkSize: Int = 1 << 20, until body: @escaping ([String]) -> Bool) throws {
+        var stopped = false
+        let collector = RowCollector { row in if !stopped { stopped = body(row) } }
+        defer { withExtendedLifetime(collector) {} }   // libcsv holds it unretained on every path
         guard let file = fopen(path, "rb") else { throw CSVError.unreadable(path) }
         defer { fclose(file) }
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
         defer { csv_free(&parser) }
-        let collector = RowCollector(body)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var first = true
@@ -49,10 +57,10 @@ public enum CSV {
             first = false
             let parsed = buffer.withUnsafeBufferPointer { csv_parse(&parser, $0.baseAddress! + start, count - start, onField, onRowEnd, context) }
             guard parsed == count - start else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
+            if stopped { return }
         }
         guard ferror(file) == 0 else { throw CSVError.unreadable(path) }
         guard csv_fini(&parser, onField, onRowEnd, context) == 0 else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
-        withExtendedLifetime(collector) {}
     }
 
     /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,

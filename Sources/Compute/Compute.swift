@@ -4,6 +4,7 @@ import Normalize
 /// Stage 4: ratios, derived amounts and grades computed from the typed values.
 public enum Compute {
     public static func apply(_ record: inout Record) {
+        Plausibility.check(&record)
         deriveBasicSplit(&record)
         if let executed = record.executed, let budget = record.budgetFull {
             record.executionRate = executed.percent(of: budget)

@@ -19,27 +19,32 @@ enum DocxReader {
         }
     }
 
-    static func read(_ archive: Archive) throws -> Document {
-        let numbering = NumberingDefinitions(xml: try? entry(archive, "word/numbering.xml"), styles: try? entry(archive, "word/styles.xml"))
-        let document = try entry(archive, "word/document.xml")
-        let builder = WordprocessingParser(numbering: numbering)
-        let parser = XMLParser(data: document)
+    static func read(_ parts: ZipParts) throws -> Document {
+        let numbering = NumberingDefinitions(xml: try optionalPart(parts, "word/numbering.xml"), styles: try optionalPart(parts, "word/styles.xml"))
+        let document = try parts.data("word/document.xml", format: ".docx")
+        let builder = WordprocessingParser(numbering: numbering, maxElements: parts.limits.maxElements)
+        let parser = XMLReading.parser(document)
         parser.delegate = builder
-        guard parser.parse() else {
-            throw Failure.corrupt("word/document.xml is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
-        }
+        let parsed = parser.parse()
+        if builder.elements > parts.limits.maxElements { throw LimitExceeded.elements("paragraphs and table cells", limit: parts.limits.maxElements) }
+        guard parsed else { throw Failure.corrupt("word/document.xml is not well-formed XML (\(XMLProblem.describe(parser)))") }
+        // A part cut short may still parse as far as it goes: the root must have closed.
+        guard builder.closedRoot else { throw Failure.corrupt("word/document.xml ends before the document does (truncated)") }
         return Document(blocks: builder.blocks, source: SourceText(written: Array(builder.writtenParagraphs.joined(separator: "\n").utf8)))
     }
 
-    static func entry(_ archive: Archive, _ path: String) throws -> Data {
-        guard let entry = archive[path] else { throw Failure.corrupt("no \(path) in the archive") }
-        var data = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
-        } catch {
-            throw Failure.corrupt("\(path) cannot be extracted (\(error))")
-        }
-        return data
+    /// A part that may be missing; a bomb in it still stops the file.
+    static func optionalPart(_ parts: ZipParts, _ path: String) throws -> Data? {
+        guard parts.contains(path) else { return nil }
+        do { return try parts.data(path, format: ".docx") } catch let limit as LimitExceeded { throw limit } catch { return nil }
+    }
+}
+
+/// XMLParser errors read `Code=1 "(null)"` on Linux: the line and column say more.
+enum XMLProblem {
+    static func describe(_ parser: XMLParser) -> String {
+        let code = (parser.parserError as NSError?)?.code ?? 0
+        return "parser error \(code) at line \(parser.lineNumber), column \(parser.columnNumber)"
     }
 }
 
@@ -59,9 +64,10 @@ final class NumberingDefinitions {
 
     /// The label a reader sees before the paragraph (`3、`, `（二）`), advancing the counters.
     func label(numId: String, level: Int) -> String {
-        guard numId != "0", let abstract = abstractOfNum[numId], let levels = abstractLevels[abstract] else { return "" }
+        // Word has nine list levels (0...8); numbers from the file are clamped, never trusted.
+        guard numId != "0", (0...8).contains(level), let abstract = abstractOfNum[numId], let levels = abstractLevels[abstract] else { return "" }
         var counts = counters[abstract] ?? [:]
-        counts[level] = (counts[level] ?? ((levels[level]?.start ?? 1) - 1)) + 1
+        counts[level] = min(counts[level] ?? (min(max(levels[level]?.start ?? 1, 0), 1_000_000) - 1), 1_000_000) + 1
         for deeper in counts.keys where deeper > level { counts[deeper] = nil }
         counters[abstract] = counts
         guard let definition = levels[level], definition.format != "bullet", definition.format != "none" else { return "" }
@@ -74,6 +80,7 @@ final class NumberingDefinitions {
     }
 
     static func format(_ value: Int, as format: String) -> String {
+        guard (1...3999).contains(value) else { return String(value) }
         switch format {
         case "chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographDigital", "japaneseCounting", "taiwaneseCounting":
             return chinese(value)
@@ -106,7 +113,7 @@ final class NumberingDefinitions {
 
     private func parse(_ xml: Data) {
         let delegate = ElementCollector()
-        let parser = XMLParser(data: xml)
+        let parser = XMLReading.parser(xml)
         parser.delegate = delegate
         _ = parser.parse()
         var abstract: String?, level: Int?, num: String?
@@ -136,7 +143,7 @@ final class NumberingDefinitions {
 
     private func parseStyles(_ xml: Data) {
         let delegate = ElementCollector()
-        let parser = XMLParser(data: xml)
+        let parser = XMLReading.parser(xml)
         parser.delegate = delegate
         _ = parser.parse()
         var style: String?, numId: String?, level = 0
@@ -159,6 +166,8 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     struct Event { var name: String; var isStart: Bool; var attributes: [String: String] }
     var events: [Event] = []
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        // Numbering and styles parts are small; a huge one is cut off rather than held.
+        if events.count > Limits.standard.maxElements { parser.abortParsing(); return }
         events.append(Event(name: name, isStart: true, attributes: attributes))
     }
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
@@ -180,11 +189,27 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
     /// Open tables, innermost last; a nested table's text goes into the outer cell.
     private var tables: [(rows: [TableRow], cells: [Cell], cellParagraphs: [String], cellLine: Int, span: Int, continued: Bool)] = []
 
-    init(numbering: NumberingDefinitions) { self.numbering = numbering }
+    let maxElements: Int
+    /// Paragraphs and cells met; parsing stops past `maxElements`.
+    private(set) var elements = 0
+    private var depth = 0
+    /// Whether the root element was closed: a truncated part may parse without error.
+    private(set) var closedRoot = false
+
+    init(numbering: NumberingDefinitions, maxElements: Int = Limits.standard.maxElements) {
+        self.numbering = numbering; self.maxElements = maxElements
+    }
+
+    private func count(_ parser: XMLParser) {
+        elements += 1
+        if elements > maxElements { parser.abortParsing() }
+    }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        depth += 1
         switch name {
         case "w:p":
+            count(parser)
             paragraphIndex += 1
             paragraphText = ""; numId = nil; numLevel = 0; paragraphStyle = nil
         case "w:t": inText = true
@@ -196,12 +221,14 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
         case "w:tbl": tables.append(([], [], [], 0, 1, false))
         case "w:tr": break
         case "w:tc":
+            count(parser)
             guard !tables.isEmpty else { break }
             tables[tables.count - 1].cellParagraphs = []
             tables[tables.count - 1].cellLine = paragraphIndex + 1
             tables[tables.count - 1].span = 1
             tables[tables.count - 1].continued = false
-        case "w:gridSpan": if !tables.isEmpty { tables[tables.count - 1].span = max(1, Int(attributes["w:val"] ?? "") ?? 1) }
+        // Word tables have at most 63 columns: a larger span is damage, not layout.
+        case "w:gridSpan": if !tables.isEmpty { tables[tables.count - 1].span = min(max(1, Int(attributes["w:val"] ?? "") ?? 1), 63) }
         case "w:vMerge": if !tables.isEmpty, attributes["w:val"] != "restart" { tables[tables.count - 1].continued = true }
         default: break
         }
@@ -212,6 +239,8 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        depth -= 1
+        if depth == 0 { closedRoot = true }
         switch name {
         case "w:t": inText = false
         case "w:p": endParagraph()
@@ -258,5 +287,14 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
 enum TikaLikeText {
     static func clean(_ text: String) -> String {
         TextFolding.trimmed(text.unicodeScalars.compactMap(TextFolding.fold)[...]).string
+    }
+}
+
+/// XMLParser over large data: given as one block, libxml2 refuses a part past about 5 MB
+/// ("huge input lookup", reported as error 1) — a real 10 MB document.xml was rejected.
+/// Fed through a stream it is parsed chunk by chunk, at any size within the limits.
+enum XMLReading {
+    static func parser(_ data: Data) -> XMLParser {
+        data.count < 1 << 20 ? XMLParser(data: data) : XMLParser(stream: InputStream(data: data))
     }
 }

@@ -11,6 +11,8 @@ public enum Ingest {
         public var document: Document
         public var encoding: String
         public var truncated: Bool
+        /// What was read but not used, for warnings.csv (cells outside Excel's grid…).
+        public var warnings: [String] = []
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -21,22 +23,26 @@ public enum Ingest {
     }
 
     /// Reads the file and removes the page furniture and spam that `noise` lists.
-    public static func read(bytes: [UInt8], noise: NoiseFilter = .none) throws -> Result {
-        var result = try readFormat(bytes)
+    public static func read(bytes: [UInt8], noise: NoiseFilter = .none, limits: Limits = .standard) throws -> Result {
+        guard bytes.count <= limits.maxInputBytes else { throw LimitExceeded.inputSize(bytes.count, limit: limits.maxInputBytes) }
+        var result = try readFormat(bytes, limits: limits)
         result.document = noise.clean(result.document)
         return result
     }
 
-    static func readFormat(_ bytes: [UInt8]) throws -> Result {
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes) }
+    static func readFormat(_ bytes: [UInt8], limits: Limits) throws -> Result {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try readZip(bytes, limits: limits) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            let (document, format) = try OleReader.read(bytes)
-            return structured(document, format: format)
+            let (document, format) = try OleReader.read(bytes, limits: limits)
+            return try structured(document, format: format, limits: limits)
         }
         if bytes.starts(with: Array("%PDF".utf8)) {
-            return structured(try PdfReader.read(bytes), format: "pdf")
+            return try structured(try PdfReader.read(bytes, limits: limits), format: "pdf", limits: limits)
         }
-        let decoded = try TextDecoder.decode(bytes)
+        guard bytes.count <= limits.maxTextBytes else { throw LimitExceeded.text(limit: limits.maxTextBytes) }
+        var decoded = try TextDecoder.decode(bytes)
+        try checkLines(decoded.utf8, limits: limits)
+        decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
         let text = Simplified.fold(decoded.utf8)
         var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8)
             : PipeText.looksLikeLayoutText(text.utf8) ? PipeText.parseLayout(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
@@ -44,25 +50,39 @@ public enum Ingest {
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
     }
 
-    static func readZip(_ bytes: [UInt8]) throws -> Result {
-        let archive: Archive
-        do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
-        } catch {
-            throw DocxReader.Failure.corrupt("not a readable ZIP archive (truncated or damaged)")
+    static func readZip(_ bytes: [UInt8], limits: Limits) throws -> Result {
+        let parts = try ZipParts(bytes: bytes, limits: limits)
+        if parts.contains("word/document.xml") {
+            return try structured(try DocxReader.read(parts), format: "docx", limits: limits)
         }
-        if archive["word/document.xml"] != nil {
-            return structured(try DocxReader.read(archive), format: "docx")
-        }
-        if archive["xl/workbook.xml"] != nil {
-            return structured(try XlsxReader.read(archive), format: "xlsx")
+        if parts.contains("xl/workbook.xml") {
+            var skipped = 0
+            var result = try structured(try XlsxReader.read(parts, skippedCells: &skipped), format: "xlsx", limits: limits)
+            if skipped > 0 { result.warnings.append("\(skipped) cells with a reference outside Excel's grid (A1…XFD1048576) skipped") }
+            return result
         }
         throw Failure.unsupported("ZIP archive holding no Word document (word/document.xml) nor Excel workbook (xl/workbook.xml)")
     }
 
+    /// Text of too many lines costs memory far beyond its size once split into cells.
+    static func checkLines(_ utf8: [UInt8], limits: Limits) throws {
+        var lines = 0
+        for byte in utf8 where byte == 10 {
+            lines += 1
+            if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
+        }
+    }
+
     /// A document read from a structured format, its traditional characters folded after
     /// reading (text files are folded before parsing).
-    static func structured(_ document: Document, format: String) -> Result {
+    static func structured(_ document: Document, format: String, limits: Limits) throws -> Result {
+        let elements = document.blocks.reduce(0) { count, block in
+            switch block {
+            case .paragraph: return count + 1
+            case .table(let table): return table.rows.reduce(count) { $0 + $1.cells.count }
+            }
+        }
+        guard elements <= limits.maxElements else { throw LimitExceeded.elements("paragraphs and table cells", limit: limits.maxElements) }
         let simplified = Simplified.fold(document)
         return Result(document: simplified.document, encoding: format + (simplified.converted ? ", traditional → simplified" : ""), truncated: false)
     }

@@ -10,17 +10,20 @@ import CSVKit
 /// over several lines) or, when antiword is missing, `catdoc` (cells separated by TABs);
 /// Excel .xls through `xls2csv` (catdoc's companion), whose CSV becomes one table per sheet.
 enum OleReader {
-    static func read(_ bytes: [UInt8]) throws -> (document: Document, format: String) {
+    static func read(_ bytes: [UInt8], limits: Limits = .standard) throws -> (document: Document, format: String) {
         if containsStreamName(bytes, "Workbook") || containsStreamName(bytes, "Book") {
-            let csv = try ExternalTool.run("xls2csv", package: "catdoc", arguments: ["-d", "utf-8", "-q", "0"], input: bytes, outputToStdout: nil)
+            let csv = try ExternalTool.run("xls2csv", package: "catdoc", arguments: ["-d", "utf-8", "-q", "0"], input: bytes, outputToStdout: nil, limits: limits)
+            try Ingest.checkLines(csv, limits: limits)
             return (workbook(csv), "xls")
         }
         if ExternalTool.locate("antiword") != nil {
-            let xml = try ExternalTool.run("antiword", package: "antiword", arguments: ["-x", "db", "-m", "UTF-8.txt"], input: bytes, outputToStdout: nil)
+            let xml = try ExternalTool.run("antiword", package: "antiword", arguments: ["-x", "db", "-m", "UTF-8.txt"], input: bytes, outputToStdout: nil, limits: limits)
+            try Ingest.checkLines(xml, limits: limits)
             return (try docBook(xml), "doc")
         }
-        let text = try ExternalTool.run("catdoc", package: "antiword (or catdoc)", arguments: ["-d", "utf-8", "-w"], input: bytes, outputToStdout: nil)
-        return (TikaText.parse(utf8: text), "doc")
+        let text = try ExternalTool.run("catdoc", package: "antiword (or catdoc)", arguments: ["-d", "utf-8", "-w"], input: bytes, outputToStdout: nil, limits: limits)
+        try Ingest.checkLines(text, limits: limits)
+        return (TikaText.parse(utf8: text.filter { $0 != 0 }), "doc")
     }
 
     /// xls2csv separates sheets with a form feed; each sheet is one table.
@@ -42,10 +45,10 @@ enum OleReader {
     /// `<tgroup>` of one `<informaltable>` make one table. A block's line is its index.
     static func docBook(_ xml: [UInt8]) throws -> Document {
         let builder = DocBookParser()
-        let parser = XMLParser(data: Data(xml))
+        let parser = XMLReading.parser(Data(xml))
         parser.delegate = builder
         guard parser.parse() else {
-            throw ExternalTool.Failure.failed("antiword gave unreadable XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
+            throw ExternalTool.Failure.failed(tool: "antiword", message: "its output is unreadable XML (\(XMLProblem.describe(parser)))")
         }
         return Document(blocks: builder.blocks)
     }

@@ -5,7 +5,18 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
     public let millionths: Int64
 
     public init(millionths: Int64) { self.millionths = millionths }
-    public init(_ integer: Int) { self.millionths = Int64(integer) * Self.scale }
+    /// An integer count; beyond the representable range it saturates (never traps).
+    public init(_ integer: Int) {
+        let (value, overflow) = Int64(integer).multipliedReportingOverflow(by: Self.scale)
+        self.millionths = overflow ? (integer < 0 ? .min : .max) : value
+    }
+
+    /// The largest magnitude a value read from a report may have: 10^10 (in 万元, a
+    /// hundred trillion yuan — more than any budget). Larger values are damage or attack;
+    /// they are rejected where read (`isPlausible`), so that sums of thousands of accepted
+    /// values stay exact.
+    public static let plausibleLimit = ExactDecimal(millionths: 10_000_000_000 * 1_000_000)
+    public var isPlausible: Bool { millionths.magnitude <= Self.plausibleLimit.millionths.magnitude }
 
     public static let zero = ExactDecimal(millionths: 0)
 
@@ -46,16 +57,49 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
 
     public init?(_ text: String) { self.init(digits: text.unicodeScalars) }
 
-    public static func + (a: Self, b: Self) -> Self { Self(millionths: a.millionths + b.millionths) }
-    public static func - (a: Self, b: Self) -> Self { Self(millionths: a.millionths - b.millionths) }
+    /// Sum and difference saturate at the ends of the range instead of trapping; values
+    /// from files are range-checked first (`isPlausible`), and `adding`/`subtracting` say
+    /// when a result did not fit.
+    public static func + (a: Self, b: Self) -> Self { a.adding(b) ?? Self(millionths: b.millionths < 0 ? .min : .max) }
+    public static func - (a: Self, b: Self) -> Self { a.subtracting(b) ?? Self(millionths: b.millionths > 0 ? .min : .max) }
     public static func < (a: Self, b: Self) -> Bool { a.millionths < b.millionths }
-    public static prefix func - (a: Self) -> Self { Self(millionths: -a.millionths) }
+    public static prefix func - (a: Self) -> Self { Self(millionths: a.millionths == .min ? .max : -a.millionths) }
+
+    /// nil when the sum does not fit.
+    public func adding(_ other: Self) -> Self? {
+        let (value, overflow) = millionths.addingReportingOverflow(other.millionths)
+        return overflow ? nil : Self(millionths: value)
+    }
+
+    /// nil when the difference does not fit.
+    public func subtracting(_ other: Self) -> Self? {
+        let (value, overflow) = millionths.subtractingReportingOverflow(other.millionths)
+        return overflow ? nil : Self(millionths: value)
+    }
+
+    /// The exact sum of many values (nil when it does not fit): summed in 128 bits.
+    public static func sum<S: Sequence>(_ values: S) -> Self? where S.Element == Self {
+        var total: Int128 = 0
+        for value in values { total += Int128(value.millionths) }
+        return Int64(exactly: total).map { Self(millionths: $0) }
+    }
+
+    /// The mean of `values` to `decimals` places, summed in 128 bits (nil when empty).
+    public static func mean(_ values: [Self], decimals: Int = 2) -> Self? {
+        guard !values.isEmpty else { return nil }
+        var total: Int128 = 0
+        for value in values { total += Int128(value.millionths) }
+        return Self(millionths: Int64(clamping: divideRounded(total, Int128(values.count)))).rounded(decimals: decimals)
+    }
 
     /// Multiplies by 10^power (power may be negative; digits below a millionth are rounded).
     public func scaled(byPowerOfTen power: Int) -> ExactDecimal {
         var value = Int128(millionths)
         if power >= 0 {
-            for _ in 0..<power { value *= 10 }
+            // Past 10^19 every nonzero value is beyond the range: stop before Int128 overflows.
+            for _ in 0..<min(power, 20) { value *= 10 }
+        } else if power < -30 {
+            value = 0
         } else {
             var divisor: Int128 = 1
             for _ in 0..<(-power) { divisor *= 10 }
@@ -84,7 +128,7 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
         guard decimals < 6 else { return self }
         var unit: Int128 = 1
         for _ in 0..<(6 - decimals) { unit *= 10 }
-        return ExactDecimal(millionths: Int64(Self.divideRounded(Int128(millionths), unit) * unit))
+        return ExactDecimal(millionths: Int64(clamping: Self.divideRounded(Int128(millionths), unit) * unit))
     }
 
     /// Number of fractional digits actually used (0...6), e.g. 2 for 91.64.
@@ -112,7 +156,7 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
         return text
     }
 
-    private static func divideRounded(_ numerator: Int128, _ denominator: Int128) -> Int128 {
+    static func divideRounded(_ numerator: Int128, _ denominator: Int128) -> Int128 {
         let quotient = numerator / denominator, remainder = numerator % denominator
         guard remainder != 0 else { return quotient }
         let twice = remainder.magnitude * 2

@@ -37,16 +37,19 @@ public struct FileRows {
 /// audits.csv (cells as written in those tables), then handed to the same `Aggregator`.
 public struct ComparativeInput {
     var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditEntry] = []
-    var checks: [String] = [], checkIndex: [String: UInt16] = [:], recordIndex: [String: Int32] = [:]
+    var checks: [String] = [], checkIndex: [String: UInt32] = [:], recordIndex: [String: Int32] = [:]
     let recordColumns = Dictionary(uniqueKeysWithValues: Tables.recordColumns.enumerated().map { ($0.element.en, $0.offset) })
+    let pool = StringPool()
+    /// Unusable cells (issue 11: bounded years, plausible amounts) are noted on standard error.
+    let issues = RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
 
     public init() {}
 
     /// A records.csv row, its cells in the order of the table's columns.
     public mutating func addRecord(_ cells: [String]) {
-        let row = AggregateRun.NamedRow(cells: cells, index: recordColumns)
+        let row = AggregateRun.NamedRow(cells: cells, index: recordColumns, file: "store records", line: records.count + 1)
         recordIndex[row["file"] + "\u{1}" + row["project"]] = Int32(records.count)
-        records.append(AggregateRun.recordRow(row))
+        records.append(AggregateRun.recordRow(row, pool: pool, issues: issues))
     }
 
     public mutating func addProblem(file: String, categories: String) {
@@ -55,7 +58,8 @@ public struct ComparativeInput {
 
     public mutating func addAudit(file: String, project: String, check name: String, status: String) {
         guard let record = recordIndex[file + "\u{1}" + project] else { return }
-        let check = checkIndex[name] ?? { checks.append(name); checkIndex[name] = UInt16(checks.count - 1); return UInt16(checks.count - 1) }()
+        guard let check = checkIndex[name] ?? (checks.count < AggregateRun.maxChecks ? UInt32(checks.count) : nil) else { return }
+        if check == UInt32(checks.count) { checks.append(name); checkIndex[name] = check }
         let entry: AuditEntry.Status = status == "finding" ? .finding : status == "not_applicable" ? .notApplicable : .ok
         audits.append(AuditEntry(record: record, check: check, status: entry))
     }

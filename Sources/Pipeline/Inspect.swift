@@ -6,8 +6,9 @@ import Ingest
 /// its source line, for checking how a new layout is read.
 public enum Inspect {
     public static func describe(path: String, noise: NoiseFilter = .none) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PipelineError.usage("input '\(path)' cannot be read") }
-        let result = try Ingest.read(bytes: Array(data), noise: noise)
+        let bytes: [UInt8]
+        do { bytes = try FileReading.read(Array(path.utf8CString), limit: Limits.standard.maxInputBytes) } catch { throw PipelineError.usage("input '\(path)': \(error)") }
+        let result = try Ingest.read(bytes: bytes, noise: noise)
         var lines = ["# \(path): \(result.encoding)\(result.truncated ? ", truncated" : "")"]
         for block in result.document.blocks {
             switch block {

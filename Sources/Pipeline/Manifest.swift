@@ -3,7 +3,7 @@ import Emit
 
 /// manifest.json: what a run read and produced, for provenance and for the cron job.
 enum Manifest {
-    static func write(options: RunOptions, summary: RunSummary, totals: RunTotals, timings: [String: Double]) throws {
+    static func write(options: RunOptions, summary: RunSummary, totals: RunTotals, directory: URL, timings: [String: Double]) throws {
         let manifest: [String: Any] = [
             "tool": "perfeval",
             "version": Pipeline.version,
@@ -13,8 +13,9 @@ enum Manifest {
             "headers": options.headers.rawValue,
             "encoding": options.encoding.rawValue,
             "files": summary.files,
-            "files_processed": summary.files - summary.rejected,
-            "files_rejected": summary.rejected,
+            "files_processed": summary.files - (summary.rejected - totals.skipped),
+            "files_rejected": summary.rejected - totals.skipped,
+            "paths_skipped": totals.skipped,
             "records": summary.records,
             "input_bytes": totals.bytes,
             "input_encodings": totals.encodings,
@@ -23,6 +24,6 @@ enum Manifest {
             "finished_at": ISO8601DateFormatter().string(from: Date()),
         ]
         let data = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
-        try Emit.writeAtomically(Array(data) + [10], to: options.outputDirectory.appendingPathComponent("manifest.json"))
+        try Emit.writeAtomically(Array(data) + [10], to: directory.appendingPathComponent("manifest.json"))
     }
 }

@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var progress: Bool = true
     /// Restricts the comparative tables (the per-report tables always hold every file).
     public var filter = AggregateFilter()
+    /// Bounds on each input (size, inflated size, converter time…).
+    public var limits = Limits.standard
     /// review.xlsx / review.html (`--no-xlsx`, `--no-html`).
     public var review = ReviewFiles.Choice()
 
@@ -34,6 +36,8 @@ public struct FileOutcome: Sendable {
     public var warnings: [String] = []
     public var encoding: String?
     public var bytes: Int = 0
+    /// A path listed but not read (its reason in `rejection`).
+    public var skipped = false
 }
 
 public struct RunSummary: Sendable {
@@ -52,15 +56,39 @@ public enum Pipeline {
     public static func run(_ options: RunOptions, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> RunSummary {
         let started = Date()
         let reference = try ReferenceData(directory: options.dataDirectory)
-        let files = try Inputs.list(options.inputs)
         guard options.jobs >= 1 else { throw PipelineError.usage("--jobs must be at least 1") }
-        try FileManager.default.createDirectory(at: options.outputDirectory, withIntermediateDirectories: true)
+        try OutputSet.checkNotAFile(options.outputDirectory)
+        let listing = try Inputs.list(options.inputs, excluding: OutputSet.artefacts(of: options.outputDirectory))
+        let files = listing.files
+        // Nothing to read is an error, and the earlier output stays as it was.
+        guard !listing.readable.isEmpty else {
+            let skipped = listing.skipped.isEmpty ? "" : " (\(listing.skipped.count) paths skipped: \(listing.skipped.prefix(3).map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))"
+            throw PipelineError.usage("no input files found in \(options.inputs.joined(separator: " "))\(skipped); \(options.outputDirectory.path) left unchanged")
+        }
+        Interruption.install()
+        let output = try OutputSet(options.outputDirectory)
+        ChildProcesses.removeStaleTemporaryFolders()
+        do {
+            let summary = try write(files: files, into: output.directory, options: options, reference: reference,
+                                    started: started, log: log)
+            try output.commit()
+            log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
+            return summary
+        } catch {
+            output.abandon()
+            if error is PipelineError { throw error }
+            throw PipelineError.fatal("writing the outputs for \(options.outputDirectory.path) failed: \(error.readable); earlier output left as it was")
+        }
+    }
 
+    /// Processes the files and writes every table and the manifest into `directory`.
+    static func write(files: [InputFile], into directory: URL, options: RunOptions, reference: ReferenceData,
+                      started: Date, log: @escaping (String) -> Void) throws -> RunSummary {
         let extractor = Extractor(labels: reference.labels)
         let normalizer = Normalizer(gazetteer: reference.gazetteer)
         let progress = Progress(total: files.count, enabled: options.progress, log: log)
         let writers = try Tables.layouts.map {
-            try TableWriter(fileName: $0.fileName, columns: $0.columns, directory: options.outputDirectory,
+            try TableWriter(fileName: $0.fileName, columns: $0.columns, directory: directory,
                             headers: options.headers, encoding: options.encoding)
         }
         var totals = RunTotals()
@@ -70,7 +98,8 @@ public enum Pipeline {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
                 defer { progress.step() }
-                return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise)
+                return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise,
+                               limits: options.limits)
             }
             for (file, outcome) in zip(batch, outcomes) {
                 for (writer, rows) in zip(writers, Tables.rows(for: file, outcome: outcome)) { try writer.append(rows) }
@@ -79,35 +108,47 @@ public enum Pipeline {
         }
         let processed = Date()
         for writer in writers { try writer.finish() }
-        try AggregateRun.run(directories: [options.outputDirectory], into: options.outputDirectory,
-                             headers: options.headers, encoding: options.encoding, filter: options.filter)
+        try AggregateRun.run(directories: [directory], into: directory,
+                             headers: options.headers, encoding: options.encoding, filter: options.filter,
+                             maxRecords: .max, log: log)   // a run's own records were already written
         let aggregated = Date()
-        try ReviewFiles.write(outputFolder: options.outputDirectory, headers: options.headers, level: options.filter.level,
+        try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
                               choice: options.review, dataDirectory: options.dataDirectory)
-        let summary = RunSummary(files: files.count, rejected: totals.rejected, records: totals.records)
-        try Manifest.write(options: options, summary: summary, totals: totals,
+        // Skipped paths are not files read, but they make the exit code 1 like rejected files.
+        let summary = RunSummary(files: files.count - totals.skipped, rejected: totals.rejected + totals.skipped, records: totals.records)
+        // The manifest is written last: a staging folder with one is complete.
+        try Manifest.write(options: options, summary: summary, totals: totals, directory: directory,
                            timings: ["process_s": processed.timeIntervalSince(started), "review_s": Date().timeIntervalSince(aggregated),
                                     "total_s": Date().timeIntervalSince(started)])
-        log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
         return summary
     }
 
     /// One file through ingest → extract → normalize → compute. Failures become a rejection.
-    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy, noise: NoiseFilter) -> FileOutcome {
+    static func process(_ file: InputFile, extractor: Extractor, normalizer: Normalizer, taxonomy: Taxonomy, noise: NoiseFilter,
+                        limits: Limits = .standard) -> FileOutcome {
         var outcome = FileOutcome()
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            outcome.rejection = "cannot read file"
+        if let reason = file.skipReason {
+            outcome.rejection = reason
+            outcome.skipped = true
             return outcome
         }
-        outcome.bytes = data.count
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReading.read(file.systemPath, limit: limits.maxInputBytes)
+        } catch {
+            outcome.rejection = "\(error)"
+            return outcome
+        }
+        outcome.bytes = bytes.count
         let ingested: Ingest.Result
         do {
-            ingested = try Ingest.read(bytes: Array(data), noise: noise)
+            ingested = try Ingest.read(bytes: bytes, noise: noise, limits: limits)
         } catch {
             outcome.rejection = "\(error)"
             return outcome
         }
         outcome.encoding = ingested.encoding
+        outcome.warnings += ingested.warnings
         if ingested.truncated { outcome.warnings.append("truncated: the file ends in the middle of a character; read up to the cut") }
         let report = extractor.extract(ingested.document)
         guard !report.records.isEmpty else {
@@ -150,11 +191,11 @@ public enum Pipeline {
 
 /// Counts over a run, for the summary and the manifest.
 struct RunTotals {
-    var rejected = 0, records = 0, bytes = 0
+    var rejected = 0, records = 0, bytes = 0, skipped = 0
     var encodings: [String: Int] = [:]
 
     mutating func add(_ outcome: FileOutcome) {
-        if outcome.rejection != nil { rejected += 1 }
+        if outcome.skipped { skipped += 1 } else if outcome.rejection != nil { rejected += 1 }
         records += outcome.records.count
         bytes += outcome.bytes
         if let encoding = outcome.encoding { encodings[encoding, default: 0] += 1 }
@@ -180,5 +221,43 @@ final class Progress: @unchecked Sendable {
             let rate = Double(count) / max(Date().timeIntervalSince(started), 0.001)
             log(String(format: "perfeval: %d/%d files (%.0f files/s)", count, total, rate))
         }
+    }
+}
+
+/// Reads one input within the size limit: the size is checked before anything is read
+/// (a 20 GB file is refused at once), and no more than the limit is ever read.
+enum FileReading {
+    enum Failure: Error, CustomStringConvertible {
+        case unreadable(String)
+        case notRegular
+        var description: String {
+            switch self {
+            case .unreadable(let why): return "cannot read file: \(why)"
+            case .notRegular: return "not a regular file (a pipe, socket or device): skipped"
+            }
+        }
+    }
+
+    static func read(_ path: [CChar], limit: Int) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw Failure.notRegular }
+        guard Int(info.st_size) <= limit else { throw LimitExceeded.inputSize(Int(info.st_size), limit: limit) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var total = 0
+        while total < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, $0.count - total) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+            if count == 0 { break }
+            total += count
+        }
+        // A file that grew while being read is cut at the limit check, never read past it.
+        guard total <= limit else { throw LimitExceeded.inputSize(total, limit: limit) }
+        bytes.removeLast(bytes.count - total)
+        return bytes
     }
 }

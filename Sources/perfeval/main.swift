@@ -3,6 +3,7 @@ import Foundation
 import Pipeline
 import Emit
 import Aggregate
+import Ingest
 
 extension RegionLevel: ExpressibleByArgument {}
 
@@ -23,6 +24,48 @@ struct ComparisonOptions: ParsableArguments {
     }
 
     var filter: AggregateFilter { AggregateFilter(years: year.flatMap(AggregateRun.years), level: level, kind: kind) }
+}
+
+/// The bounds on each input file (README: "Limits").
+struct LimitOptions: ParsableArguments {
+    @Option(name: .long, help: "Largest input file read, e.g. 64M (K, M, G). Larger files are rejected unread.")
+    var maxInputSize: String = "64M"
+
+    @Option(name: .long, help: "Largest inflated size of one part of a .docx/.xlsx, e.g. 64M.")
+    var maxInflatedSize: String = "64M"
+
+    @Option(name: .long, help: "Largest inflated ÷ compressed ratio of a .docx/.xlsx part (parts over 1 MB).")
+    var maxInflationRatio: Int = 200
+
+    @Option(name: .long, help: "Largest text read (a text file, or a converter's output), e.g. 16M.")
+    var maxTextSize: String = "16M"
+
+    @Option(name: .long, help: "Most lines of a text, or paragraphs plus table cells of a document.")
+    var maxElements: Int = 500_000
+
+    @Option(name: .long, help: "Seconds a converter (pdftotext, antiword, catdoc, xls2csv) may take on one file.")
+    var converterTimeout: Double = 60
+
+    func validate() throws {
+        for (name, value) in [("--max-input-size", maxInputSize), ("--max-inflated-size", maxInflatedSize), ("--max-text-size", maxTextSize)]
+        where Limits.bytes(value) == nil {
+            throw ValidationError("\(name) must be a size like 64M, 500K or 2G (got '\(value)')")
+        }
+        guard maxInflationRatio >= 2 else { throw ValidationError("--max-inflation-ratio must be at least 2 (got \(maxInflationRatio))") }
+        guard maxElements >= 1 else { throw ValidationError("--max-elements must be at least 1 (got \(maxElements))") }
+        guard converterTimeout > 0, converterTimeout <= 86_400 else { throw ValidationError("--converter-timeout must be between 0 and 86400 seconds (got \(converterTimeout))") }
+    }
+
+    var limits: Limits {
+        var limits = Limits()
+        limits.maxInputBytes = Limits.bytes(maxInputSize)!
+        limits.maxInflatedBytes = Limits.bytes(maxInflatedSize)!
+        limits.maxInflationRatio = maxInflationRatio
+        limits.maxTextBytes = Limits.bytes(maxTextSize)!
+        limits.maxElements = maxElements
+        limits.converterSeconds = converterTimeout
+        return limits
+    }
 }
 
 /// The review files written beside the CSV tables.
@@ -63,8 +106,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Encoding of the CSV tables: utf8 (with BOM) or gb18030.")
     var encoding: OutputEncoding = .utf8
 
-    @Option(name: .long, help: "Files processed in parallel (default: number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: "Files processed in parallel, 1 or more (default: number of cores).")
+    var jobs: String = String(ProcessInfo.processInfo.activeProcessorCount)
 
     @Option(name: .long, help: "Folder of reference data (labels.csv, regions.csv, region_aliases.csv, problem_taxonomy.csv, noise.csv). Default: ./data.")
     var data: String?
@@ -74,10 +117,15 @@ struct Run: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @OptionGroup var review: ReviewFlags
 
+    /// Read as text so that `--jobs -1` is answered about --jobs, not as a missing value.
+    var jobCount: Int? { Int(jobs).flatMap { $0 >= 1 ? $0 : nil } }
+
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+        guard jobCount != nil else { throw ValidationError("--jobs must be a whole number of at least 1 (got '\(jobs)')") }
         guard !inputs.isEmpty else { throw ValidationError("give at least one input file or folder") }
     }
 
@@ -86,9 +134,10 @@ struct Run: ParsableCommand {
                                  dataDirectory: data.map { URL(fileURLWithPath: $0) } ?? ReferenceData.defaultDirectory())
         options.headers = headers
         options.encoding = encoding
-        options.jobs = jobs
+        options.jobs = jobCount!
         options.progress = !quiet
         options.filter = comparison.filter
+        options.limits = limits.limits
         options.review = review.choice
         let summary = try Pipeline.run(options)
         throw ExitCode(summary.exitCode)
@@ -114,12 +163,17 @@ struct AggregateCommand: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
+    @Option(name: .long, help: "Most records aggregated at once (memory grows with them).")
+    var maxRecords: Int = AggregateRun.defaultMaxRecords
+
     @OptionGroup var review: ReviewFlags
 
     func run() throws {
-        try AggregateRun.run(directories: folders.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out),
-                             headers: headers, encoding: encoding, filter: comparison.filter)
-        try ReviewFiles.write(outputFolder: URL(fileURLWithPath: out), headers: headers, level: comparison.level, choice: review.choice)
+        // The review files go into the staging folder too: the set is swapped in whole.
+        try AggregateRun.runInto(directories: folders.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
+                                 headers: headers, encoding: encoding, filter: comparison.filter, maxRecords: maxRecords) { staging in
+            try ReviewFiles.write(outputFolder: staging, headers: headers, level: comparison.level, choice: review.choice)
+        }
     }
 }
 
@@ -140,8 +194,23 @@ struct InspectFile: ParsableCommand {
 }
 
 /// Exit codes: 0 every file processed, 1 some files rejected, 2 usage or fatal error, 3 store busy (update).
+/// `--jobs -1` would read as a missing value followed by an unknown flag: a negative
+/// number after an option is joined to it (`--jobs=-1`), so the option's own check answers.
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    var joined: [String] = []
+    for argument in arguments {
+        if let last = joined.last, last.hasPrefix("--"), !last.contains("="), argument.count > 1, argument.hasPrefix("-"),
+           Double(argument) != nil {
+            joined[joined.count - 1] = last + "=" + argument
+        } else {
+            joined.append(argument)
+        }
+    }
+    return joined
+}
+
 do {
-    var command = try Perfeval.parseAsRoot()
+    var command = try Perfeval.parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
     try command.run()
 } catch let exit as ExitCode {
     Foundation.exit(exit.rawValue)

@@ -57,7 +57,8 @@ final class DocxTests: XCTestCase {
 
     func testAutomaticNumberingItemizesTheLists() throws {
         // The fixtures' problem and measure lists carry no typed "1、": Word numbers them.
-        let xml = try DocxReader.entry(try archive("000_d5715af45698640f.docx"), "word/document.xml")
+        let xml = try ZipParts(bytes: Array(Data(contentsOf: Paths.fixtures.appendingPathComponent("docx/000_d5715af45698640f.docx"))), limits: .standard)
+            .data("word/document.xml", format: ".docx")
         XCTAssertFalse(String(decoding: xml, as: UTF8.self).contains("1、细化预算编制"))
         let measures = try readTable(Self.outputs.docx.appendingPathComponent("measures.csv"))
         XCTAssertEqual(measures.filter { $0["file"] == "000_d5715af45698640f.docx" }.map { $0["item"]! }, ["1", "2", "3", "4"])

@@ -5,7 +5,8 @@
     .venv-spark/bin/python scripts/spark/perfeval_spark.py INPUT... --out OUT --master 'local[2]'
 
 The driver lists the report files under each INPUT the way `perfeval run INPUT...` does
-(folders recursively, sorted by path bytes, hidden files skipped), cuts the list into N
+(folders recursively, sorted by path bytes; hidden files and folders are listed too, so that
+each partition's perfeval reports them in rejects.csv as a single run does), cuts the list into N
 contiguous partitions and hands each to an executor. The executor runs `perfeval run -`
 on its partition into OUT/parts/part-NNNNN; the driver then appends the per-report tables
 of the parts, in partition order, into OUT/merged and runs `perfeval aggregate` over the
@@ -50,13 +51,17 @@ def list_inputs(inputs):
         if not os.path.isdir(path):
             raise SystemExit(f"perfeval_spark: input '{given}' does not exist")
         names = []
-        for folder, _, files in os.walk(path):
+        for folder, folders, files in os.walk(path):
+            # A hidden folder is one entry (perfeval skips it whole, as one rejects.csv row).
+            for name in [name for name in folders if name.startswith(".")]:
+                folders.remove(name)
+                names.append(os.path.relpath(os.path.join(folder, name), path) + "/")
             for name in files:
                 full = os.path.join(folder, name)
-                if not name.startswith(".") and os.path.isfile(full):
+                if os.path.isfile(full):
                     names.append(os.path.relpath(full, path))
         names.sort(key=lambda name: name.encode("utf-8"))
-        entries += [(number, name, os.path.join(path, name)) for name in names]
+        entries += [(number, name.rstrip("/"), os.path.join(path, name.rstrip("/"))) for name in names]
     return entries
 
 
@@ -124,7 +129,8 @@ def run_partition(index, entries, conf):
         raise RuntimeError(f"partition {index}: injected failure (marker {marker})")
     with open(os.path.join(final, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
-    if manifest["files"] != len(entries):
+    # Hidden paths are listed, not read: perfeval counts them as paths_skipped.
+    if manifest["files"] + manifest.get("paths_skipped", 0) != len(entries):
         raise RuntimeError(f"partition {index}: perfeval read {manifest['files']} files, expected {len(entries)}")
     rejects = [(index, row[0], row[1]) for row in read_rows(os.path.join(final, "rejects.csv"), conf["encoding"])]
     summary = (index, attempt, len(entries), manifest["records"], manifest["files_rejected"], round(seconds, 3),

@@ -93,9 +93,10 @@ class Suite:
         out = self.spark("tree-out", inputs, "local[2]", 5, *options, expect=1)
         self.assert_same_tables(single, os.path.join(out, "merged"))
         rejects = self.spark_csv(out, "rejects")
-        assert [(r["file"], r["reason"]) for r in rejects] == [("bad/empty.txt", "empty file")], rejects
+        assert [(r["file"], r["reason"]) for r in rejects] == [(".hidden.txt", "hidden file (name starts with '.'): skipped"),
+                                                               ("bad/empty.txt", "empty file")], rejects
         summaries = self.spark_csv(out, "partitions")
-        assert [int(s["files"]) for s in summaries] == [2, 3, 3, 3, 3], summaries  # 13 files + empty.txt
+        assert [int(s["files"]) for s in summaries] == [3, 3, 3, 3, 3], summaries  # 13 files + empty.txt + .hidden.txt
         assert sum(int(s["records"]) for s in summaries) == 13 and sum(int(s["rejected"]) for s in summaries) == 1
 
 
