@@ -201,3 +201,20 @@ extension Error {
         return "\(self)"
     }
 }
+
+/// For callers outside the pipeline (the store's `update`): `body` writes a complete output
+/// set into the folder it is given, which then replaces `out` as one set (locked, staged and
+/// swapped in like a run's outputs); on an error `out` is left as it was.
+public enum AtomicOutput {
+    public static func write(_ out: URL, _ body: (URL) throws -> Void) throws {
+        Interruption.install()
+        let output = try OutputSet(out)
+        do {
+            try body(output.directory)
+            try output.commit()
+        } catch {
+            output.abandon()
+            throw error
+        }
+    }
+}

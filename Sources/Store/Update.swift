@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Emit
 import Aggregate
 import Pipeline
@@ -22,6 +23,8 @@ public struct UpdateOptions {
     /// Read again every stored version whose file is still found, replacing its rows.
     public var reread = false
     public var filter = AggregateFilter()
+    /// Files written beside the tables before the output set is swapped in (review.xlsx).
+    public var alsoWrite: (URL) throws -> Void = { _ in }
 
     public init(inboxes: [String], storePath: String, outputDirectory: URL, dataDirectory: URL) {
         self.inboxes = inboxes; self.storePath = storePath; self.outputDirectory = outputDirectory; self.dataDirectory = dataDirectory
@@ -72,8 +75,12 @@ public enum StoreUpdate {
             log("perfeval update: \(summary.reread) stored versions read again, \(summary.rereadMissing) kept as they were (file not found)")
         }
         let reading = lap()
-        try StoreTables.write(store: options.storePath, to: options.outputDirectory, headers: options.headers,
-                              encoding: options.encoding, filter: options.filter, jobs: options.jobs)
+        // Written as one set, like a run's outputs: staged beside --out, locked, swapped in.
+        try AtomicOutput.write(options.outputDirectory) { staging in
+            try StoreTables.write(store: options.storePath, to: staging, headers: options.headers,
+                                  encoding: options.encoding, filter: options.filter, jobs: options.jobs)
+            try options.alsoWrite(staging)
+        }
         let writing = lap()
         (summary.current, summary.superseded) = try store.counts()
         log("perfeval update: \(summary.files) files: \(summary.read) read (\(summary.rejected) rejected), \(summary.known) already stored, "
@@ -97,6 +104,12 @@ public enum StoreUpdate {
         for start in stride(from: 0, to: candidates.count, by: options.batchSize) {
             var sightings: [Sighting] = [], fresh: [(InputFile, FileStat, String)] = []
             for (file, stat) in candidates[start..<min(start + options.batchSize, candidates.count)] {
+                // Read within the input size limit, as `run` does (a 20 GB file is never loaded).
+                guard stat.bytes <= Int64(Limits.standard.maxInputBytes) else {
+                    log("perfeval update: \(file.name): file too large (\(stat.bytes / 1_048_576) MB, limit \(Limits.standard.maxInputBytes / 1_048_576) MB): not stored")
+                    summary.unreadable += 1
+                    continue
+                }
                 guard let bytes = FileManager.default.contents(atPath: file.path) else { summary.unreadable += 1; continue }
                 let hash = SHA256.hex(Array(bytes))
                 sightings.append(Sighting(path: stat.path, bytes: stat.bytes, mtimeMicroseconds: stat.mtime, sha256: hash))

@@ -65,11 +65,10 @@ struct UpdateCommand: ParsableCommand {
         (options.headers, options.encoding, options.jobs, options.batchSize) = (headers, encoding, jobs, batch)
         (options.wait, options.progress, options.filter, options.reread) = (wait, !quiet, comparison.filter, reread)
         do {
-            let exitCode = try StoreUpdate.run(options).exitCode
-            // review.xlsx / review.html from the tables just written, as after `run`.
-            try ReviewFiles.write(outputFolder: options.outputDirectory, headers: headers, level: comparison.level, choice: review.choice,
-                                  dataDirectory: options.dataDirectory)
-            throw ExitCode(exitCode)
+            // review.xlsx / review.html from the tables, in the same output set.
+            let (headers, level, choice, data) = (headers, comparison.level, review.choice, options.dataDirectory)
+            options.alsoWrite = { try ReviewFiles.write(outputFolder: $0, headers: headers, level: level, choice: choice, dataDirectory: data) }
+            throw ExitCode(try StoreUpdate.run(options).exitCode)
         } catch StoreError.busy(let message) {
             FileHandle.standardError.write(Data("perfeval: \(message)\n".utf8))
             throw ExitCode(StoreError.busyExitCode)
