@@ -25,14 +25,14 @@ extension Extractor {
 
     func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawValue]) {
         var runs: [AgencyCandidate] = []
-        collectLabelled(units, into: &runs)
+        collectLabelled(units, matcher: agencyMatcher, within: 120, strength: Evidence.labelled, into: &runs)
         if let titleIndex { collectTitle(units, titleIndex: titleIndex, into: &runs) }
-        collectPublisher(units, into: &runs)
+        collectLabelled(units, matcher: publisherMatcher, within: 60, strength: Evidence.publisher, into: &runs)
         collectMarked(units, into: &runs)
         for (found, strength) in [(signature(units: units), Evidence.signature), (openingName(units: units), Evidence.opening)] {
             if let found { runs.append(AgencyCandidate(name: Array(found.text.unicodeScalars), line: found.line, strength: strength)) }
         }
-        collectSupervisor(units, into: &runs)
+        collectLabelled(units, matcher: supervisorMatcher, within: 120, strength: Evidence.supervisor, into: &runs)
         collectQuoted(units, into: &runs)
 
         // Every run, valid agency or not, may name the place (`某县` in a title without the unit).
@@ -60,15 +60,19 @@ extension Extractor {
         return (RawValue(text: best.name.string, line: best.line), places)
     }
 
-    /// `单位名称：某局`, `部门(单位)名称 某局`, a label cell or line followed by the name in
-    /// the next one (`单位名称` / `某局`).
-    private func collectLabelled(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for (index, unit) in units.prefix(120).enumerated() {
-            for match in agencyMatcher.matches(in: Self.head(unit.text)) {
-                // A short label (`部门:`) must start the text or follow punctuation, not end a word (`主管部门:`).
+    /// Names after a label on their line or in the next line or cell, among the first
+    /// `limit` units: `单位名称：某局`, `部门(单位)名称 某局`, `单位名称` / `某局` (agency labels);
+    /// `来源: 某局 发布时间…`, `[发布机构] 某局` (who published the page); `主管部门: 某局` (the
+    /// weakest evidence, for reports that name no other unit).
+    private func collectLabelled(_ units: [CompactUnit], matcher: LabelMatcher, within limit: Int, strength: Int,
+                                 into runs: inout [AgencyCandidate]) {
+        for (index, unit) in units.prefix(limit).enumerated() {
+            for match in matcher.matches(in: Self.head(unit.text)) {
+                // A short label (`部门:`, `来源`) must start the text or follow punctuation, not end a
+                // word (`主管部门:`, `资金来源`).
                 if match.label.scalars.count <= 3, match.start > 0, TextFolding.isHan(unit.text[match.start - 1]) { continue }
                 let (rest, line) = labelledText(units, at: index, after: match.end)
-                runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.labelled))
+                runs.append(AgencyCandidate(name: Array(rest), line: line, strength: strength))
             }
         }
     }
@@ -138,16 +142,6 @@ extension Extractor {
         return text
     }
 
-    /// `来源: 某局 发布时间…`, `[发布机构] 某局`, `发布单位: 某局`: who published the page.
-    private func collectPublisher(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for (index, unit) in units.prefix(60).enumerated() {
-            for match in publisherMatcher.matches(in: Self.head(unit.text)) {
-                let (rest, line) = labelledText(units, at: index, after: match.end)
-                runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.publisher))
-            }
-        }
-    }
-
     /// Names marked as the report's own: `某某(以下简称某某)` and `某某(盖章)`.
     private func collectMarked(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for unit in units.prefix(80) {
@@ -172,17 +166,6 @@ extension Extractor {
         var run = Array(text[start..<end])
         while let title = titleLineMatcher.matches(in: run).last ?? kindMatcher.matches(in: run).last { run = Array(run[title.end...]) }
         return run
-    }
-
-    /// `主管部门: 某局`, `项目主管部门 | 某局`: the weakest evidence, for reports that name
-    /// no other unit.
-    private func collectSupervisor(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for (index, unit) in units.prefix(120).enumerated() {
-            for match in supervisorMatcher.matches(in: Self.head(unit.text)) {
-                let (rest, line) = labelledText(units, at: index, after: match.end)
-                runs.append(AgencyCandidate(name: Array(rest), line: line, strength: Evidence.supervisor))
-            }
-        }
     }
 
     /// A quoted project name that starts with its unit (`对“某县某中心动物防疫专项经费”进行评价`):
