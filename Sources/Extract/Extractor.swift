@@ -110,7 +110,10 @@ public struct Extractor: Sendable {
         let titleIndex = self.titleIndex(units)
         let isReport = titleIndex != nil || mentionsEvaluation(units)
         let reportKind = kind(units: units, titleIndex: titleIndex) ?? (isReport ? inferredKind(units: units, titleIndex: titleIndex) : nil)
-        var reportValues = scanText(units: units)
+        let scanned = scanText(units: units)
+        var reportValues = scanned.values
+        for (field, value) in valuesUnderHeaders(tables) where reportValues[field] == nil { reportValues[field] = value }
+        for (field, value) in scanned.nextLine where reportValues[field] == nil { reportValues[field] = value }
         if reportValues[.staffAuthorized] == nil || reportValues[.staffActual] == nil {
             for (field, value) in staffInSentences(units) where reportValues[field] == nil { reportValues[field] = value }
         }
@@ -235,8 +238,10 @@ public struct Extractor: Sendable {
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
-    func scanText(units: [CompactUnit]) -> [Field: RawValue] {
-        var values: [Field: RawValue] = [:]
+    /// `nextLine`: values found only on the line or cell after their label, weaker evidence
+    /// than a table's header row over its values (`编制人数 | 自评得分` over `22 | 96`).
+    func scanText(units: [CompactUnit]) -> (values: [Field: RawValue], nextLine: [Field: RawValue]) {
+        var values: [Field: RawValue] = [:], nextLine: [Field: RawValue] = [:]
         for (index, unit) in units.enumerated() {
             for match in textMatcher.matches(in: unit.text) where values[match.label.field] == nil {
                 let field = match.label.field
@@ -252,13 +257,13 @@ public struct Extractor: Sendable {
                 } else if shape == .amount, let hint = Self.unitAnnounced(before: match.start, in: unit.text),
                           let text = ValueScanner.value(in: unit.text, after: afterNote, shape: shape, inCell: unit.isCell, unitGiven: true) {
                     values[field] = RawValue(text: text, unitHint: hint, line: unit.line)
-                } else if afterNote == unit.text.count, shape != .amount,
+                } else if afterNote == unit.text.count, shape != .amount, nextLine[field] == nil,
                           let next = Self.valueOnNextUnit(units, after: index, shape: shape) {
-                    values[field] = next
+                    nextLine[field] = next
                 }
             }
         }
-        return values
+        return (values, nextLine)
     }
 
     /// The money unit a glued table announces shortly before a label: `资金情况(万元)年度资金总额

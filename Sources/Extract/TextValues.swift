@@ -154,6 +154,32 @@ extension Extractor {
         }
     }
 
+    // MARK: a header row over its value row
+
+    /// A table row of labels over a row of values, cell for cell (`编制人数 | 实有人数 | 自评得分`
+    /// over `22 | 18 | 96`), as the 基本情况 block of a 部门整体 form writes them: each label's
+    /// value is the bare value right under it. Only fields read from text (staff, scores,
+    /// amounts, rates); a row of several labels is a header, so a single label is left alone.
+    func valuesUnderHeaders(_ tables: [CompactTable]) -> [Field: RawValue] {
+        var values: [Field: RawValue] = [:]
+        for table in tables {
+            for (header, row) in zip(table.rows, table.rows.dropFirst()) where header.count == row.count && header.count >= 2 {
+                let labelled = header.indices.compactMap { column -> (Int, Field)? in
+                    guard let field = textMatcher.cellLabel(header[column].text)?.field, Self.textShapes[field] != nil else { return nil }
+                    return (column, field)
+                }
+                guard labelled.count >= 2 else { continue }
+                for (column, field) in labelled where values[field] == nil && Self.isBareValue(row[column].text) && !Self.isDash(row[column].text) {
+                    let cell = row[column]
+                    guard ValueScanner.value(in: cell.text, after: 0, shape: Self.textShapes[field]!, inCell: true) != nil
+                            || (Self.textShapes[field] == .count && NumberText.end(in: cell.text, from: 0) == cell.text.count) else { continue }
+                    values[field] = RawValue(text: cell.text.string, unitHint: ValueScanner.unit(in: header[column].text) ?? table.unit, line: cell.line)
+                }
+            }
+        }
+        return values
+    }
+
     // MARK: a form's fund row without its table
 
     /// The fund rows of forms whose cells lost their rows (one cell per line, or rows broken

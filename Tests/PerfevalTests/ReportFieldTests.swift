@@ -92,6 +92,14 @@ final class ReportFieldTests: XCTestCase {
         XCTAssertEqual([values[.staffAuthorized]?.text, values[.staffActual]?.text, values[.grade]?.text], ["55", "96", "优"])
     }
 
+    func testAHeaderRowOverItsValues() {
+        // Tika text: each cell starts with a TAB, rows are separated by blank lines.
+        let text = "部门整体支出绩效自评表\n（2022年度）\n\t单位名称\n\t某县审计局\n\n\t编制人数\n\t实有人数\n\t自评得分\n\n\t22\n\t18\n\t96\n\n"
+        let values = values(text)
+        XCTAssertEqual([values[.staffAuthorized]?.text, values[.staffActual]?.text, values[.scoreTotal]?.text], ["22", "18", "96"],
+                       "each label's value is the one under it, not the next cell in reading order")
+    }
+
     // MARK: fund rows without their table
 
     func testFundRowWrittenOneCellPerLine() {
