@@ -278,15 +278,21 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    /// The first title-like line: a report-title word (`绩效自评报告`) near its start, with no
-    /// sentence before it; a weaker title word (`绩效评价`) only when no line has a strong one.
+    /// The title line: a report-title word (`绩效自评报告`) near its start, with no sentence
+    /// before it, preferably one naming the unit or the year; a weaker title word (`绩效评价`)
+    /// only when no line has a strong one.
     func titleIndex(_ units: [CompactUnit]) -> Int? {
         for matcher in [titleMatcher, titleLineMatcher] {
-            let index = units.prefix(60).firstIndex { unit in
-                guard let match = matcher.firstMatch(in: unit.text), match.start <= 60 else { return false }
-                return !unit.text[..<match.start].contains { Self.sentenceEnd.contains($0) }
+            let lines = units.prefix(60).indices.filter { index in
+                let text = units[index].text
+                guard let match = matcher.firstMatch(in: text), match.start <= 60 else { return false }
+                // Not a sentence, nor a site's breadcrumb (`首页 > 政务公开 > 绩效评价`).
+                return !text[..<match.start].contains { Self.sentenceEnd.contains($0) || $0 == ">" || $0 == "»" }
             }
-            if let index { return index }
+            // The first that names its unit or year, else the first.
+            if let named = lines.first(where: { Self.titleYear(units[$0].text) != nil || agencyName(titleName(units[$0].text)) != nil }) ?? lines.first {
+                return named
+            }
         }
         return nil
     }

@@ -57,6 +57,13 @@ final class ReportFieldTests: XCTestCase {
         XCTAssertEqual(values(text)[.agency]?.text, "某市某实验小学")
     }
 
+    func testABreadcrumbIsNotTheTitle() {
+        let text = "首页 > 政务公开 > 财政资金 > 绩效自评报告\n\n某县林业局2022年度部门整体支出绩效自评报告\n\n一、部门基本情况\n"
+        let values = values(text)
+        XCTAssertEqual(values[.agency]?.text, "某县林业局")
+        XCTAssertEqual(values[.year]?.text, "2022")
+    }
+
     // MARK: year
 
     func testTheTitlesYearEvenWithoutNianDu() {
