@@ -84,7 +84,12 @@ public enum RegionLevel: String, Sendable, CaseIterable {
         let code = record.regionCode
         switch self {
         case .county: return record.county.isEmpty ? nil : (code, record.county)
-        case .prefecture: return record.prefecture.isEmpty || code.count != 6 ? nil : (String(code.prefix(4)) + "00", record.prefecture)
+        case .prefecture:
+            guard code.count == 6 else { return nil }
+            if !record.prefecture.isEmpty { return (String(code.prefix(4)) + "00", record.prefecture) }
+            // A municipality (北京市, 重庆市: a province-level 市) has no prefecture: at this
+            // level its districts are compared as the city they belong to.
+            return record.province.hasSuffix("市") ? (String(code.prefix(2)) + "0000", record.province) : nil
         case .province: return record.province.isEmpty || code.count != 6 ? nil : (String(code.prefix(2)) + "0000", record.province)
         case .all: return ("", "全部")
         }

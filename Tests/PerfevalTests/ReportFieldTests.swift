@@ -165,3 +165,21 @@ final class ReportFieldTests: XCTestCase {
         XCTAssertEqual([short.province, short.prefecture], ["安徽省", "宣城市"])
     }
 }
+
+/// Municipalities (北京市, 重庆市) through the whole run: province = the city, no prefecture,
+/// the district as county; at prefecture level the comparative tables show the city.
+final class MunicipalityTests: XCTestCase {
+    func testMunicipalityDistrictsAreGroupedByTheirCity() throws {
+        let inbox = try Paths.temporaryDirectory("inbox"), out = try Paths.temporaryDirectory("out")
+        let reports = ["a.txt": "重庆市大足区某局2022年度部门整体支出绩效自评报告\n全年预算数为100万元,全年执行数为90万元。\n",
+                       "b.txt": "重庆市梁平区某局2022年度部门整体支出绩效自评报告\n全年预算数为200万元,全年执行数为200万元。\n"]
+        for (name, text) in reports { try text.write(to: inbox.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        XCTAssertEqual(try runPerfeval(["run", inbox.path, "--out", out.appendingPathComponent("o").path, "--headers", "en", "--quiet"]).status, 0)
+        let records = try readTable(out.appendingPathComponent("o/records.csv"))
+        XCTAssertEqual(records.map { [$0["province"]!, $0["prefecture"]!, $0["county"]!] }, [["重庆市", "", "大足区"], ["重庆市", "", "梁平区"]])
+        let rows = try readTable(out.appendingPathComponent("o/compare_execution.csv"))
+        let prefecture = try XCTUnwrap(rows.first { $0["level"] == "prefecture" })
+        XCTAssertEqual([prefecture["region_name"], prefecture["records"]], ["重庆市", "2"])
+        XCTAssertEqual(rows.filter { $0["level"] == "county" }.map { $0["region_name"]! }, ["大足区", "梁平区"])
+    }
+}
