@@ -196,7 +196,11 @@ extension Extractor {
         if run.last == "(" { run.removeLast() }
         guard !endsInAgencyWord(run) else { return nameCandidate(run).map { _ in (run, false) } }
         let longWordEnds = run.indices.filter { index in agencySuffixes.contains { $0.count >= 2 && run.matches($0, at: index + 1 - $0.count) } }
-        let shortWordEnd = run.indices.first { index in index >= 2 && agencySuffixes.contains { $0.count == 1 && $0[0] == run[index] } }
+        // A one-character agency word that starts another word (`处室`, `局长`) ends no name.
+        let shortWordEnd = run.indices.first { index in
+            index >= 2 && agencySuffixes.contains { $0.count == 1 && $0[0] == run[index] }
+                && !(index + 1 < run.count && suffixBlockers.contains(run[index + 1]))
+        }
         guard let end = longWordEnds.last ?? shortWordEnd else { return nil }
         let name = Array(run[...end])
         return nameCandidate(name).map { _ in (name, true) }

@@ -46,6 +46,7 @@ public struct Extractor: Sendable {
     let totalWordMatcher: LabelMatcher
     let yearLabelMatcher: LabelMatcher
     let nameLeads: [[Unicode.Scalar]]
+    let suffixBlockers: Set<Unicode.Scalar>
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
@@ -90,6 +91,7 @@ public struct Extractor: Sendable {
         totalWordMatcher = labels.matcher(for: [.totalWord])
         yearLabelMatcher = labels.matcher(for: [.yearLabel])
         nameLeads = labels.labels(for: [.nameLead]).map(\.scalars)
+        suffixBlockers = Set(labels.labels(for: [.suffixBlocker]).compactMap(\.scalars.first))
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])

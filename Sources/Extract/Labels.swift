@@ -53,6 +53,8 @@ public enum Field: String, CaseIterable, Sendable {
     /// Words that may stand before a unit's name without being part of it (`对某小学(以下简称…)`,
     /// `根据县财政局…`).
     case nameLead = "name_lead"
+    /// Characters after a one-character agency word that make it another word (`处室`, `局长`).
+    case suffixBlocker = "suffix_blocker"
     /// Not a label field: the fiscal year, found by pattern (`2022年度`).
     case year
 }
