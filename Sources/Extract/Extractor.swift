@@ -348,7 +348,7 @@ public struct Extractor: Sendable {
         var rows: [[Field: RawValue]] = []
         if !lacking.isEmpty {
             rows = flatFundRows(units)
-            if rows.isEmpty, let glued = gluedFundRow(units) { rows = [glued] }
+            if rows.isEmpty, let glued = gluedFundRow(units) ?? fundValuesAfterHeader(units) { rows = [glued] }
         }
         if !rows.isEmpty, records.count == rows.count || records.count == 1 {
             for index in lacking {

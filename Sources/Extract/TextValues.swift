@@ -304,6 +304,59 @@ extension Extractor {
     }
 }
 
+extension Extractor {
+    /// A fund header (`全年预算数(A)… 全年执行数(B) 执行率(B/A)`) whose values come later, apart
+    /// from it and from each other (`…补助300万元` / `259.45万元` / `86.5%`): the first budget,
+    /// amount spent and rate after it that agree (执行数 ÷ 预算数 = 执行率), before the
+    /// indicator table starts. Nothing when no three values agree.
+    func fundValuesAfterHeader(_ units: [CompactUnit]) -> [Field: RawValue]? {
+        guard let headerEnd = fundHeaderEnd(units) else { return nil }
+        var numbers: [(text: String, value: ExactDecimal, isRate: Bool, unit: String?, line: Int)] = []
+        for (offset, unit) in units[headerEnd.unit...].prefix(12).enumerated() {
+            // Up to the indicator table's header (`一级指标`), which ends the fund block.
+            var position = offset == 0 ? headerEnd.offset : 0
+            let indicatorStart = indicatorHeaderMatcher.matches(in: unit.text)
+                .first { [.level1, .level2, .level3].contains($0.label.field) && $0.start >= position }?.start
+            let end = indicatorStart ?? unit.text.count
+            while position < end {
+                guard TextFolding.isDigit(unit.text[position]), position == 0 || !TextFolding.isDigit(unit.text[position - 1]) && unit.text[position - 1] != ".",
+                      let numberEnd = NumberText.end(in: unit.text, from: position),
+                      let value = ExactDecimal(digits: unit.text[position..<numberEnd].filter { $0 != "," }) else { position += 1; continue }
+                let rest = Array(unit.text[numberEnd...].prefix(2))
+                let moneyUnit = ValueScanner.moneyUnits.first { rest.starts(with: $0) }
+                let isRate = rest.first == "%"
+                if isRate || moneyUnit != nil || numberEnd == unit.text.count {
+                    numbers.append((Array(unit.text[position..<numberEnd]).string + (isRate ? "%" : ""), value, isRate, moneyUnit?.string, unit.line))
+                }
+                position = numberEnd
+            }
+            if indicatorStart != nil { break }
+        }
+        for index in numbers.indices.dropLast(2) {
+            let (budget, spent, rate) = (numbers[index], numbers[index + 1], numbers[index + 2])
+            guard !budget.isRate, !spent.isRate, rate.isRate, budget.value > .zero,
+                  let computed = spent.value.percent(of: budget.value),
+                  max(computed - rate.value, rate.value - computed) < ExactDecimal(millionths: 600_000) else { continue }
+            return [.budgetFull: RawValue(text: budget.text, unitHint: budget.unit ?? "万元", line: budget.line),
+                    .executed: RawValue(text: spent.text, unitHint: spent.unit ?? "万元", line: spent.line),
+                    .executionRate: RawValue(text: rate.text, line: rate.line)]
+        }
+        return nil
+    }
+
+    /// Where a fund header with 预算数, 执行数 and 执行率 (in that order) ends: unit and offset.
+    private func fundHeaderEnd(_ units: [CompactUnit]) -> (unit: Int, offset: Int)? {
+        for (index, unit) in units.enumerated() {
+            let fields = cellMatcher.matches(in: unit.text).filter { Self.fundColumns.contains($0.label.field) }
+            guard let budget = fields.firstIndex(where: { $0.label.field == .budgetFull }),
+                  let spent = fields[budget...].firstIndex(where: { $0.label.field == .executed }),
+                  let rate = fields[spent...].firstIndex(where: { $0.label.field == .executionRate }) else { continue }
+            return (index, fields[rate].end)
+        }
+        return nil
+    }
+}
+
 enum GluedRow {
     /// The one split of `digits` into numbers for `columns` (or for the columns without
     /// 年初预算数, the cell most often left empty) that the row's arithmetic confirms.

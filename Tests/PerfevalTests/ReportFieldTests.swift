@@ -134,6 +134,14 @@ final class ReportFieldTests: XCTestCase {
                      "no split of these digits gives 执行数 ÷ 预算数 = 执行率")
     }
 
+    func testFundValuesApartFromTheirHeaderAreTakenOnlyWhenTheyAgree() {
+        let text = "某项目绩效目标自评表(2022年度)资金情况(万元)年度资金总额全年预算数(A)300全年执行数(B)执行率(B/A)其中中央补助自治区补助300万元\n259.45万元\n86.5%市县资金年度总体目标一级指标二级指标\n"
+        let values = values(text)
+        XCTAssertEqual([values[.budgetFull]?.text, values[.executed]?.text, values[.executionRate]?.text], ["300", "259.45", "86.5%"])
+        let disagreeing = "某项目绩效目标自评表(2022年度)全年预算数(A)全年执行数(B)执行率(B/A)其中中央补助300万元\n200万元\n86.5%\n"
+        XCTAssertNil(self.values(disagreeing)[.executed], "200 ÷ 300 is not 86.5%")
+    }
+
     // MARK: transfer payments
 
     func testTheOneAllocatedAmountIsTheBudget() {
