@@ -1,15 +1,17 @@
 import PerfevalCore
 
 /// Report values that web pages and converted documents write outside a well-formed
-/// table: the fiscal year of the title, head counts in sentences, a label on one line with
-/// its value on the next, a form's fund row whose cells lost their rows, and the amount a
-/// transfer-payment report says was allocated (下达).
+/// table: the fiscal year, head counts in sentences, a label on one line with its value on
+/// the next, a header row over its value row, a form's fund row whose cells lost their rows
+/// (one cell per line, glued into one line, or its values apart from its header), and the
+/// amount a transfer-payment report says was allocated (下达).
 extension Extractor {
     // MARK: the fiscal year
 
-    /// The title's year (`某局2023年度…`, `2023年某市某局…报告`, `关于2024年部门整体…的报告`) or
-    /// that of a short line under it (`(2022年度)`); else `2022年度` anywhere; else the year
-    /// the text speaks of most (`2023年省政协办公厅收入…`), never a date or a document number.
+    /// A form's `评价年度:2024`; else the title's year (`某局2023年度…`, `2023年某市某局…报告`,
+    /// `关于2024年部门整体…的报告`) or that of a short line under it (`(2022年度)`); else
+    /// `2022年度` anywhere; else the year the text speaks of most (`2023年省政协办公厅收入…`),
+    /// never a date or a document number.
     func reportYear(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
         if let labelled = labelledYear(units) { return labelled }
         if let titleIndex {
