@@ -59,7 +59,10 @@ public enum StoreUpdate {
     public static func run(_ options: UpdateOptions, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> UpdateSummary {
         guard options.jobs >= 1, options.batchSize >= 1 else { throw PipelineError.usage("--jobs and --batch must be at least 1") }
         let reference = try ReferenceData(directory: options.dataDirectory)
-        let files = try Inputs.list(options.inboxes).readable   // skipped paths (issue 11) are not reported by update yet
+        let listing = try Inputs.list(options.inboxes)
+        let files = listing.readable
+        // Paths not read (hidden files, links, pipes, unreadable folders): said, not stored.
+        for skipped in listing.skipped { log("perfeval update: \(skipped.name) not read: \(skipped.reason)") }
         let storeFolder = URL(fileURLWithPath: options.storePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
         let lock = try StoreLock(store: options.storePath, wait: options.wait)
