@@ -134,7 +134,7 @@ public struct Extractor: Sendable {
             records[0].indicators = indicators(in: tables.flatMap(\.rows))
         }
         let severalProjects = records.contains { $0.kind == .project } && coversSeveralProjects(units)
-        fillFundValues(&records, units: units, severalProjects: severalProjects)
+        let splitIntoForms = fillFundValues(&records, units: units, severalProjects: severalProjects, wholeReport: wholeReport)
         // Amounts of the running text belong to the department record, else to the report
         // as a whole (kept on its first record, marked report-level).
         let textItems = expenditureItems(document, paragraphs: paragraphs).map { item -> RawItem in var item = item; item.reportLevel = true; return item }
@@ -148,7 +148,7 @@ public struct Extractor: Sendable {
         let detailPlaces = units.prefix(120).filter { (6...40).contains($0.text.count) && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
             .map { RawValue(text: $0.text.string, line: $0.line) }
         for index in records.indices {
-            let fallbacks = records[index].kind == .dept || wholeReport ? Array(reportValues.keys) : Self.projectFallbacks
+            let fallbacks = records[index].kind == .dept || (wholeReport && !splitIntoForms) ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
                 records[index].values[field] = reportValues[field]
             }
@@ -343,12 +343,19 @@ public struct Extractor: Sendable {
 
     /// Fund values of forms that lost their table rows, and the allocated amount of a
     /// single transfer-payment project, for records whose tables gave none.
-    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit], severalProjects: Bool) {
+    /// Returns whether the report's one record was split into the project forms it holds
+    /// (several `项目名称 … 年度资金总额` forms written one cell per line).
+    @discardableResult
+    func fillFundValues(_ records: inout [RawRecord], units: [CompactUnit], severalProjects: Bool, wholeReport: Bool) -> Bool {
         let lacking = records.indices.filter { index in [Field.budgetInitial, .budgetFull, .executed].allSatisfy { records[index].values[$0] == nil } }
         var rows: [[Field: RawValue]] = []
         if !lacking.isEmpty {
-            rows = flatFundRows(units)
+            rows = flatFundRows(units).map { row in var row = row; row[.fundTotal] = nil; return row }
             if rows.isEmpty, let glued = gluedFundRow(units) ?? fundValuesAfterHeader(units) { rows = [glued] }
+        }
+        if wholeReport, records.count == 1, rows.count >= 2, rows.allSatisfy({ $0[.project] != nil }) {
+            records = rows.map { RawRecord(kind: .project, values: $0) }
+            return true
         }
         if !rows.isEmpty, records.count == rows.count || records.count == 1 {
             for index in lacking {
@@ -359,6 +366,7 @@ public struct Extractor: Sendable {
            let allocated = allocatedAmount(units) {
             records[0].values[.budgetFull] = allocated
         }
+        return false
     }
 
     func firstYear<C: Collection>(_ units: C) -> RawValue? where C.Element == CompactUnit {

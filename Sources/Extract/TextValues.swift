@@ -188,7 +188,8 @@ extension Extractor {
     /// by a web page): the header words before the row label `年度资金总额`
     /// (`年初预算数 全年预算数 全年执行数 分值 执行率 得分`), and the values after it. Values
     /// before the rate (`86%`) are aligned on the right of the columns before 执行率 (the
-    /// 年初预算数 cell is the one usually left empty), those after it on the left.
+    /// 年初预算数 cell is the one usually left empty), those after it on the left. Each row
+    /// also gives its form's project name and its own row label (`.fundTotal`, where it stands).
     func flatFundRows(_ units: [CompactUnit]) -> [[Field: RawValue]] {
         var rows: [[Field: RawValue]] = []
         for (index, unit) in units.enumerated() where unit.text.count <= Self.longestRowLabel && cellMatcher.cellLabel(unit.text)?.field == .fundTotal {
@@ -209,9 +210,31 @@ extension Extractor {
             for (field, value) in Self.aligned(values, to: columns) where !Self.isDash(value.text) {
                 row[field] = RawValue(text: value.text.string, unitHint: moneyUnit, line: value.line)
             }
+            // The form's project: the value of the last `项目名称` before its fund row.
+            let formStart = rows.last.flatMap { $0[.fundTotal]?.line } ?? 0
+            if let label = units[..<index].lastIndex(where: { $0.line > formStart && cellMatcher.cellLabel($0.text)?.field == .project }) {
+                let (name, line) = labelledText(units, at: label, after: units[label].text.count)
+                if !name.isEmpty { row[.project] = RawValue(text: Array(name).string, line: line) }
+            }
+            row[.fundTotal] = RawValue(text: unit.text.string, line: unit.line)
+            if let total = formTotalScore(units, after: next) { row[.scoreTotal] = total }
             rows.append(row)
         }
         return rows
+    }
+
+    /// The form's `总分 | 100 | 98.5` row after its fund row, before the next form's fund row:
+    /// the last of the numbers after 总分 (the points available come before the points scored).
+    func formTotalScore(_ units: [CompactUnit], after start: Int) -> RawValue? {
+        for index in units.indices.dropFirst(start).prefix(400) {
+            let label = cellMatcher.cellLabel(units[index].text, maxExtra: 4)?.field
+            if label == .fundTotal { return nil }
+            guard label == .scoreTotal else { continue }
+            let numbers = units[(index + 1)...].prefix(3).prefix { Self.isBareValue($0.text) && !Self.isDash($0.text) }
+            guard let last = numbers.last, let end = NumberText.end(in: last.text, from: 0) else { return nil }
+            return RawValue(text: Array(last.text[..<end]).string, line: last.line)
+        }
+        return nil
     }
 
     /// A row label cell is its label (`年度资金总额`, 6) and a short note (`:`, `(万元)`).
@@ -221,19 +244,21 @@ extension Extractor {
         if values.count == columns.count { return Array(zip(columns, values)) }
         guard let rateValue = values.firstIndex(where: { $0.text.last == "%" }), let rateColumn = columns.firstIndex(of: .executionRate),
               rateValue <= rateColumn, values.count - rateValue <= columns.count - rateColumn else {
-            return Array(zip(columns.suffix(values.count), values))
+            return []   // fewer values than columns and no rate to place them by: no guess
         }
         let before = zip(columns[..<rateColumn].suffix(rateValue), values[..<rateValue])
         let after = zip(columns[rateColumn...], values[rateValue...])
         return Array(before) + Array(after)
     }
 
-    /// A cell that holds only a value: a number (`43.2`, `86%`, `1,200元`) or a dash for none.
+    /// A cell that holds only a value: a number (`43.2`, `86%`, `1,200元`, `10分`) or a dash for none.
     static func isBareValue(_ text: [Unicode.Scalar]) -> Bool {
         if isDash(text) { return true }
         guard let end = NumberText.end(in: text, from: 0) else { return false }
         let rest = text[end...]
-        return rest.isEmpty || rest.elementsEqual("%".unicodeScalars) || ValueScanner.moneyUnits.contains { rest.elementsEqual($0) }
+        // `43.2`, `86%`, `1,200元`, and points written with their unit (`10分`).
+        return rest.isEmpty || rest.elementsEqual("%".unicodeScalars) || rest.elementsEqual("分".unicodeScalars)
+            || ValueScanner.moneyUnits.contains { rest.elementsEqual($0) }
     }
 
     static func isDash(_ text: [Unicode.Scalar]) -> Bool {

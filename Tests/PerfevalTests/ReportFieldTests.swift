@@ -191,3 +191,18 @@ final class MunicipalityTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0["level"] == "county" }.map { $0["region_name"]! }, ["大足区", "梁平区"])
     }
 }
+
+/// Seeds 000 and 003 written one cell per line without TABs or pipes
+/// (scripts/make_onecell_fixtures.py): the fund rows, the forms of a file and their 总分 are
+/// found without the table structure.
+final class OneCellPerLineTests: XCTestCase {
+    func testFormsWrittenOneCellPerLine() throws {
+        let out = try Paths.temporaryDirectory()
+        XCTAssertEqual(try runPerfeval(["run", "Tests/Fixtures/onecellperline", "--out", out.path, "--headers", "en", "--quiet", "--no-xlsx", "--no-html"]).status, 0)
+        let records = try readTable(out.appendingPathComponent("records.csv"))
+        XCTAssertEqual(records.map { $0["project"]! }, ["", "档案事业费", "访惠聚为民办实事", "档案信息化建设"])
+        XCTAssertEqual(records.map { $0["budget_full_wan"]! }, ["258.31", "55.00", "18.00", "20.00"])
+        XCTAssertEqual(records.map { $0["budget_initial_wan"]! }, ["214.86", "55.00", "18.00", "20.00"])
+        XCTAssertEqual(records.map { $0["score_total"]! }, ["97", "98.5", "97.8", "98.5"])
+    }
+}
