@@ -319,12 +319,20 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
         let label = list.map { numbering.label(numId: $0.0, level: $0.1) } ?? ""
         let text = TikaLikeText.clean(label + paragraphText)
         while writtenParagraphs.count < paragraphIndex { writtenParagraphs.append("") }
-        writtenParagraphs[paragraphIndex - 1] = (label + paragraphText).replacingOccurrences(of: "\n", with: " ")
+        writtenParagraphs[paragraphIndex - 1] = Self.oneLine(label + paragraphText)
         if tables.isEmpty {
             if !text.isEmpty { blocks.append(.paragraph(Paragraph(text: text, line: paragraphIndex))) }
         } else {
             tables[tables.count - 1].cellParagraphs.append(text)
         }
+    }
+}
+
+extension WordprocessingParser {
+    /// Line breaks as spaces. Foundation's replacingOccurrences (15% of .docx time) runs only
+    /// for the few paragraphs that hold a break: without "\n" it would return the text unchanged.
+    static func oneLine(_ text: String) -> String {
+        text.utf8.contains(0x0A) ? text.replacingOccurrences(of: "\n", with: " ") : text
     }
 }
 
