@@ -69,15 +69,17 @@ fi
 
 printf '%s reports, %.1f MB (perfeval: run --no-xlsx --no-html unless said)\n' "$count" "$(echo "$bytes / 1000000" | bc -l)"
 printf '%-22s %9s %10s %8s %12s %9s\n' what wall_s reports/s MB/s peak_RSS_MB x_wc_m
-wc_wall=
+wall_of() {  # label → its wall seconds
+  for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$wall"; fi; done
+}
+wc_wall=$(wall_of 'wc -m')
 for row in "${rows[@]}"; do
   IFS='|' read -r label wall rss <<<"$row"
-  [ "$label" = "wc -m" ] && wc_wall=$wall
-  ratio=$( [ -n "$wc_wall" ] && echo "$wall / $wc_wall" | bc -l || echo 0)
-  printf '%-22s %9.2f %10.0f %8.1f %12.1f %9.2f\n' "$label" "$wall" "$(echo "$count / $wall" | bc -l)" \
-    "$(echo "$bytes / 1000000 / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$ratio"
+  per=$wall; [ "$wall" != "0.00" ] || per=0.01   # /usr/bin/time's resolution, for tiny corpora
+  ratio=$(echo "$wall / $wc_wall" | bc -l)
+  printf '%-22s %9.2f %10.0f %8.1f %12.1f %9.2f\n' "$label" "$wall" "$(echo "$count / $per" | bc -l)" \
+    "$(echo "$bytes / 1000000 / $per" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$ratio"
 done
-wall_of() { for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; [ "$label" = "$1" ] && echo "$wall"; done; }
 printf 'speed-up --jobs 2 over --jobs 1: %.2fx\n' "$(echo "$(wall_of 'perfeval --jobs 1') / $(wall_of 'perfeval --jobs 2')" | bc -l)"
 records=$(( $(wc -l < "$bench/out1/records.csv") - 1 ))
 rejected=$(( $(wc -l < "$bench/out1/rejects.csv") - 1 ))
