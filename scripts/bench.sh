@@ -1,49 +1,106 @@
 #!/usr/bin/env bash
-# Throughput benchmark: scripts/bench.sh [COUNT]  (default 20000 reports)
+# Throughput benchmark: scripts/bench.sh [COUNT] [--scale N1,N2,...] [--review]
+#   (default 20000 reports; BENCH_SCALE=100000,200000 works like --scale)
 # Builds a release binary, a corpus of COUNT varied reports, and times perfeval with
-# --jobs 1 and --jobs 2 next to merely reading the same files (cat, wc -m).
+# --jobs 1 and --jobs 2 next to merely reading the same files (cat, wc -m): wall time,
+# reports/s, MB/s, peak RSS and the ratio to `wc -m`. perfeval runs with --no-xlsx --no-html
+# (the pipeline alone); --review adds one --jobs 2 run that also writes review.xlsx/.html.
+# --scale adds, for each size, a corpus of that many reports and one --jobs 2 run: peak RSS
+# and seconds per 1,000 reports (does memory stay flat, does time stay linear?).
+# BENCH_BINARY=path times that binary instead of building one (to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=${1:-20000}
+count=20000 scale=${BENCH_SCALE:-} review=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --scale) scale=$2; shift 2 ;;
+    --scale=*) scale=${1#--scale=}; shift ;;
+    --review) review=1; shift ;;
+    *) count=$1; shift ;;
+  esac
+done
 bench=${BENCH_DIR:-/tmp/perfeval-bench}
-corpus="$bench/corpus"
 bash scripts/setup.sh
 mkdir -p "$bench"
 [ -x /usr/bin/time ] || { apt-get install -y -qq time >/dev/null 2>&1 || sudo apt-get install -y -qq time >/dev/null; }
-swift build -c release --scratch-path .build-bench >/dev/null
-binary=.build-bench/release/perfeval
-
-have=$( (find "$corpus" -name '*.txt' 2>/dev/null || true) | wc -l)
-if [ "$have" -ne "$count" ]; then
-  rm -rf "$corpus"
-  python3 scripts/make_corpus.py --count "$count" --out "$corpus"
+if [ -n "${BENCH_BINARY:-}" ]; then
+  binary=$BENCH_BINARY
+else
+  swift build -c release --scratch-path .build-bench >/dev/null
+  binary=.build-bench/release/perfeval
 fi
-bytes=$(find "$corpus" -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
-find "$corpus" -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
+
+corpus_of() {  # size → the folder of a corpus of that many reports (built when missing)
+  local dir="$bench/corpus"
+  [ "$1" -eq "$count" ] || dir="$bench/corpus-$1"
+  local have
+  have=$( (find "$dir" -name '*.txt' 2>/dev/null || true) | wc -l)
+  if [ "$have" -ne "$1" ]; then
+    rm -rf "$dir"
+    python3 scripts/make_corpus.py --count "$1" --out "$dir" >/dev/null
+  fi
+  echo "$dir"
+}
+bytes_of() { find "$1" -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1; }
 
 measure() {  # label, command...  → prints "label|wall seconds|peak RSS KB"
   local label=$1; shift
   /usr/bin/time -o "$bench/time.txt" -f '%e|%M' "$@" > /dev/null 2>&1 || true
   echo "$label|$(tail -1 "$bench/time.txt")"
 }
+perfeval() {  # label, jobs, corpus, out, extra options...  → the measure line of that run
+  local label=$1 jobs=$2 dir=$3 out=$4; shift 4
+  rm -rf "$out"
+  measure "$label" "$binary" run "$dir" --out "$out" --jobs "$jobs" --quiet "$@"
+}
+
+corpus=$(corpus_of "$count")
+bytes=$(bytes_of "$corpus")
+find "$corpus" -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
 rows=()
 rows+=("$(measure cat bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat")")
 rows+=("$(measure 'wc -m' bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat | wc -m")")
 for jobs in 1 2; do
-  rm -rf "$bench/out$jobs"
-  set +e
-  rows+=("$(measure "perfeval --jobs $jobs" "$binary" run "$corpus" --out "$bench/out$jobs" --jobs "$jobs" --quiet)")
-  set -e
+  rows+=("$(perfeval "perfeval --jobs $jobs" "$jobs" "$corpus" "$bench/out$jobs" --no-xlsx --no-html)")
 done
+if [ "$review" -eq 1 ]; then
+  rows+=("$(perfeval "  + review files, -j2" 2 "$corpus" "$bench/out-review")")
+fi
 
-printf '%s reports, %.1f MB\n' "$count" "$(echo "$bytes / 1000000" | bc -l)"
-printf '%-20s %10s %12s %10s %12s\n' what wall_s reports/s MB/s peak_RSS_MB
+printf '%s reports, %.1f MB (perfeval: run --no-xlsx --no-html unless said)\n' "$count" "$(echo "$bytes / 1000000" | bc -l)"
+printf '%-22s %9s %10s %8s %12s %9s\n' what wall_s reports/s MB/s peak_RSS_MB x_wc_m
+wall_of() {  # label → its wall seconds
+  for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$wall"; fi; done
+}
+wc_wall=$(wall_of 'wc -m')
 for row in "${rows[@]}"; do
   IFS='|' read -r label wall rss <<<"$row"
-  printf '%-20s %10.2f %12.0f %10.1f %12.1f\n' "$label" "$wall" "$(echo "$count / $wall" | bc -l)" \
-    "$(echo "$bytes / 1000000 / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+  per=$wall; [ "$wall" != "0.00" ] || per=0.01   # /usr/bin/time's resolution, for tiny corpora
+  ratio=$(echo "$wall / $wc_wall" | bc -l)
+  printf '%-22s %9.2f %10.0f %8.1f %12.1f %9.2f\n' "$label" "$wall" "$(echo "$count / $per" | bc -l)" \
+    "$(echo "$bytes / 1000000 / $per" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$ratio"
 done
+printf 'speed-up --jobs 2 over --jobs 1: %.2fx\n' "$(echo "$(wall_of 'perfeval --jobs 1') / $(wall_of 'perfeval --jobs 2')" | bc -l)"
 records=$(( $(wc -l < "$bench/out1/records.csv") - 1 ))
 rejected=$(( $(wc -l < "$bench/out1/rejects.csv") - 1 ))
 echo "records: $records, rejected files: $rejected"
-if cmp -s "$bench/out1/records.csv" "$bench/out2/records.csv"; then echo "records.csv identical for --jobs 1 and 2"; else echo "records.csv DIFFERS between --jobs 1 and 2"; exit 1; fi
+differ=0
+for table in "$bench"/out1/*.csv; do
+  cmp -s "$table" "$bench/out2/$(basename "$table")" || { echo "$(basename "$table") DIFFERS between --jobs 1 and 2"; differ=1; }
+done
+[ "$differ" -eq 0 ] && echo "every table identical for --jobs 1 and 2"
+
+if [ -n "$scale" ]; then
+  echo
+  echo "scaling (perfeval run --jobs 2 --no-xlsx --no-html):"
+  printf '%10s %10s %9s %12s %14s\n' reports MB wall_s peak_RSS_MB s_per_1000
+  for size in $count ${scale//,/ }; do
+    dir=$(corpus_of "$size")
+    row=$(perfeval "$size" 2 "$dir" "$bench/out-scale" --no-xlsx --no-html)
+    IFS='|' read -r label wall rss <<<"$row"
+    printf '%10s %10.1f %9.2f %12.1f %14.3f\n' "$size" "$(echo "$(bytes_of "$dir") / 1000000" | bc -l)" "$wall" \
+      "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall * 1000 / $size" | bc -l)"
+  done
+  rm -rf "$bench/out-scale"
+fi
+[ "$differ" -eq 0 ]

@@ -64,20 +64,20 @@ public enum CSV {
     }
 
     /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,
-    /// a quote or a line break.
+    /// a quote or a line break. Reads the string's own UTF-8 (no copy of each cell).
     public static func encodeField(_ field: String, into out: inout [UInt8]) {
-        let utf8 = Array(field.utf8)
-        guard utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
-            out.append(contentsOf: utf8)
-            return
-        }
-        var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
-        let written = utf8.withUnsafeBufferPointer { src in
-            quoted.withUnsafeMutableBufferPointer { dest in
-                csv_write(dest.baseAddress, dest.count, src.baseAddress, src.count)
+        var field = field
+        field.withUTF8 { utf8 in
+            guard utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
+                out.append(contentsOf: utf8)
+                return
             }
+            var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
+            let written = quoted.withUnsafeMutableBufferPointer { dest in
+                csv_write(dest.baseAddress, dest.count, utf8.baseAddress, utf8.count)
+            }
+            out.append(contentsOf: quoted[0..<written])
         }
-        out.append(contentsOf: quoted[0..<written])
     }
 
     /// Encodes a row of fields, comma-separated, ended by CRLF.
@@ -86,7 +86,8 @@ public enum CSV {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             encodeField(field, into: &out)
         }
-        out.append(contentsOf: [13, 10])
+        out.append(13)
+        out.append(10)
     }
 }
 

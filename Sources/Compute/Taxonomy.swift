@@ -16,6 +16,10 @@ public struct Taxonomy: Sendable {
     public static let other = "other"
     public static let funding = "funding_shortage"
     public let categories: [Category]
+    /// Every keyword by its first scalar, so that `classify` reads an item once instead of
+    /// once per keyword.
+    let keywords: ScalarIndex<Keyword>
+    struct Keyword: Sendable { let category: Int; let scalars: [Unicode.Scalar] }
 
     public enum LoadError: Error, CustomStringConvertible {
         case badHeader, badRow(Int)
@@ -32,17 +36,29 @@ public struct Taxonomy: Sendable {
         func terms(_ cell: String) -> [[Unicode.Scalar]] {
             cell.split(separator: ";").map { TextFolding.compact(String($0)) }.filter { !$0.isEmpty }
         }
-        categories = try rows.dropFirst().enumerated().map { index, row in
+        let categories = try rows.dropFirst().enumerated().map { index, row in
             guard row.count >= 5, !row[0].isEmpty else { throw LoadError.badRow(index + 2) }
             return Category(code: row[0], name: row[1], area: row[2], keywords: terms(row[3]), exclusions: terms(row[4]))
         }
+        self.categories = categories
+        keywords = ScalarIndex(categories.enumerated().flatMap { index, category in
+            category.keywords.map { ($0[0], Keyword(category: index, scalars: $0)) }   // terms are never empty
+        }) { ($0.category, $0.scalars.count) < ($1.category, $1.scalars.count) }
     }
 
+    /// Every category one of whose keywords the item holds and none of whose exclusions.
     public func classify(_ text: String) -> [String] {
         let scalars = TextFolding.compact(text)
-        let codes = categories.filter { category in
-            category.code != Self.other && category.keywords.contains(where: scalars.contains) && !category.exclusions.contains(where: scalars.contains)
-        }.map(\.code)
+        var matched = [Bool](repeating: false, count: categories.count)
+        for position in scalars.indices {
+            guard let candidates = keywords.candidates(startingWith: scalars[position]) else { continue }
+            for keyword in candidates where !matched[keyword.category] && scalars.matches(keyword.scalars, at: position) {
+                matched[keyword.category] = true
+            }
+        }
+        let codes = categories.indices.filter { index in
+            matched[index] && categories[index].code != Self.other && !categories[index].exclusions.contains(where: scalars.contains)
+        }.map { categories[$0].code }
         return codes.isEmpty ? [Self.other] : codes
     }
 

@@ -65,14 +65,25 @@ extension Array where Element == Unicode.Scalar {
     public var string: String { self[...].string }
 
     /// Index of the first occurrence of `needle` at or after `from`, or nil.
+    /// Scans raw buffers (no bounds check or retain per scalar): the taxonomy looks for every
+    /// keyword in every problem and measure item.
     public func firstIndex(of needle: [Unicode.Scalar], from: Int = 0) -> Int? {
-        guard let head = needle.first, needle.count <= count else { return nil }
-        var index = from
-        while index + needle.count <= count {
-            if self[index] == head && self.matches(needle, at: index) { return index }
-            index += 1
+        guard let head = needle.first, needle.count <= count, from >= 0 else { return nil }
+        return withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer { needle in
+                var index = from
+                let last = text.count - needle.count
+                while index <= last {
+                    if text[index] == head {
+                        var offset = 1
+                        while offset < needle.count && text[index + offset] == needle[offset] { offset += 1 }
+                        if offset == needle.count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     public func contains(_ needle: [Unicode.Scalar]) -> Bool { firstIndex(of: needle) != nil }

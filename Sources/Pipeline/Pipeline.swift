@@ -91,9 +91,10 @@ public enum Pipeline {
             try TableWriter(fileName: $0.fileName, columns: $0.columns, directory: directory,
                             headers: options.headers, encoding: options.encoding)
         }
-        var totals = RunTotals()
         // Files are read in batches: each batch in parallel, its rows then appended in input
-        // order, so memory stays flat however many files there are.
+        // order, so memory stays flat however many files there are. With two jobs or more a
+        // batch's rows are written on their own thread while the next batch is processed.
+        let output = BatchWriter(writers: writers, overlapped: options.jobs > 1)
         for start in stride(from: 0, to: files.count, by: Self.batchSize) {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
@@ -101,13 +102,10 @@ public enum Pipeline {
                 return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise,
                                limits: options.limits)
             }
-            for (file, outcome) in zip(batch, outcomes) {
-                for (writer, rows) in zip(writers, Tables.rows(for: file, outcome: outcome)) { try writer.append(rows) }
-                totals.add(outcome)
-            }
+            try output.write(batch, outcomes)
         }
+        let totals = try output.finish()
         let processed = Date()
-        for writer in writers { try writer.finish() }
         try AggregateRun.run(directories: [directory], into: directory,
                              headers: options.headers, encoding: options.encoding, filter: options.filter,
                              maxRecords: .max, log: log)   // a run's own records were already written
@@ -186,6 +184,57 @@ public enum Pipeline {
             }
         }
         return results
+    }
+}
+
+/// Appends each batch's rows to the tables in input order. Overlapped, a batch is written on
+/// a serial queue while the caller processes the next one; at most one batch waits to be
+/// written (two batches in memory), and the first write error is thrown by the next call.
+final class BatchWriter: @unchecked Sendable {
+    private let writers: [TableWriter]
+    private let queue: DispatchQueue?
+    private let pending = DispatchGroup()
+    // Touched only on the queue, or after `pending` is waited for.
+    private var totals = RunTotals()
+    private var failure: Error?
+
+    init(writers: [TableWriter], overlapped: Bool) {
+        self.writers = writers
+        queue = overlapped ? DispatchQueue(label: "perfeval.batch-writer") : nil
+    }
+
+    func write(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
+        guard let queue else { return try append(files, outcomes) }
+        try waitForPrevious()
+        queue.async(group: pending) {
+            do { try self.append(files, outcomes) } catch { self.failure = error }
+        }
+    }
+
+    /// Every batch written and every table closed; the counts over the run.
+    func finish() throws -> RunTotals {
+        try waitForPrevious()
+        for writer in writers { try writer.finish() }
+        return totals
+    }
+
+    private func waitForPrevious() throws {
+        pending.wait()
+        if let failure { throw failure }
+    }
+
+    /// One write per table for the whole batch: each file's rows encoded as UTF-8 in input
+    /// order, then converted to the table's encoding (the same bytes as one append per file,
+    /// without one system call per file and table).
+    private func append(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
+        var tables = [[UInt8]](repeating: [], count: writers.count)
+        for (file, outcome) in zip(files, outcomes) {
+            for (index, rows) in Tables.rows(for: file, outcome: outcome).enumerated() where !rows.isEmpty {
+                tables[index] += try Emit.encodeRows(rows, encoding: .utf8)
+            }
+            totals.add(outcome)
+        }
+        for (writer, bytes) in zip(writers, tables) { try writer.appendEncoded(bytes) }
     }
 }
 

@@ -50,6 +50,28 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// Past 1,024 files a run has several batches, and with --jobs 2 each batch is written
+    /// while the next one is read: every table must still be the --jobs 1 bytes.
+    func testBatchesWrittenWhileTheNextIsReadGiveTheSameBytes() throws {
+        let input = try Paths.temporaryDirectory("many")
+        let sources = try FileManager.default.contentsOfDirectory(atPath: "Tests/Fixtures/corpus").sorted()
+        for copy in 0..<1_100 {   // two batches; every 500th file empty (a row of rejects.csv)
+            let name = String(format: "%04d_", copy) + sources[copy % sources.count]
+            let bytes = copy % 500 == 7 ? Data() : try Data(contentsOf: URL(fileURLWithPath: "Tests/Fixtures/corpus/" + sources[copy % sources.count]))
+            try bytes.write(to: input.appendingPathComponent(name))
+        }
+        let one = try Paths.temporaryDirectory("one"), two = try Paths.temporaryDirectory("two")
+        XCTAssertEqual(try runPerfeval(["run", input.path, "--out", one.path, "--jobs", "1", "--quiet", "--no-xlsx", "--no-html"]).status, 1)
+        XCTAssertEqual(try runPerfeval(["run", input.path, "--out", two.path, "--jobs", "2", "--quiet", "--no-xlsx", "--no-html"]).status, 1)
+        let tables = try FileManager.default.contentsOfDirectory(atPath: one.path).filter { $0.hasSuffix(".csv") }.sorted()
+        XCTAssertGreaterThanOrEqual(tables.count, 15)
+        for table in tables {
+            XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent(table)), try Data(contentsOf: two.appendingPathComponent(table)), table)
+        }
+        XCTAssertEqual(try readTable(one.appendingPathComponent("rejects.csv")).count, 3)
+        XCTAssertEqual(try readTable(one.appendingPathComponent("records.csv")).count, 1_100 - 3)
+    }
+
     func testReEncodedSeedsGiveTheSameRecordAndBadFilesAreRejected() throws {
         let out = try Paths.temporaryDirectory()
         let result = try runPerfeval(["run", "data/samples/000_d5715af45698640f.txt", "Tests/Fixtures/encodings", "Tests/Fixtures/bad",
