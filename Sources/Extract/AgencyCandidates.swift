@@ -46,7 +46,7 @@ extension Extractor {
             if trimmed && run.strength >= Evidence.besideTitle { candidate.strength = Evidence.shortForm }
             return candidate
         }
-        // Each name is backed by the candidates of the same unit (`市公安局` backs `宣城市公安局`):
+        // Each name is backed by the candidates of the same unit (`市公安局` backs `某市公安局`):
         // the title and the publisher together outweigh one sub-unit's 实施单位 cell.
         func support(_ candidate: AgencyCandidate) -> Int {
             valid.filter { Self.sameUnit($0.name, candidate.name) }.reduce(0) { $0 + $1.strength }

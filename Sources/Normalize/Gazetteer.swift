@@ -27,8 +27,8 @@ public struct Gazetteer: Sendable {
     /// Every written form (full name or alias) → the divisions it may mean.
     let names: [[Unicode.Scalar]: [String]]
     let namesByFirstScalar: ScalarIndex<[Unicode.Scalar]>
-    /// Province and prefecture names without their 省 / 市 / 自治区 (`宣城` in `宣城旅游学校`,
-    /// `湖北` in `湖北残疾人联合会`): read only when a text names no division in full.
+    /// Province and prefecture names without their 省 / 市 / 自治区 (`苏州` in `苏州某职业学校`,
+    /// `湖南` in `湖南某协会`): read only when a text names no division in full.
     let stems: [[Unicode.Scalar]: [String]]
     let stemsByFirstScalar: ScalarIndex<[Unicode.Scalar]>
     static let stemmedSuffixes = ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟"].map { Array($0.unicodeScalars) }

@@ -48,7 +48,7 @@ public struct Normalizer: Sendable {
     /// Where the unit is: from its own name or its supervisor's; else from the place the title,
     /// the publisher line or the opening sentences name without doubt, refined by a short line
     /// naming a division inside that place (a project `某市某区某医院建设工程`); else from a
-    /// short form (`宣城旅游学校`, `西部(重庆)`). `fromText`: not from the names.
+    /// short form (`苏州某职业学校`, `某新区(重庆)`). `fromText`: not from the names.
     func region(names: [String], raw: RawRecord) -> (Region?, fromText: Bool) {
         if let region = names.lazy.compactMap({ self.gazetteer.resolve($0) }).first { return (region, false) }
         let clear = { (text: String, stems: Bool) in self.gazetteer.resolve(text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }

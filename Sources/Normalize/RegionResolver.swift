@@ -15,7 +15,7 @@ public struct Region: Sendable, Equatable {
 }
 
 extension Gazetteer {
-    /// With `stemsOnly`, reads the short forms of provinces and prefectures instead (`宣城旅游学校`).
+    /// With `stemsOnly`, reads the short forms of provinces and prefectures instead (`苏州某职业学校`).
     /// Resolves a name such as `长沙市岳麓区档案馆`, `浏阳市档案馆` (a county-level city) or `黔南州档案馆`.
     /// Each candidate division is scored by how many region names in the text it explains
     /// (itself or an ancestor) minus the unrelated ones; the best wins, deepest first.
