@@ -249,7 +249,7 @@ public struct Extractor: Sendable {
                 let field = match.label.field
                 let shape = Self.textShapes[field]!
                 let afterNote = Self.droppingNote(unit.text[match.end...]).startIndex
-                // A note between label and value may give the unit: `执行数(万元):96.4`, `自评总分(分)97.93`.
+                // A note between label and value may give the unit: `执行数(万元):96.4`, `自评总分(分)95.8`.
                 let noteUnit = ValueScanner.unit(in: Array(unit.text[match.end..<afterNote]))
                 if let text = ValueScanner.value(in: unit.text, after: match.end, shape: shape, inCell: unit.isCell) {
                     values[field] = RawValue(text: text, unitHint: unit.unitHint, line: unit.line)

@@ -35,11 +35,11 @@ public enum Field: String, CaseIterable, Sendable {
     /// Words that lead to head counts in sentences (`核定编制55人`, `在职人员96人`), and
     /// staff that are not counted (`退休`).
     case staffAuthorizedWord = "staff_authorized_word", staffActualWord = "staff_actual_word", staffExcluded = "staff_excluded"
-    /// The allocation of a transfer payment (`下达…资金29.6万元`).
+    /// The allocation of a transfer payment (`下达…资金12.8万元`).
     case allocated
     /// Words telling a department report from a project one when the title has no kind.
     case kindDeptHint = "kind_dept_hint", kindProjectHint = "kind_project_hint"
-    /// A project's budget in running text (`项目预算合计为423.38万元`, `项目批复总投资61.8万元`):
+    /// A project's budget in running text (`项目预算合计为318.6万元`, `项目批复总投资45.5万元`):
     /// budget_full of a report on one project, never of a department.
     case projectBudget = "project_budget"
     /// A count of the projects a report covers (`8个项目`, `项目共14个`).

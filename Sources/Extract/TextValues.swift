@@ -10,7 +10,7 @@ extension Extractor {
 
     /// A form's `评价年度:2024`; else the title's year (`某局2023年度…`, `2023年某市某局…报告`,
     /// `关于2024年部门整体…的报告`) or that of a short line under it (`(2022年度)`); else
-    /// `2022年度` anywhere; else the year the text speaks of most (`2023年省政协办公厅收入…`),
+    /// `2022年度` anywhere; else the year the text speaks of most (`2023年某办公厅收入…`),
     /// never a date or a document number.
     func reportYear(units: [CompactUnit], titleIndex: Int?) -> RawValue? {
         if let labelled = labelledYear(units) { return labelled }
@@ -65,7 +65,7 @@ extension Extractor {
 
     // MARK: head counts in sentences
 
-    /// `核定编制247人`, `实有人员编制119人`, `在职在编实有行政人员104人`, `全局共有在职人员231人`: an
+    /// `核定编制120人`, `实有人员编制86人`, `在职在编实有行政人员80人`, `全局共有在职人员95人`: an
     /// anchor word (data/labels.csv `staff_authorized_word`, `staff_actual_word`) followed,
     /// within a few characters of text, by a number and 人 or 名. Retired, temporary and
     /// other excluded staff (`staff_excluded`) and the other count's anchor break the link.
@@ -90,7 +90,7 @@ extension Extractor {
         }
         let gap = Array(text[start..<position])
         let other: Field = field == .staffAuthorized ? .staffActualWord : .staffAuthorizedWord
-        // `核定编制在职人员为36人` is the establishment; the 在职 of `编制在职` is not a count of its own.
+        // `核定编制在职人员为41人` is the establishment; the 在职 of `编制在职` is not a count of its own.
         let establishment = anchor.start >= 2 && text[(anchor.start - 2)..<anchor.start].elementsEqual(Self.approved)
         let afterEstablishment = anchor.start >= 2 && text[(anchor.start - 2)..<anchor.start].elementsEqual(Self.establishmentWord)
         if field == .staffActual && afterEstablishment { return nil }
@@ -101,9 +101,9 @@ extension Extractor {
         return Array(text[position..<end]).string
     }
 
-    /// `205人。其中,局机关在职113人、离休2人、退休75人`: a count whose `其中` breakdown lists
+    /// `150人。其中,局机关在职90人、离休1人、退休40人`: a count whose `其中` breakdown lists
     /// retired staff is a count of all personnel, neither the establishment nor the staff
-    /// in service; and the counts of units inside that breakdown (`局机关在职113人`) are parts.
+    /// in service; and the counts of units inside that breakdown (`局机关在职90人`) are parts.
     private func isRetiredBreakdown(_ text: [Unicode.Scalar], from start: Int) -> Bool {
         var position = start
         while position < text.count, position - start < 2, "。,，:".unicodeScalars.contains(text[position]) { position += 1 }
@@ -267,7 +267,7 @@ extension Extractor {
 
     // MARK: the amount allocated to a transfer payment
 
-    /// `下达…资金29.6万元`: in transfer-payment reports (绩效目标分解下达情况) the amount
+    /// `下达…资金12.8万元`: in transfer-payment reports (绩效目标分解下达情况) the amount
     /// allocated to the project is its budget. Taken when the text allocates one amount;
     /// of several allocations (by level of government, by batch), the largest one said to
     /// be the total (`全年实际下达`, `共计下达`; data/labels.csv `total_word`), if any.
@@ -296,7 +296,7 @@ extension Extractor {
             }
         }
         if Set(found.map(\.value.text)).count == 1 { return found.first?.value }
-        // Several allocations: the total the report states (`全年实际下达71万元`, `共计下达61.8万元`).
+        // Several allocations: the total the report states (`全年实际下达60万元`, `共计下达45.5万元`).
         return found.filter(\.total).max { $0.amount < $1.amount }?.value
     }
 
@@ -304,7 +304,7 @@ extension Extractor {
 }
 
 /// A form's fund row glued into one line by a document-sharing site, digits and all:
-/// `年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分…年度资金总额:310.2154.741050%5`. The
+/// `年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分…年度资金总额:120.560.281050%5`. The
 /// glued digits are split into the header's columns only where one split agrees with how
 /// the row is computed (执行率 = 执行数 ÷ 预算数, 得分 = 分值 × 执行率); otherwise nothing.
 extension Extractor {
@@ -312,7 +312,7 @@ extension Extractor {
         for unit in units where unit.text.count > 40 {
             for match in cellMatcher.matches(in: unit.text) where match.label.field == .fundTotal {
                 // The header stands before the row label, or between it and the digits
-                // (`年度资金总额年初预算数…全年执行数(B)执行率(B/A)64.864.864.8100%`).
+                // (`年度资金总额年初预算数…全年执行数(B)执行率(B/A)52.352.352.3100%`).
                 var start = match.end
                 while start < unit.text.count, start - match.end < 60, !TextFolding.isDigit(unit.text[start]) { start += 1 }
                 let window = Array(unit.text[max(0, match.start - 120)..<match.start]) + Array(unit.text[match.end..<start])
@@ -333,7 +333,7 @@ extension Extractor {
 
 extension Extractor {
     /// A fund header (`全年预算数(A)… 全年执行数(B) 执行率(B/A)`) whose values come later, apart
-    /// from it and from each other (`…补助300万元` / `259.45万元` / `86.5%`): the first budget,
+    /// from it and from each other (`…补助200万元` / `150万元` / `75%`): the first budget,
     /// amount spent and rate after it that agree (执行数 ÷ 预算数 = 执行率), before the
     /// indicator table starts. Nothing when no three values agree.
     func fundValuesAfterHeader(_ units: [CompactUnit]) -> [Field: RawValue]? {

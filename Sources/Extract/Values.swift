@@ -18,7 +18,7 @@ enum ValueShape {
     case count    // 14人
     case score    // 97分
     case grade    // 优 / 良 / 中 / 差
-    case rate     // 97.66% (the sign is required)
+    case rate     // 96.12% (the sign is required)
 }
 
 enum ValueScanner {
@@ -33,7 +33,7 @@ enum ValueScanner {
 
     /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
     /// followed by one (a heading such as `基本支出情况`).
-    /// `unitGiven`: a note between label and value gave the unit (`自评总分(分)97.93`).
+    /// `unitGiven`: a note between label and value gave the unit (`自评总分(分)95.8`).
     static func value(in text: [Unicode.Scalar], after labelEnd: Int, shape: ValueShape, inCell: Bool, unitGiven: Bool = false) -> String? {
         var position = skipFiller(text, from: labelEnd)
         if shape == .amount, let afterCount = countPhraseEnd(text, from: position) { position = skipFiller(text, from: afterCount) }
@@ -48,7 +48,7 @@ enum ValueScanner {
             if let unit = moneyUnits.first(where: { suffix.starts(with: $0) }) {
                 return Array(text[position..<(number + unit.count)]).string
             }
-            // `执行数29.6万,` : 万 alone, not 万人 / 万亩.
+            // `执行数12.8万,` : 万 alone, not 万人 / 万亩.
             if suffix.first == "万", suffix.count == 1 || !TextFolding.isHan(suffix[1]) { return Array(text[position...number]).string }
             // In a cell, or after a header's unit: a bare number, even glued to the next cell's text.
             guard inCell || unitGiven, number == text.count || !TextFolding.isHan(text[number])

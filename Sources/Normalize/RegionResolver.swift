@@ -57,7 +57,7 @@ extension Gazetteer {
         }
         var result = region(from: common) ?? Region()
         result.ambiguity = chains.map { $0.map(\.name).joined() }.sorted().joined(separator: " / ")
-        // The same county name in two places (长安区): the county is known, its place is not.
+        // The same county name in two places (朝阳区): the county is known, its place is not.
         if let last = chains.first?.last, last.level == .county, chains.allSatisfy({ $0.last?.name == last.name }) {
             result.county = last.name
         }

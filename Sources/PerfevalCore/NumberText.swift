@@ -62,7 +62,7 @@ public enum MoneyUnit {
         return nil
     }
 
-    /// `29.6万元`, `14280元` → 万元.
+    /// `12.8万元`, `6500元` → 万元.
     public static func parse(_ text: String) -> ExactDecimal? {
         let scalars = Array(text.unicodeScalars)
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }

@@ -166,8 +166,8 @@ final class ReportFieldTests: XCTestCase {
 
     func testMunicipalityHasNoPrefectureAndShortFormsResolve() throws {
         let gazetteer = Reference.shared.gazetteer
-        let district = try XCTUnwrap(gazetteer.resolve("重庆市大足区发展和改革委员会"))
-        XCTAssertEqual([district.province, district.prefecture, district.county], ["重庆市", nil, "大足区"])
+        let district = try XCTUnwrap(gazetteer.resolve("重庆市沙坪坝区某委员会"))
+        XCTAssertEqual([district.province, district.prefecture, district.county], ["重庆市", nil, "沙坪坝区"])
         XCTAssertNil(gazetteer.resolve("苏州某职业学校"), "a short form is not read by default")
         let short = try XCTUnwrap(gazetteer.resolve("苏州某职业学校", stemsOnly: true))
         XCTAssertEqual([short.province, short.prefecture], ["江苏省", "苏州市"])
@@ -179,16 +179,16 @@ final class ReportFieldTests: XCTestCase {
 final class MunicipalityTests: XCTestCase {
     func testMunicipalityDistrictsAreGroupedByTheirCity() throws {
         let inbox = try Paths.temporaryDirectory("inbox"), out = try Paths.temporaryDirectory("out")
-        let reports = ["a.txt": "重庆市大足区某局2022年度部门整体支出绩效自评报告\n全年预算数为100万元,全年执行数为90万元。\n",
-                       "b.txt": "重庆市梁平区某局2022年度部门整体支出绩效自评报告\n全年预算数为200万元,全年执行数为200万元。\n"]
+        let reports = ["a.txt": "重庆市沙坪坝区某局2022年度部门整体支出绩效自评报告\n全年预算数为100万元,全年执行数为90万元。\n",
+                       "b.txt": "重庆市渝中区某局2022年度部门整体支出绩效自评报告\n全年预算数为200万元,全年执行数为200万元。\n"]
         for (name, text) in reports { try text.write(to: inbox.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         XCTAssertEqual(try runPerfeval(["run", inbox.path, "--out", out.appendingPathComponent("o").path, "--headers", "en", "--quiet"]).status, 0)
         let records = try readTable(out.appendingPathComponent("o/records.csv"))
-        XCTAssertEqual(records.map { [$0["province"]!, $0["prefecture"]!, $0["county"]!] }, [["重庆市", "", "大足区"], ["重庆市", "", "梁平区"]])
+        XCTAssertEqual(records.map { [$0["province"]!, $0["prefecture"]!, $0["county"]!] }, [["重庆市", "", "沙坪坝区"], ["重庆市", "", "渝中区"]])
         let rows = try readTable(out.appendingPathComponent("o/compare_execution.csv"))
         let prefecture = try XCTUnwrap(rows.first { $0["level"] == "prefecture" })
         XCTAssertEqual([prefecture["region_name"], prefecture["records"]], ["重庆市", "2"])
-        XCTAssertEqual(rows.filter { $0["level"] == "county" }.map { $0["region_name"]! }, ["大足区", "梁平区"])
+        XCTAssertEqual(rows.filter { $0["level"] == "county" }.map { $0["region_name"]! }, ["渝中区", "沙坪坝区"], "in region-code order")
     }
 }
 
