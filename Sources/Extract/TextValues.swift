@@ -309,18 +309,21 @@ extension Extractor {
 /// the row is computed (执行率 = 执行数 ÷ 预算数, 得分 = 分值 × 执行率); otherwise nothing.
 extension Extractor {
     func gluedFundRow(_ units: [CompactUnit]) -> [Field: RawValue]? {
-        for unit in units where unit.text.count > 40 {
+        for (index, unit) in units.enumerated() where unit.text.count > Self.longestRowLabel {
             for match in cellMatcher.matches(in: unit.text) where match.label.field == .fundTotal {
-                // The header stands before the row label, or between it and the digits
+                // The header stands before the row label (on the line before, when the row
+                // starts its line), or between it and the digits
                 // (`年度资金总额年初预算数…全年执行数(B)执行率(B/A)52.352.352.3100%`).
                 var start = match.end
                 while start < unit.text.count, start - match.end < 60, !TextFolding.isDigit(unit.text[start]) { start += 1 }
-                let window = Array(unit.text[max(0, match.start - 120)..<match.start]) + Array(unit.text[match.end..<start])
+                let lineBefore = match.start < 10 && index > 0 ? Array(units[index - 1].text.suffix(120)) : []
+                let window = lineBefore + Array(unit.text[max(0, match.start - 120)..<match.start]) + Array(unit.text[match.end..<start])
                 var columns: [Field] = []
                 for header in cellMatcher.matches(in: window) where Self.fundColumns.contains(header.label.field) && !columns.contains(header.label.field) {
                     columns.append(header.label.field)
                 }
-                let digits = Array(unit.text[start...].prefix { TextFolding.isDigit($0) || $0 == "." || $0 == "%" })
+                // Points may keep their unit (`…258.3110分100%10`): 分 then ends a 分值 or 得分.
+                let digits = Array(unit.text[start...].prefix { TextFolding.isDigit($0) || $0 == "." || $0 == "%" || $0 == "分" })
                 guard digits.count >= 4, digits.contains("%"),
                       let values = GluedRow.split(digits, into: columns) ?? GluedRow.splitStandard(digits) else { continue }
                 let unitHint = ValueScanner.unit(in: window)
@@ -429,7 +432,8 @@ enum GluedRow {
         }
         guard !rest.isEmpty, rest.count >= columns.count else { return }
         for length in 1...rest.count {
-            let piece = Array(rest.prefix(length))
+            var piece = Array(rest.prefix(length))
+            if piece.last == "分", [.weight, .score].contains(column) { piece.removeLast() }
             guard isNumber(piece, for: column) else { continue }
             pieces.append(piece.string)
             search(rest.dropFirst(length), columns.dropFirst(), &pieces, found)

@@ -130,6 +130,13 @@ final class ReportFieldTests: XCTestCase {
                        [.budgetInitial: "120.5", .executed: "60.28", .weight: "10", .executionRate: "50%", .score: "5"])
         XCTAssertEqual(GluedRow.splitStandard(Array("52.352.352.3100%".unicodeScalars)),
                        [.budgetInitial: "52.3", .budgetFull: "52.3", .executed: "52.3", .executionRate: "100%"])
+        XCTAssertEqual(GluedRow.split(Array("120150.514310分95%9.5".unicodeScalars),
+                                      into: [.budgetInitial, .budgetFull, .executed, .weight, .executionRate, .score]),
+                       [.budgetInitial: "120", .budgetFull: "150.5", .executed: "143", .weight: "10", .executionRate: "95%", .score: "9.5"],
+                       "分 ends the points it follows")
+        XCTAssertNil(GluedRow.split(Array("180.5230.4230.410分100%10".unicodeScalars),
+                                    into: [.budgetInitial, .budgetFull, .executed, .weight, .executionRate, .score]),
+                     "180.5|230.4|230.4 and 180.52|30.42|30.4 both agree with 100%: no guess")
         XCTAssertNil(GluedRow.split(Array("3001005%".unicodeScalars), into: [.budgetFull, .executed, .executionRate]),
                      "no split of these digits gives 执行数 ÷ 预算数 = 执行率")
     }
