@@ -322,7 +322,7 @@ extension Extractor {
                 for header in cellMatcher.matches(in: window) where Self.fundColumns.contains(header.label.field) && !columns.contains(header.label.field) {
                     columns.append(header.label.field)
                 }
-                // Points may keep their unit (`…258.3110分100%10`): 分 then ends a 分值 or 得分.
+                // Points may keep their unit (`…143.010分95%9.5`): 分 then ends a 分值 or 得分.
                 let digits = Array(unit.text[start...].prefix { TextFolding.isDigit($0) || $0 == "." || $0 == "%" || $0 == "分" })
                 guard digits.count >= 4, digits.contains("%"),
                       let values = GluedRow.split(digits, into: columns) ?? GluedRow.splitStandard(digits) else { continue }
