@@ -45,7 +45,7 @@ let package = Package(
             "Review",
         ]),
         // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
-        .target(name: "Store", dependencies: ["CSQLite", "Ingest", "Pipeline", "Emit", "Aggregate"]),
+        .target(name: "Store", dependencies: ["CSQLite", "PerfevalCore", "Ingest", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
             "Pipeline", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -168,20 +168,9 @@ public enum Pipeline {
     /// Runs `work` over `files` on `jobs` threads; results come back in input order.
     static func processAll(_ files: [InputFile], jobs: Int, work: @escaping (InputFile) -> FileOutcome) -> [FileOutcome] {
         var results = [FileOutcome](repeating: FileOutcome(), count: files.count)
-        let lock = NSLock()
-        var next = 0
         results.withUnsafeMutableBufferPointer { buffer in
             let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: min(jobs, max(files.count, 1))) { _ in
-                while true {
-                    lock.lock()
-                    let index = next
-                    next += 1
-                    lock.unlock()
-                    guard index < files.count else { return }
-                    slots[index] = work(files[index])
-                }
-            }
+            Parallel.forEachIndex(files.count, jobs: jobs) { slots[$0] = work(files[$0]) }
         }
         return results
     }

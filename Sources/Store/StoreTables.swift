@@ -1,4 +1,5 @@
 import Foundation
+import PerfevalCore
 import Dispatch
 import Emit
 import Aggregate
@@ -19,20 +20,11 @@ enum StoreTables {
         work.append { try writeHistory(from: $0, to: directory, headers: headers, encoding: encoding) }
         var failure: Error?
         let lock = NSLock()
-        var next = 0
-        DispatchQueue.concurrentPerform(iterations: min(max(jobs, 1), work.count)) { _ in
-            while true {
-                lock.lock()
-                let index = next
-                next += 1
-                lock.unlock()
-                guard index < work.count else { return }
-                do {
-                    let database = try Database(path: path)
-                    try work[index](database)
-                } catch {
-                    lock.lock(); failure = failure ?? error; lock.unlock()
-                }
+        Parallel.forEachIndex(work.count, jobs: jobs) { index in
+            do {
+                try work[index](try Database(path: path))
+            } catch {
+                lock.lock(); failure = failure ?? error; lock.unlock()
             }
         }
         if let failure { throw failure }
