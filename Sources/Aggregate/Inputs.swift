@@ -42,21 +42,29 @@ public struct RecordRow: Sendable {
     }
 }
 
-/// A problems.csv row: one problem item of a report and its categories.
-public struct ProblemRow: Sendable {
-    public var file: String
-    public var categories: [String]
-    public init(file: String, categories: [String]) { self.file = file; self.categories = categories }
+/// One report's rows as the comparative tables read them: its records (records.csv), the
+/// categories of each of its problem items (problems.csv) and its audit results (audits.csv).
+public struct ReportRows: Sendable {
+    public var records: [RecordRow] = []
+    /// One entry per problem item: its categories (an item may have none).
+    public var problemCategories: [[String]] = []
+    public var audits: [AuditRow] = []
+    public init() {}
 }
 
-/// An audits.csv row reduced to what the summary needs: the index of its record in the
-/// records given to the aggregator, its check (an index into `checks`) and its status.
-public struct AuditEntry: Sendable {
+/// An audits.csv row reduced to what the summary needs: its record (by project name within
+/// the report, as audits.csv names it), its check and its status.
+public struct AuditRow: Sendable {
     public enum Status: UInt8, Sendable { case ok, finding, notApplicable }
-    public var record: Int32
-    public var check: UInt32
+    public var project: String
+    public var check: String
     public var status: Status
-    public init(record: Int32, check: UInt32, status: Status) { self.record = record; self.check = check; self.status = status }
+    public init(project: String, check: String, status: Status) { self.project = project; self.check = check; self.status = status }
+    /// From the `status` cell as written (`ok`, `finding`, `not_applicable`).
+    public init(project: String, check: String, statusCell: String) {
+        self.init(project: project, check: check,
+                  status: statusCell == "finding" ? .finding : statusCell == "not_applicable" ? .notApplicable : .ok)
+    }
 }
 
 /// What a reviewer asks for: `--year 2023` or `--year 2021-2023`, `--level`, `--kind`.

@@ -1,27 +1,63 @@
 import PerfevalCore
 
+/// A running exact sum and count: what a mean or a total needs, without the values.
+struct RunningSum {
+    private(set) var count = 0
+    private(set) var total: Int128 = 0   // 128 bits: a column of near-limit values cannot overflow
+
+    mutating func add(_ value: ExactDecimal?) {
+        guard let value else { return }
+        count += 1
+        total += Int128(value.millionths)
+    }
+
+    /// The exact sum (0 when empty), nil when it does not fit (then the cell stays empty).
+    var sum: ExactDecimal? { Int64(exactly: total).map { ExactDecimal(millionths: $0) } }
+    /// The mean to 2 decimals, nil when empty.
+    var mean: ExactDecimal? { ExactDecimal.mean(total: total, count: count) }
+}
+
+/// The values of one column within one group, kept as how many times each value occurs:
+/// enough for the mean, median, minimum and maximum. Its size is the number of distinct
+/// values, not of records (rates and scores have two decimals and repeat), so a group's
+/// state stops growing however many reports come in.
+struct Tally {
+    private(set) var sum = RunningSum()
+    private var occurrences: [Int64: Int] = [:]
+
+    var count: Int { sum.count }
+
+    mutating func add(_ value: ExactDecimal?) {
+        guard let value else { return }
+        sum.add(value)
+        occurrences[value.millionths, default: 0] += 1
+    }
+
+    var summary: Summary? {
+        guard count > 0 else { return nil }
+        let values = occurrences.sorted { $0.key < $1.key }
+        /// The value at `position` of the sorted column.
+        func value(at position: Int) -> ExactDecimal {
+            var seen = 0
+            for (millionths, times) in values {
+                seen += times
+                if position < seen { return ExactDecimal(millionths: millionths) }
+            }
+            return ExactDecimal(millionths: values[values.count - 1].key)
+        }
+        let middle = count / 2
+        let median = count % 2 == 1 ? value(at: middle) : ExactDecimal.mean([value(at: middle - 1), value(at: middle)])!
+        return Summary(mean: sum.mean!, median: median, min: ExactDecimal(millionths: values[0].key),
+                       max: ExactDecimal(millionths: values[values.count - 1].key))
+    }
+}
+
 /// Mean, median, minimum and maximum of exact values (mean and median to 2 decimals).
 struct Summary {
     var mean: ExactDecimal
     var median: ExactDecimal
     var min: ExactDecimal
     var max: ExactDecimal
-
-    init?(_ values: [ExactDecimal]) {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        // Summed in 128 bits: a column of near-limit values cannot overflow.
-        mean = ExactDecimal.mean(sorted)!
-        let middle = sorted.count / 2
-        median = sorted.count % 2 == 1 ? sorted[middle] : ExactDecimal.mean([sorted[middle - 1], sorted[middle]])!
-        min = sorted[0]
-        max = sorted[sorted.count - 1]
-    }
-}
-
-extension Sequence where Element == ExactDecimal {
-    /// The exact sum, nil when it does not fit (then the cell stays empty).
-    func total() -> ExactDecimal? { ExactDecimal.sum(self) }
 }
 
 /// Competition ranking, highest first: 100, 95, 95, 90 → 1, 2, 2, 4.

@@ -36,31 +36,13 @@ public enum CSV {
         try forEachRow(inFile: path, chunkSize: chunkSize, until: { body($0); return false })
     }
 
-    /// As `forEachRow(inFile:)`, but reading stops (after the current chunk) once `body`
-    /// returns true: a reader that has seen enough does not parse the rest of a huge file.
+    /// As `forEachRow(inFile:)`, but reading stops once `body` returns true: a reader that
+    /// has seen enough does not parse the rest of a huge file.
     public static func forEachRow(inFile path: String, chunkSize: Int = 1 << 20, until body: @escaping ([String]) -> Bool) throws {
-        var stopped = false
-        let collector = RowCollector { row in if !stopped { stopped = body(row) } }
-        defer { withExtendedLifetime(collector) {} }   // libcsv holds it unretained on every path
-        guard let file = fopen(path, "rb") else { throw CSVError.unreadable(path) }
-        defer { fclose(file) }
-        var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
-        defer { csv_free(&parser) }
-        let context = Unmanaged.passUnretained(collector).toOpaque()
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        var first = true
-        while true {
-            let count = fread(&buffer, 1, chunkSize, file)
-            if count == 0 { break }
-            let start = first && count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            first = false
-            let parsed = buffer.withUnsafeBufferPointer { csv_parse(&parser, $0.baseAddress! + start, count - start, onField, onRowEnd, context) }
-            guard parsed == count - start else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
-            if stopped { return }
+        let reader = try CSVFileReader(path: path, chunkSize: chunkSize)
+        while let row = try reader.next() {
+            if body(row) { return }
         }
-        guard ferror(file) == 0 else { throw CSVError.unreadable(path) }
-        guard csv_fini(&parser, onField, onRowEnd, context) == 0 else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
     }
 
     /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,
@@ -91,6 +73,87 @@ public enum CSV {
     }
 }
 
+/// A UTF-8 CSV file read row by row on demand (an optional BOM is skipped): the caller pulls
+/// the next row, so several tables can be walked side by side, each read in chunks.
+public final class CSVFileReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private let path: String
+    private var parser = csv_parser()
+    private let collector: RowCollector
+    private var ready: [[String]] = []
+    private var position = 0
+    private var buffer: [UInt8]
+    private var first = true, finished = false
+
+    /// Text already in memory (a table decoded from GB18030), read through the same parser.
+    private var memory: UnsafeMutableRawBufferPointer?
+
+    public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
+        guard let file = fopen(path, "rb") else { throw CSVError.unreadable(path) }
+        try self.init(file: file, path: path, chunkSize: chunkSize)
+    }
+
+    /// Rows of UTF-8 CSV text held in memory (`name` is used in messages).
+    public convenience init(bytes: [UInt8], name: String) throws {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        memory.copyBytes(from: bytes)
+        guard let file = fmemopen(memory.baseAddress, bytes.count, "rb") else {
+            memory.deallocate()
+            throw CSVError.unreadable(name)
+        }
+        try self.init(file: file, path: name, chunkSize: 1 << 20)
+        self.memory = memory
+    }
+
+    private init(file: UnsafeMutablePointer<FILE>, path: String, chunkSize: Int) throws {
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
+            fclose(file)
+            throw CSVError.malformed("csv_init failed")
+        }
+        self.file = file
+        self.path = path
+        buffer = [UInt8](repeating: 0, count: max(chunkSize, 16))
+        collector = RowCollector { _ in }
+        collector.body = { [unowned self] in self.ready.append($0) }   // libcsv hands rows to the collector
+    }
+
+    deinit {
+        csv_free(&parser)
+        fclose(file)
+        memory?.deallocate()
+    }
+
+    /// The next row, nil at the end of the file. Throws on malformed CSV or a read error.
+    public func next() throws -> [String]? {
+        while position == ready.count {
+            guard !finished else { return nil }
+            ready.removeAll(keepingCapacity: true)
+            position = 0
+            try parseNextChunk()
+        }
+        defer { position += 1 }
+        return ready[position]
+    }
+
+    private func parseNextChunk() throws {
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        let count = fread(&buffer, 1, buffer.count, file)
+        guard count > 0 else {
+            finished = true
+            guard ferror(file) == 0 else { throw CSVError.unreadable(path) }
+            guard csv_fini(&parser, onField, onRowEnd, context) == 0 else { throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser)))) }
+            return
+        }
+        let start = first && count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+        first = false
+        let parsed = buffer.withUnsafeBufferPointer { csv_parse(&parser, $0.baseAddress! + start, count - start, onField, onRowEnd, context) }
+        guard parsed == count - start else {
+            finished = true
+            throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser))))
+        }
+    }
+}
+
 public enum CSVError: Error, CustomStringConvertible {
     case malformed(String)
     case unreadable(String)
@@ -103,7 +166,7 @@ public enum CSVError: Error, CustomStringConvertible {
 }
 
 private final class RowCollector {
-    let body: ([String]) -> Void
+    var body: ([String]) -> Void
     var current: [String] = []
     init(_ body: @escaping ([String]) -> Void) { self.body = body }
 }

@@ -86,10 +86,16 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
 
     /// The mean of `values` to `decimals` places, summed in 128 bits (nil when empty).
     public static func mean(_ values: [Self], decimals: Int = 2) -> Self? {
-        guard !values.isEmpty else { return nil }
         var total: Int128 = 0
         for value in values { total += Int128(value.millionths) }
-        return Self(millionths: Int64(clamping: divideRounded(total, Int128(values.count)))).rounded(decimals: decimals)
+        return mean(total: total, count: values.count, decimals: decimals)
+    }
+
+    /// The mean of values whose millionths sum to `total` (nil when `count` is 0): what a
+    /// running tally keeps instead of the values themselves.
+    public static func mean(total: Int128, count: Int, decimals: Int = 2) -> Self? {
+        guard count > 0 else { return nil }
+        return Self(millionths: Int64(clamping: divideRounded(total, Int128(count)))).rounded(decimals: decimals)
     }
 
     /// Multiplies by 10^power (power may be negative; digits below a millionth are rounded).

@@ -6,18 +6,17 @@ import Aggregate
 import Emit
 
 /// `perfeval aggregate DIR...`: the comparative tables from the records, problems and
-/// audits CSVs of earlier output folders (either header language, UTF-8 or GB18030).
-/// `perfeval run` uses the same path on its own output folder, so both give the same bytes.
+/// audits CSVs of earlier output folders (either header language, UTF-8 or GB18030). The
+/// three tables are walked side by side, one report at a time, so memory does not grow with
+/// the number of reports. `perfeval run` hands its rows, as written, to the same aggregator.
 public enum AggregateRun {
-    /// Most records `aggregate` takes at once: the comparative tables hold every record's
-    /// figures (medians need them all), about 2 KB each with the grouping, so the bound
-    /// keeps memory near 400 MB; past it `aggregate` stops with a message naming
-    /// --max-records rather than exhausting the machine.
+    /// Most records held at once when the tables of a folder do not list their files in one
+    /// order (tables edited by hand): then every row is read before the tables are joined,
+    /// about 2 KB per record, and past the bound `aggregate` stops with a message naming
+    /// --max-records rather than exhausting the machine. Tables written by perfeval stream.
     public static let defaultMaxRecords = 200_000
     /// Largest table read in GB18030 (decoded whole, unlike UTF-8 tables, which stream).
     static let maxDecodedTable = 256 << 20
-    /// Most distinct check names in audits.csv (the program writes about a dozen).
-    static let maxChecks = 10_000
 
     /// `perfeval aggregate`: the comparative tables written into `out` as one set (staged,
     /// locked and swapped in like a run's outputs; other files of `out` are kept).
@@ -44,37 +43,73 @@ public enum AggregateRun {
                            log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         let issues = RowIssues(log: log)
         defer { issues.finish() }
-        var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditEntry] = []
-        var checks: [String] = [], checkIndex: [String: UInt32] = [:]
-        let pool = StringPool()
-        for directory in directories {
-            var recordIndex: [String: Int32] = [:]
-            try forEachRow(directory, "records.csv", Tables.recordColumns, required: ["file", "kind", "agency", "region_code", "year"], issues: issues) { row in
-                guard records.count < maxRecords else {
-                    throw PipelineError.fatal("more than \(maxRecords) records in \(directory.path): aggregate the folders in parts, or raise --max-records")
-                }
-                recordIndex[row["file"] + "\u{1}" + row["project"]] = Int32(records.count)
-                records.append(recordRow(row, pool: pool, issues: issues))
-            }
-            try forEachRow(directory, "problems.csv", Tables.problemColumns, required: ["file", "categories"], issues: issues) {
-                problems.append(ProblemRow(file: pool.intern($0["file"]), categories: $0["categories"].split(separator: ";").map { pool.intern(String($0)) }))
-            }
-            try forEachRow(directory, "audits.csv", Tables.auditColumns, required: ["file", "check", "status"], issues: issues) { row in
-                guard let record = recordIndex[row["file"] + "\u{1}" + row["project"]] else { return }
-                let name = row["check"]
-                guard let check = checkIndex[name] ?? (checks.count < maxChecks ? UInt32(checks.count) : nil) else {
-                    issues.note(row, "more than \(maxChecks) distinct check names: row skipped")
-                    return
-                }
-                if check == UInt32(checks.count) { checks.append(name); checkIndex[name] = check }
-                let status: AuditEntry.Status = row["status"] == "finding" ? .finding : row["status"] == "not_applicable" ? .notApplicable : .ok
-                audits.append(AuditEntry(record: record, check: check, status: status))
-            }
+        var aggregator = Aggregator(filter: filter)
+        do {
+            for directory in directories { try streamReports(directory, into: &aggregator, issues: issues) }
+        } catch is NotInFileOrder {
+            aggregator = try joinedByFile(directories, filter: filter, maxRecords: maxRecords, issues: issues)
         }
+        if aggregator.skippedAudits > 0 {
+            log("perfeval aggregate: \(aggregator.skippedAudits) audit rows skipped: more than \(Aggregator.maxChecks) distinct check names")
+        }
+        try write(aggregator, into: output, headers: headers, encoding: encoding)
+    }
+
+    /// The comparative tables of `aggregator` written into `output`.
+    static func write(_ aggregator: Aggregator, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        for table in Aggregator(records: records, problems: problems, audits: audits, checks: checks, filter: filter).tables() {
-            try Emit.write(table, to: output, headers: headers, encoding: encoding)
+        for table in aggregator.streamedTables() {
+            let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
+            var rows: [[CellValue]] = []
+            try table.rows { row in
+                rows.append(row)
+                if rows.count == 4096 { try writer.append(rows); rows.removeAll(keepingCapacity: true) }
+            }
+            try writer.append(rows)
+            try writer.finish()
         }
+    }
+
+    struct NotInFileOrder: Error {}
+
+    /// Walks records.csv, problems.csv and audits.csv of `directory` side by side: a run writes
+    /// each file's rows together and the files in the same order in every table, so each
+    /// report's rows are gathered and added before the next report is read. Throws
+    /// `NotInFileOrder` when problems or audits rows are left over at the end.
+    static func streamReports(_ directory: URL, into aggregator: inout Aggregator, issues: RowIssues) throws {
+        let records = try TableReader(directory, "records.csv", Tables.recordColumns, required: ["file", "kind", "agency", "region_code", "year"], issues: issues)
+        let problems = try TableReader(directory, "problems.csv", Tables.problemColumns, required: ["file", "categories"], issues: issues)
+        let audits = try TableReader(directory, "audits.csv", Tables.auditColumns, required: ["file", "check", "status"], issues: issues)
+        var nextRecord = try records.next(), nextProblem = try problems.next(), nextAudit = try audits.next()
+        while let first = nextRecord {
+            let file = first["file"]
+            var report = ReportRows()
+            while let row = nextRecord, row["file"] == file { report.records.append(recordRow(row, issues: issues)); nextRecord = try records.next() }
+            while let row = nextProblem, row["file"] == file { report.problemCategories.append(categories(row)); nextProblem = try problems.next() }
+            while let row = nextAudit, row["file"] == file { report.audits.append(auditRow(row)); nextAudit = try audits.next() }
+            aggregator.add(report)
+        }
+        if nextProblem != nil || nextAudit != nil { throw NotInFileOrder() }
+    }
+
+    /// Reads every row of every folder first, then joins them by file: for tables whose
+    /// files are not in one order. Bounded by `maxRecords`.
+    static func joinedByFile(_ directories: [URL], filter: AggregateFilter, maxRecords: Int, issues: RowIssues) throws -> Aggregator {
+        var input = ComparativeInput(issues: issues)
+        for (source, directory) in directories.enumerated() {
+            let records = try TableReader(directory, "records.csv", Tables.recordColumns, required: ["file", "kind", "agency", "region_code", "year"], issues: issues)
+            while let row = try records.next() {
+                guard input.recordCount < maxRecords else {
+                    throw PipelineError.fatal("more than \(maxRecords) records in \(directory.path), whose tables do not list their files in one order: aggregate the folders in parts, or raise --max-records")
+                }
+                input.add(recordRow(row, issues: issues), source: source)
+            }
+            let problems = try TableReader(directory, "problems.csv", Tables.problemColumns, required: ["file", "categories"], issues: issues)
+            while let row = try problems.next() { input.add(problem: categories(row), file: row["file"], source: source) }
+            let audits = try TableReader(directory, "audits.csv", Tables.auditColumns, required: ["file", "check", "status"], issues: issues)
+            while let row = try audits.next() { input.add(audit: auditRow(row), file: row["file"], source: source) }
+        }
+        return input.aggregator(filter: filter)
     }
 
     /// A row of an output table, its cells found by English column name whatever the
@@ -90,65 +125,80 @@ public enum AggregateRun {
         }
     }
 
-    /// Streams the rows of one output table of `directory` to `body`. A table without one
+    /// The rows of one output table of `directory`, pulled one at a time. A table without one
     /// of the `required` columns is an error naming the file and the column; rows shorter
     /// than the header are noted and still read (missing cells empty).
-    static func forEachRow(_ directory: URL, _ name: String, _ columns: [Column], required: [String], issues: RowIssues,
-                           _ body: @escaping (NamedRow) throws -> Void) throws {
-        let url = directory.appendingPathComponent(name)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw PipelineError.usage("'\(directory.path)' holds no \(name): give output folders of perfeval run")
+    final class TableReader {
+        let url: URL
+        private let reader: CSVFileReader
+        private let index: [String: Int]
+        private let width: Int
+        private var line = 1
+        private let issues: RowIssues
+
+        init(_ directory: URL, _ name: String, _ columns: [Column], required: [String], issues: RowIssues) throws {
+            url = directory.appendingPathComponent(name)
+            self.issues = issues
+            let reader = try Self.open(url, directory: directory, name: name)
+            self.reader = reader
+            guard let header = try Self.reading(url, { try reader.next() }) else { throw PipelineError.fatal("\(url.path): empty file, no header line") }
+            var english: [String: String] = [:]
+            for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
+            index = Dictionary(header.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            width = header.count
+            if let missing = required.first(where: { index[$0] == nil }) {
+                let zh = columns.first { $0.en == missing }?.zh ?? missing
+                throw PipelineError.fatal("\(url.path): no column \(missing) (\(zh)) in the header line: not a table written by perfeval run")
+            }
         }
-        guard !isDirectory.boolValue else { throw PipelineError.usage("'\(url.path)' is a folder, not a table: give output folders of perfeval run") }
-        guard let head = FileHandle(forReadingAtPath: url.path).map({ handle in defer { try? handle.close() }; return handle.readData(ofLength: 3) }) else {
-            throw PipelineError.usage("'\(url.path)' cannot be read (permission denied?)")
-        }
-        var english: [String: String] = [:]
-        for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
-        var index: [String: Int]?, width = 0, line = 0
-        var failure: Error?
-        let handle: ([String]) -> Bool = { cells in
-            guard failure == nil else { return true }
+
+        /// The next row, nil at the end of the table.
+        func next() throws -> NamedRow? {
+            guard let cells = try Self.reading(url, { try reader.next() }) else { return nil }
             line += 1
-            guard let known = index else {
-                let found = Dictionary(cells.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
-                if let missing = required.first(where: { found[$0] == nil }) {
-                    let zh = columns.first { $0.en == missing }?.zh ?? missing
-                    failure = PipelineError.fatal("\(url.path): no column \(missing) (\(zh)) in the header line: not a table written by perfeval run")
-                }
-                index = found; width = cells.count
-                return failure != nil
-            }
-            let row = NamedRow(cells: cells, index: known, file: url.path, line: line)
+            let row = NamedRow(cells: cells, index: index, file: url.path, line: line)
             if cells.count < width { issues.note(row, "\(cells.count) cells where the header has \(width): missing cells read as empty") }
-            do { try body(row) } catch { failure = error }
-            return failure != nil   // a fatal problem: stop reading the rest of the file
+            return row
         }
-        do {
-            // Our UTF-8 tables start with a BOM and are streamed; others (GB18030) are decoded whole.
-            if head.starts(with: [0xEF, 0xBB, 0xBF]) {
-                try CSV.forEachRow(inFile: url.path, until: handle)
-            } else {
-                // Decoded whole: bounded, the streamed UTF-8 form has no such bound.
-                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-                guard size <= maxDecodedTable else {
-                    throw PipelineError.fatal("\(url.path): a GB18030 table over \(maxDecodedTable >> 20) MB; write the run's tables in UTF-8 (--encoding utf8) to aggregate them")
-                }
-                let bytes = FileManager.default.contents(atPath: url.path).map(Array.init) ?? []
-                try CSV.forEachRow(try TextDecoder.decode(bytes).utf8) { _ = handle($0) }
+
+        /// Our UTF-8 tables start with a BOM and are streamed; others (GB18030) are decoded whole.
+        private static func open(_ url: URL, directory: URL, name: String) throws -> CSVFileReader {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw PipelineError.usage("'\(directory.path)' holds no \(name): give output folders of perfeval run")
             }
-        } catch let error as PipelineError {
-            throw error
-        } catch {
-            throw PipelineError.fatal("\(url.path): \(error)")
+            guard !isDirectory.boolValue else { throw PipelineError.usage("'\(url.path)' is a folder, not a table: give output folders of perfeval run") }
+            guard let head = FileHandle(forReadingAtPath: url.path).map({ handle in defer { try? handle.close() }; return handle.readData(ofLength: 3) }) else {
+                throw PipelineError.usage("'\(url.path)' cannot be read (permission denied?)")
+            }
+            if head.starts(with: [0xEF, 0xBB, 0xBF]) { return try reading(url) { try CSVFileReader(path: url.path) } }
+            // Decoded whole: bounded, the streamed UTF-8 form has no such bound.
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            guard size <= maxDecodedTable else {
+                throw PipelineError.fatal("\(url.path): a GB18030 table over \(maxDecodedTable >> 20) MB; write the run's tables in UTF-8 (--encoding utf8) to aggregate them")
+            }
+            let bytes = FileManager.default.contents(atPath: url.path).map(Array.init) ?? []
+            return try reading(url) { try CSVFileReader(bytes: Array(try TextDecoder.decode(bytes).utf8), name: url.path) }
         }
-        if let failure { throw failure }
-        if index == nil { throw PipelineError.fatal("\(url.path): empty file, no header line") }
+
+        /// `body`, its errors other than ours reported as a fatal problem of the table at `url`.
+        private static func reading<T>(_ url: URL, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let error as PipelineError {
+                throw error
+            } catch {
+                throw PipelineError.fatal("\(url.path): \(error)")
+            }
+        }
     }
 
-    static func recordRow(_ row: NamedRow, pool: StringPool, issues: RowIssues) -> RecordRow {
-        func text(_ key: String) -> String { pool.intern(row[key]) }
+    /// A problems.csv row's categories (`;`-separated codes).
+    static func categories(_ row: NamedRow) -> [String] { row["categories"].split(separator: ";").map(String.init) }
+
+    static func auditRow(_ row: NamedRow) -> AuditRow { AuditRow(project: row["project"], check: row["check"], statusCell: row["status"]) }
+
+    static func recordRow(_ row: NamedRow, issues: RowIssues) -> RecordRow {
         func decimal(_ key: String) -> ExactDecimal? {
             let cell = row[key]
             guard !cell.isEmpty else { return nil }
@@ -169,11 +219,11 @@ public enum AggregateRun {
             }
             return value
         }
-        return RecordRow(file: row["file"], kind: text("kind"), project: row["project"], agency: text("agency"),
-                         province: text("province"), prefecture: text("prefecture"), county: text("county"),
-                         regionCode: text("region_code"), year: integer("year", 1900...2200), budgetFull: decimal("budget_full_wan"),
+        return RecordRow(file: row["file"], kind: row["kind"], project: row["project"], agency: row["agency"],
+                         province: row["province"], prefecture: row["prefecture"], county: row["county"],
+                         regionCode: row["region_code"], year: integer("year", 1900...2200), budgetFull: decimal("budget_full_wan"),
                          executed: decimal("executed_wan"), executionRate: decimal("execution_rate_pct"), score: decimal("score_total"),
-                         grade: text("grade"), staffActual: integer("staff_actual", 0...10_000_000), basicExp: decimal("basic_exp_wan"),
+                         grade: row["grade"], staffActual: integer("staff_actual", 0...10_000_000), basicExp: decimal("basic_exp_wan"),
                          projectExp: decimal("project_exp_wan"), personnelShare: decimal("personnel_share_pct"),
                          auditFindings: integer("audit_findings", 0...1_000_000) ?? 0)
     }
@@ -183,18 +233,6 @@ public enum AggregateRun {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard (1...2).contains(parts.count), let first = parts.first ?? nil, let last = parts.last ?? nil, first <= last else { return nil }
         return first...last
-    }
-}
-
-/// Shares the storage of repeated strings (agency, region and category names recur on
-/// thousands of rows), so that an aggregate over many records holds each name once.
-final class StringPool {
-    private var strings: Set<String> = []
-    func intern(_ text: String) -> String {
-        if text.utf8.count <= 15 { return text }   // small strings live inline anyway
-        if let known = strings.firstIndex(of: text) { return strings[known] }
-        strings.insert(text)
-        return text
     }
 }
 

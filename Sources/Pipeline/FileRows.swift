@@ -32,44 +32,62 @@ public struct FileRows {
     }
 }
 
-/// The input of the comparative tables gathered row by row from a source other than
-/// output folders (the store), read as `AggregateRun` reads records.csv, problems.csv and
-/// audits.csv (cells as written in those tables), then handed to the same `Aggregator`.
+/// Rows of records, problems and audits gathered from a source whose rows are not grouped
+/// by file (the store's queries; tables edited by hand), joined by file and then handed to
+/// the aggregator report by report, in the order the records came. Holds every row until
+/// then. Cells are read as `AggregateRun` reads records.csv, problems.csv and audits.csv.
 public struct ComparativeInput {
-    var records: [RecordRow] = [], problems: [ProblemRow] = [], audits: [AuditEntry] = []
-    var checks: [String] = [], checkIndex: [String: UInt32] = [:], recordIndex: [String: Int32] = [:]
-    let recordColumns = Dictionary(uniqueKeysWithValues: Tables.recordColumns.enumerated().map { ($0.element.en, $0.offset) })
-    let pool = StringPool()
+    private var reports: [String: ReportRows] = [:]
+    private var order: [String] = []
+    private(set) var recordCount = 0
     /// Unusable cells (issue 11: bounded years, plausible amounts) are noted on standard error.
-    let issues = RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    let issues: RowIssues
 
-    public init() {}
+    public init() { self.init(issues: RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })) }
+    init(issues: RowIssues) { self.issues = issues }
+
+    /// `source` tells apart files of the same name in different folders.
+    private func key(_ file: String, _ source: Int) -> String { "\(source)\u{1}\(file)" }
+
+    mutating func add(_ record: RecordRow, source: Int) {
+        let key = key(record.file, source)
+        if reports[key] == nil { order.append(key) }
+        reports[key, default: ReportRows()].records.append(record)
+        recordCount += 1
+    }
+
+    /// Problems and audits of a file without records are left out, as in a run's tables.
+    mutating func add(problem categories: [String], file: String, source: Int) {
+        reports[key(file, source)]?.problemCategories.append(categories)
+    }
+
+    mutating func add(audit: AuditRow, file: String, source: Int) {
+        reports[key(file, source)]?.audits.append(audit)
+    }
 
     /// A records.csv row, its cells in the order of the table's columns.
     public mutating func addRecord(_ cells: [String]) {
-        let row = AggregateRun.NamedRow(cells: cells, index: recordColumns, file: "store records", line: records.count + 1)
-        recordIndex[row["file"] + "\u{1}" + row["project"]] = Int32(records.count)
-        records.append(AggregateRun.recordRow(row, pool: pool, issues: issues))
+        let row = AggregateRun.NamedRow(cells: cells, index: Tables.recordIndex, file: "store records", line: recordCount + 1)
+        add(AggregateRun.recordRow(row, issues: issues), source: 0)
     }
 
     public mutating func addProblem(file: String, categories: String) {
-        problems.append(ProblemRow(file: file, categories: categories.split(separator: ";").map(String.init)))
+        add(problem: categories.split(separator: ";").map(String.init), file: file, source: 0)
     }
 
-    public mutating func addAudit(file: String, project: String, check name: String, status: String) {
-        guard let record = recordIndex[file + "\u{1}" + project] else { return }
-        guard let check = checkIndex[name] ?? (checks.count < AggregateRun.maxChecks ? UInt32(checks.count) : nil) else { return }
-        if check == UInt32(checks.count) { checks.append(name); checkIndex[name] = check }
-        let entry: AuditEntry.Status = status == "finding" ? .finding : status == "not_applicable" ? .notApplicable : .ok
-        audits.append(AuditEntry(record: record, check: check, status: entry))
+    public mutating func addAudit(file: String, project: String, check: String, status: String) {
+        add(audit: AuditRow(project: project, check: check, statusCell: status), file: file, source: 0)
+    }
+
+    func aggregator(filter: AggregateFilter) -> Aggregator {
+        var aggregator = Aggregator(filter: filter)
+        for key in order { aggregator.add(reports[key]!) }
+        return aggregator
     }
 
     /// Writes the comparative tables into `output`, as `AggregateRun.run` does.
     public func write(into output: URL, headers: HeaderLanguage, encoding: OutputEncoding, filter: AggregateFilter) throws {
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        for table in Aggregator(records: records, problems: problems, audits: audits, checks: checks, filter: filter).tables() {
-            try Emit.write(table, to: output, headers: headers, encoding: encoding)
-        }
+        try AggregateRun.write(aggregator(filter: filter), into: output, headers: headers, encoding: encoding)
     }
 }
 

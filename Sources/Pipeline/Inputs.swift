@@ -6,20 +6,38 @@ import Glibc
 
 /// One input file: where to read it and the name it has in the outputs.
 public struct InputFile: Sendable {
-    public let path: String
-    public let name: String
-    /// The path's bytes as the file system has them (a GBK name from a Windows ZIP is not
-    /// UTF-8: `path` and `name` show it decoded, `systemPath` still opens it).
-    public let systemPath: [CChar]
+    /// The listed folder the file was found in: one string shared by all its files, so a
+    /// listing of a million files holds little more than each file's own name.
+    private let folder: String?
+    /// The file's name inside `folder`, or its path as given.
+    private let relative: String
+    /// The name in the outputs when it is not `relative` (a file given by path, a repeated name).
+    private let ownName: String?
+    /// The path's bytes when they are not `path` in UTF-8 (a GBK name from a Windows ZIP:
+    /// `path` and `name` show it decoded, `systemPath` still opens it).
+    private let systemBytes: [CChar]?
     /// Set for a path met while listing that is not read (hidden, a link to a folder…): it
     /// takes its place among the files, in path order, as a row of rejects.csv.
     public let skipReason: String?
 
+    public var path: String { folder.map { ($0 as NSString).appendingPathComponent(relative) } ?? relative }
+    public var name: String { ownName ?? relative }
+    public var systemPath: [CChar] { systemBytes ?? Array(path.utf8CString) }
+
     public init(path: String, name: String, systemPath: [CChar]? = nil, skipReason: String? = nil) {
-        self.path = path; self.name = name; self.systemPath = systemPath ?? Array(path.utf8CString); self.skipReason = skipReason
+        folder = nil; relative = path; ownName = name == path ? nil : name; systemBytes = systemPath; self.skipReason = skipReason
     }
 
-    func renamed(_ name: String) -> InputFile { InputFile(path: path, name: name, systemPath: systemPath, skipReason: skipReason) }
+    /// A file listed in `folder` under `name`; `systemPath` when its bytes are not `name`'s.
+    init(folder: String, name: String, systemPath: [CChar]?, skipReason: String?) {
+        self.folder = folder; relative = name; ownName = nil; systemBytes = systemPath; self.skipReason = skipReason
+    }
+
+    private init(_ file: InputFile, name: String) {
+        folder = file.folder; relative = file.relative; ownName = name; systemBytes = file.systemBytes; skipReason = file.skipReason
+    }
+
+    func renamed(_ name: String) -> InputFile { InputFile(self, name: name) }
 }
 
 /// A path met while listing the inputs that is not read, and why: it goes to rejects.csv.
@@ -74,11 +92,13 @@ public enum Inputs {
         }
         var found: [Found] = []
         walk(Array(path.utf8), relative: [], excluding: excluded, files: &found)
-        found.sort { $0.name.lexicographicallyPrecedes($1.name) }
-        for file in found {
+        // Sorted, then taken from the end so that each name's bytes are freed as its entry is made.
+        found.sort { $1.name.lexicographicallyPrecedes($0.name) }
+        let root = Array(path.utf8)
+        while let file = found.popLast() {
             let name = displayName(file.name)
-            listing.files.append(InputFile(path: (path as NSString).appendingPathComponent(name), name: name,
-                                           systemPath: file.system, skipReason: file.skip))
+            let system = name.utf8.elementsEqual(file.name) ? nil : cString(root + [0x2F] + file.name)
+            listing.files.append(InputFile(folder: path, name: name, systemPath: system, skipReason: file.skip))
         }
     }
 
@@ -86,12 +106,12 @@ public enum Inputs {
     /// unreadable subfolders and links are each seen and accounted for.
     /// A path met in a folder: its name inside the input (bytes), its full path, and why it
     /// is skipped (nil: a file to read). Skipped folders are named with a trailing `/`.
-    struct Found { var name: [UInt8]; var system: [CChar]; var skip: String? }
+    struct Found { var name: [UInt8]; var skip: String? }
 
     static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String], files: inout [Found]) {
         let folder = relative.isEmpty ? root : root + [0x2F] + relative
         guard let directory = opendir(cString(folder)) else {
-            files.append(Found(name: relative + [0x2F], system: cString(folder),
+            files.append(Found(name: relative + [0x2F],
                                skip: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
             return
         }
@@ -110,7 +130,7 @@ public enum Inputs {
     }
 
     static func visit(_ root: [UInt8], child: [UInt8], full: [UInt8], hidden: Bool, excluding excluded: [String], files: inout [Found]) {
-        func skip(_ reason: String, folder: Bool = false) { files.append(Found(name: child + (folder ? [0x2F] : []), system: cString(full), skip: reason)) }
+        func skip(_ reason: String, folder: Bool = false) { files.append(Found(name: child + (folder ? [0x2F] : []), skip: reason)) }
         var link = stat(), target = stat()
         guard lstat(cString(full), &link) == 0 else { return skip("cannot be examined (\(String(cString: strerror(errno))))") }
         let isLink = link.st_mode & S_IFMT == S_IFLNK
@@ -130,7 +150,7 @@ public enum Inputs {
         } else if target.st_mode & S_IFMT != S_IFREG {
             skip("not a regular file (a pipe, socket or device): skipped")
         } else {
-            files.append(Found(name: child, system: cString(full), skip: nil))   // files behind a link are read
+            files.append(Found(name: child, skip: nil))   // files behind a link are read
         }
     }
 

@@ -94,7 +94,7 @@ public enum Pipeline {
         // Files are read in batches: each batch in parallel, its rows then appended in input
         // order, so memory stays flat however many files there are. With two jobs or more a
         // batch's rows are written on their own thread while the next batch is processed.
-        let output = BatchWriter(writers: writers, overlapped: options.jobs > 1)
+        let output = BatchWriter(writers: writers, overlapped: options.jobs > 1, filter: options.filter, log: log)
         for start in stride(from: 0, to: files.count, by: Self.batchSize) {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
@@ -104,11 +104,9 @@ public enum Pipeline {
             }
             try output.write(batch, outcomes)
         }
-        let totals = try output.finish()
+        let (totals, aggregator) = try output.finish()
         let processed = Date()
-        try AggregateRun.run(directories: [directory], into: directory,
-                             headers: options.headers, encoding: options.encoding, filter: options.filter,
-                             maxRecords: .max, log: log)   // a run's own records were already written
+        try AggregateRun.write(aggregator, into: directory, headers: options.headers, encoding: options.encoding)
         let aggregated = Date()
         try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
                               choice: options.review, dataDirectory: options.dataDirectory)
@@ -176,20 +174,26 @@ public enum Pipeline {
     }
 }
 
-/// Appends each batch's rows to the tables in input order. Overlapped, a batch is written on
-/// a serial queue while the caller processes the next one; at most one batch waits to be
-/// written (two batches in memory), and the first write error is thrown by the next call.
+/// Appends each batch's rows to the tables in input order, and adds each report's rows, as
+/// written, to the comparative tables' aggregator (which keeps per-group figures only, so
+/// no report outlives its batch). Overlapped, a batch is written on a serial queue while
+/// the caller processes the next one; at most one batch waits to be written (two batches in
+/// memory), and the first write error is thrown by the next call.
 final class BatchWriter: @unchecked Sendable {
     private let writers: [TableWriter]
     private let queue: DispatchQueue?
     private let pending = DispatchGroup()
     // Touched only on the queue, or after `pending` is waited for.
     private var totals = RunTotals()
+    private var aggregator: Aggregator
+    private let issues: RowIssues
     private var failure: Error?
 
-    init(writers: [TableWriter], overlapped: Bool) {
+    init(writers: [TableWriter], overlapped: Bool, filter: AggregateFilter, log: @escaping (String) -> Void) {
         self.writers = writers
         queue = overlapped ? DispatchQueue(label: "perfeval.batch-writer") : nil
+        aggregator = Aggregator(filter: filter)
+        issues = RowIssues(log: log)
     }
 
     func write(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
@@ -200,11 +204,13 @@ final class BatchWriter: @unchecked Sendable {
         }
     }
 
-    /// Every batch written and every table closed; the counts over the run.
-    func finish() throws -> RunTotals {
+    /// Every batch written and every table closed; the counts over the run and the
+    /// comparative tables' figures.
+    func finish() throws -> (RunTotals, Aggregator) {
         try waitForPrevious()
         for writer in writers { try writer.finish() }
-        return totals
+        issues.finish()
+        return (totals, aggregator)
     }
 
     private func waitForPrevious() throws {
@@ -218,9 +224,11 @@ final class BatchWriter: @unchecked Sendable {
     private func append(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
         var tables = [[UInt8]](repeating: [], count: writers.count)
         for (file, outcome) in zip(files, outcomes) {
-            for (index, rows) in Tables.rows(for: file, outcome: outcome).enumerated() where !rows.isEmpty {
+            let rows = Tables.rows(for: file, outcome: outcome)
+            for (index, rows) in rows.enumerated() where !rows.isEmpty {
                 tables[index] += try Emit.encodeRows(rows, encoding: .utf8)
             }
+            if !outcome.records.isEmpty { aggregator.add(Tables.reportRows(rows, issues: issues)) }
             totals.add(outcome)
         }
         for (writer, bytes) in zip(writers, tables) { try writer.appendEncoded(bytes) }

@@ -24,7 +24,7 @@ public enum ReviewFiles {
     /// Every table an output folder can hold, in sheet order: the comparative tables a
     /// reviewer reads first, then the per-report tables.
     public static var tables: [ReviewTable] {
-        let comparative = Aggregator(records: [], problems: [], audits: [], checks: []).tables()
+        let comparative = Aggregator().streamedTables()
         let columns = Dictionary(comparative.map { ($0.fileName, $0.columns) } + Tables.layouts.map { ($0.fileName, $0.columns) },
                                  uniquingKeysWith: { first, _ in first })
         return sheetNames.map { ReviewTable(fileName: $0.file, sheetZh: $0.zh, sheetEn: $0.en, columns: columns[$0.file] ?? []) }

@@ -1,4 +1,5 @@
 import Normalize
+import Aggregate
 import Compute
 import Emit
 
@@ -76,6 +77,24 @@ public enum Tables {
         ("review_unclassified.csv", unclassifiedColumns), ("quality.csv", qualityColumns),
         ("rejects.csv", rejectColumns), ("warnings.csv", warningColumns),
     ]
+
+    /// A file's rows for the comparative tables, read from its records, problems and audits
+    /// rows (`rows(for:outcome:)`) as `perfeval aggregate` reads them back from the CSVs.
+    static func reportRows(_ tables: [[[CellValue]]], issues: RowIssues) -> ReportRows {
+        func named(_ table: Int, _ columns: [String: Int]) -> [AggregateRun.NamedRow] {
+            tables[table].map { AggregateRun.NamedRow(cells: $0.map(Emit.render), index: columns, file: layouts[table].fileName, line: 0) }
+        }
+        var report = ReportRows()
+        report.records = named(0, recordIndex).map { AggregateRun.recordRow($0, issues: issues) }
+        report.audits = named(3, auditIndex).map(AggregateRun.auditRow)
+        report.problemCategories = named(4, problemIndex).map(AggregateRun.categories)
+        return report
+    }
+
+    static let recordIndex = columnIndex(recordColumns), auditIndex = columnIndex(auditColumns), problemIndex = columnIndex(problemColumns)
+    static func columnIndex(_ columns: [Column]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.en, $0.offset) })
+    }
 
     /// The rows one input file contributes to each table of `layouts`.
     static func rows(for file: InputFile, outcome: FileOutcome) -> [[[CellValue]]] {
