@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import PerfevalCore
+import CSVKit
 @testable import Aggregate
 
 /// The comparative tables on the fixture corpus (Tests/Fixtures/corpus, built by
@@ -178,8 +179,43 @@ final class AggregateTests: XCTestCase {
         XCTAssertEqual(longestRun([2021, 2022, 2023, 2025]), 3)
         XCTAssertEqual(longestRun([2020, 2022]), 1)
         XCTAssertEqual(ranks([ExactDecimal(100), ExactDecimal(95), ExactDecimal(95), ExactDecimal(90)]), [1, 2, 2, 4])
-        let summary = Summary([ExactDecimal(80), ExactDecimal(100), ExactDecimal(90), ExactDecimal(80)])!
+        // A tally keeps how often each value occurs, in any order; missing values are not counted.
+        var tally = Tally()
+        for value in [80, 100, 90, 80] { tally.add(ExactDecimal(value)) }
+        tally.add(nil)
+        let summary = try! XCTUnwrap(tally.summary)
+        XCTAssertEqual(tally.count, 4)
         XCTAssertEqual([summary.mean, summary.median, summary.min, summary.max].map(\.description), ["87.5", "85", "80", "100"])
-        XCTAssertNil(Summary([]))
+        tally.add(ExactDecimal(millionths: 95_500_000))   // 80, 80, 90, 95.5, 100: the middle one
+        XCTAssertEqual([tally.summary!.mean, tally.summary!.median].map(\.description), ["89.1", "90"])
+        XCTAssertNil(Tally().summary)
+        var sum = RunningSum()
+        sum.add(ExactDecimal.plausibleLimit)
+        XCTAssertEqual(sum.sum, ExactDecimal.plausibleLimit)
+        for _ in 0..<1_000 { sum.add(ExactDecimal.plausibleLimit) }
+        XCTAssertNil(sum.sum, "a total past the range is no number, not a wrapped one")
+        XCTAssertEqual(sum.mean, ExactDecimal.plausibleLimit, "the mean is still exact")
+    }
+
+    /// Tables a run writes list each file's rows together, in the same file order, and are
+    /// walked side by side; tables in another order (here problems and audits reversed)
+    /// are joined by file instead, with the same result.
+    func testTablesInAnotherFileOrderAggregateTheSame() throws {
+        let shuffled = try Paths.temporaryDirectory("shuffled"), out = try Paths.temporaryDirectory("shuffled-out")
+        for name in ["records.csv", "problems.csv", "audits.csv"] {
+            var table = try CSV.parse(Array(try Data(contentsOf: Self.single.appendingPathComponent(name))))
+            if name != "records.csv" { table = [table[0]] + table.dropFirst().reversed() }
+            var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+            for row in table { CSV.encodeRow(row, into: &bytes) }
+            try Data(bytes).write(to: shuffled.appendingPathComponent(name))
+        }
+        let result = try runPerfeval(["aggregate", shuffled.path, "--out", out.path, "--headers", "en", "--no-xlsx", "--no-html"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for name in Self.comparative {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(name)), try Data(contentsOf: Self.single.appendingPathComponent(name)), name)
+        }
+        let bounded = try runPerfeval(["aggregate", shuffled.path, "--out", out.path, "--max-records", "5", "--no-xlsx", "--no-html"])
+        XCTAssertEqual(bounded.status, 2)
+        XCTAssertTrue(bounded.stderr.contains("--max-records"), bounded.stderr)
     }
 }
