@@ -33,15 +33,6 @@ public struct Aggregator {
         levels = filter.level.map { [$0] } ?? RegionLevel.allCases
     }
 
-    /// Every table with all its rows.
-    public func tables() throws -> [OutputTable] {
-        try streamedTables().map { table in
-            var rows: [[CellValue]] = []
-            try table.rows { rows.append($0) }
-            return OutputTable(fileName: table.fileName, columns: table.columns, rows: rows)
-        }
-    }
-
     /// Every table, its rows built as they are written: a writer never holds a whole table.
     public func streamedTables() -> [StreamedTable] {
         [executionTable(), scoresTable(), spendingTable(), problemsTable(), recurringTable(), trendsTable(), auditSummaryTable()]
