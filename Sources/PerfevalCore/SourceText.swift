@@ -25,18 +25,18 @@ public struct SourceText: Sendable {
     public func quote(_ text: String, line: Int, maxLines: Int = 40) -> String? {
         let wanted = TextFolding.compact(text)
         guard !wanted.isEmpty, line >= 1 else { return nil }
-        let stream = keyStream(from: line, maxLines: maxLines)
+        var stream = KeyStream(self, from: line, maxLines: maxLines)
         var quoted: [Unicode.Scalar] = []
         var run: (line: Int, first: Int, last: Int)?
         func closeRun() {
             if let open = run { quoted += stream.lines[open.line][open.first...open.last] }
             run = nil
         }
-        var position = Self.find(wanted[...].prefix(4), in: stream.keys, from: 0)
+        var position = stream.find(wanted[...].prefix(4), from: 0)
         var next = 0
         while next < wanted.count {
             guard var at = position else { return nil }
-            if at < stream.keys.count, stream.keys[at].scalar == wanted[next] {
+            if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
                 if let open = run, open.line == key.line, Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
                     run = (open.line, open.first, key.offset)
@@ -45,11 +45,11 @@ public struct SourceText: Sendable {
                 }
                 next += 1
                 position = at + 1
-            } else if wanted[next] == "。", at == stream.keys.count || stream.keys[at].startsLine {
+            } else if wanted[next] == "。", !stream.has(at) || stream.keys[at].startsLine {
                 closeRun(); quoted.append("。")   // joined title and body
                 next += 1
             } else {
-                at = Self.find(wanted[next...].prefix(4), in: stream.keys, from: at) ?? -1
+                at = stream.find(wanted[next...].prefix(4), from: at) ?? -1
                 guard at >= 0 else { return nil }
                 closeRun()
                 position = at
@@ -61,30 +61,51 @@ public struct SourceText: Sendable {
 
     typealias Key = (scalar: Unicode.Scalar, line: Int, offset: Int, startsLine: Bool)
 
-    /// The folded scalars of the lines from `line` on, each with where it is written.
-    func keyStream(from line: Int, maxLines: Int) -> (keys: [Key], lines: [[Unicode.Scalar]]) {
-        var keys: [Key] = [], lines: [[Unicode.Scalar]] = []
-        guard line - 1 < writtenLines.count else { return (keys, lines) }
-        for index in (line - 1)..<min(writtenLines.count, line - 1 + maxLines) {
-            let original = Self.scalars(writtenLines[index])
-            let read = simplifiedLines.map { index < $0.count ? Self.scalars($0[index]) : [] } ?? original
-            guard read.count == original.count else { break }   // conversion changed the length: offsets unknown
-            let lineKeys = Self.keys(read)
-            keys += lineKeys.enumerated().map { ($0.element.scalar, lines.count, $0.element.offset, $0.offset == 0) }
-            lines.append(original)
-        }
-        return (keys, lines)
-    }
+    /// The folded scalars of the lines from a source line on, each with where it is written,
+    /// read a line at a time as far as a search needs (most quotes end within a few lines).
+    struct KeyStream {
+        let source: SourceText
+        private(set) var keys: [Key] = []
+        private(set) var lines: [[Unicode.Scalar]] = []
+        private var nextLine: Int   // index into the source's lines
+        private let endLine: Int
 
-    /// The first position at or after `from` where `keys` spell `needle`.
-    static func find(_ needle: ArraySlice<Unicode.Scalar>, in keys: [Key], from: Int) -> Int? {
-        guard let head = needle.first, from >= 0 else { return nil }
-        var start = from
-        while start + needle.count <= keys.count {
-            if keys[start].scalar == head, zip(keys[start..<(start + needle.count)], needle).allSatisfy({ $0.0.scalar == $0.1 }) { return start }
-            start += 1
+        init(_ source: SourceText, from line: Int, maxLines: Int) {
+            self.source = source
+            nextLine = line - 1
+            endLine = min(source.writtenLines.count, line - 1 + maxLines)
         }
-        return nil
+
+        /// Whether there is a key at `index`, reading further lines when needed.
+        mutating func has(_ index: Int) -> Bool {
+            while index >= keys.count, readLine() {}
+            return index < keys.count
+        }
+
+        /// Reads the next line's keys; false at the end (or where simplification changed
+        /// a line's length, so that offsets are unknown from there on).
+        private mutating func readLine() -> Bool {
+            guard nextLine < endLine else { return false }
+            let index = nextLine
+            let original = SourceText.scalars(source.writtenLines[index])
+            let read = source.simplifiedLines.map { index < $0.count ? SourceText.scalars($0[index]) : [] } ?? original
+            guard read.count == original.count else { nextLine = endLine; return false }
+            nextLine += 1
+            keys += SourceText.keys(read).enumerated().map { ($0.element.scalar, lines.count, $0.element.offset, $0.offset == 0) }
+            lines.append(original)
+            return true
+        }
+
+        /// The first position at or after `from` where the keys spell `needle`.
+        mutating func find(_ needle: ArraySlice<Unicode.Scalar>, from: Int) -> Int? {
+            guard let head = needle.first, from >= 0 else { return nil }
+            var start = from
+            while has(start + needle.count - 1) {
+                if keys[start].scalar == head, zip(keys[start..<(start + needle.count)], needle).allSatisfy({ $0.0.scalar == $0.1 }) { return start }
+                start += 1
+            }
+            return nil
+        }
     }
 
     /// Each folded, non-space scalar with its offset in the line; `[bookmark: …]` left out.
