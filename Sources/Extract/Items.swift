@@ -146,12 +146,17 @@ extension Extractor {
 
     /// +1 / -1 when the words before an amount make it a year-on-year change.
     static func changeSign(_ region: [Unicode.Scalar]) -> Int? {
-        let words = region.string
-        guard words.contains("上年") || words.contains("同比") || words.contains("上一年") else { return nil }
-        if words.hasSuffix("减少") || words.hasSuffix("下降") || words.hasSuffix("降低") { return -1 }
-        if words.hasSuffix("增加") || words.hasSuffix("增长") || words.hasSuffix("提高") { return 1 }
+        func endsWith(_ word: [Unicode.Scalar]) -> Bool { region.matches(word, at: region.count - word.count) }
+        guard changeMarkers.contains(where: region.contains) else { return nil }
+        if decreaseWords.contains(where: endsWith) { return -1 }
+        if increaseWords.contains(where: endsWith) { return 1 }
         return nil
     }
+
+    /// 上年 / 同比 (compared with last year) before an amount, then the direction it ends on.
+    static let changeMarkers = ["上年", "同比", "上一年"].map { Array($0.unicodeScalars) }
+    static let decreaseWords = ["减少", "下降", "降低"].map { Array($0.unicodeScalars) }
+    static let increaseWords = ["增加", "增长", "提高"].map { Array($0.unicodeScalars) }
 
     /// `，减少9.56%` right after a change amount → `9.56`.
     static func changePercent(_ text: [Unicode.Scalar], after end: Int) -> String? {

@@ -31,8 +31,7 @@ public struct Measure: Sendable, Equatable {
     }
 
     static func looksLikeDate(_ scalars: [Unicode.Scalar]) -> Bool {
-        let text = scalars.string
-        if text.contains("月") && text.contains("日") && scalars.contains(where: TextFolding.isDigit) { return true }
+        if scalars.contains("月") && scalars.contains("日") && scalars.contains(where: TextFolding.isDigit) { return true }
         let dashes = scalars.filter { $0 == "-" || $0 == "/" }.count
         return dashes >= 2 && scalars.filter(TextFolding.isDigit).count >= 6
     }
