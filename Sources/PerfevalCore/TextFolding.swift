@@ -67,6 +67,7 @@ extension Array where Element == Unicode.Scalar {
     /// Index of the first occurrence of `needle` at or after `from`, or nil.
     /// Scans raw buffers (no bounds check or retain per scalar): the taxonomy looks for every
     /// keyword in every problem and measure item.
+    @inlinable
     public func firstIndex(of needle: [Unicode.Scalar], from: Int = 0) -> Int? {
         guard let head = needle.first, needle.count <= count, from >= 0 else { return nil }
         return withUnsafeBufferPointer { text in
@@ -86,9 +87,11 @@ extension Array where Element == Unicode.Scalar {
         }
     }
 
+    @inlinable
     public func contains(_ needle: [Unicode.Scalar]) -> Bool { firstIndex(of: needle) != nil }
 
-    @inline(__always)
+    /// Whether `needle` is spelled at `index` (label matching calls this at every position).
+    @inlinable @inline(__always)
     public func matches(_ needle: [Unicode.Scalar], at index: Int) -> Bool {
         guard index >= 0, index + needle.count <= count else { return false }
         for offset in 0..<needle.count where self[index + offset] != needle[offset] { return false }
