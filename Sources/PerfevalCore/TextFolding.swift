@@ -26,14 +26,33 @@ public enum TextFolding {
         return out
     }
 
+    /// `compact` of a String, decoding its UTF-8 directly (a String's bytes are valid UTF-8):
+    /// every paragraph and cell goes through here.
     public static func compact(_ text: String) -> [Unicode.Scalar] {
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(text.utf8.count / 3 + 1)
-        for scalar in text.unicodeScalars {
-            guard let folded = fold(scalar), !isSpace(folded) else { continue }
-            out.append(folded)
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(bytes.count / 3 + 1)
+            var index = 0
+            while index < bytes.count {
+                let (value, length) = decodeValidUTF8(bytes, at: index)
+                index += length
+                guard let scalar = Unicode.Scalar(value), let folded = fold(scalar), !isSpace(folded) else { continue }
+                out.append(folded)
+            }
+            return out
         }
-        return out
+    }
+
+    /// The scalar value at `index` of valid UTF-8 and its length in bytes.
+    @inline(__always)
+    static func decodeValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
+        let lead = UInt32(bytes[index])
+        if lead < 0x80 { return (lead, 1) }
+        func continuation(_ offset: Int) -> UInt32 { UInt32(bytes[index + offset] & 0x3F) }
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | continuation(1), 2) }
+        if lead < 0xF0 { return ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), 3) }
+        return ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4)
     }
 
     /// The scalars without leading and trailing whitespace.
