@@ -25,7 +25,9 @@ public struct Aggregator {
     private var recurring: Set<Recurrence> = []
     /// Each agency's figures per kind and year.
     private var trends: [TrendKey: YearFigures] = [:]
-    private var knownChecks: Set<String> = []
+    /// Check names, numbered in order of first sight (per-group totals are kept by number).
+    private var checkNumbers: [String: Int32] = [:]
+    private var checkNames: [String] = []
     public private(set) var skippedAudits = 0
 
     public init(filter: AggregateFilter = AggregateFilter()) {
@@ -76,15 +78,14 @@ public struct Aggregator {
         guard !report.audits.isEmpty else { return }
         var recordOfProject: [String: Int] = [:]
         for (position, record) in report.records.enumerated() { recordOfProject[record.project] = position }
-        var perRecord: [Int: [String: CheckFigures]] = [:]
+        var perRecord: [Int: [Int32: CheckFigures]] = [:]
         for audit in report.audits {
             guard let position = recordOfProject[audit.project], admitted[position] != nil else { continue }
-            guard knownChecks.contains(audit.check) || knownChecks.count < Self.maxChecks else { skippedAudits += 1; continue }
-            knownChecks.insert(audit.check)
-            var entry = perRecord[position, default: [:]][audit.check] ?? CheckFigures()
+            guard let check = checkNumber(audit.check) else { skippedAudits += 1; continue }
+            var entry = perRecord[position, default: [:]][check] ?? CheckFigures()
             if audit.status != .notApplicable { entry.checked = 1 }
             if audit.status == .finding { entry.findings += 1 }
-            perRecord[position, default: [:]][audit.check] = entry
+            perRecord[position, default: [:]][check] = entry
         }
         for (position, checks) in perRecord {
             for key in groupKeys(report.records[position]) {
@@ -98,6 +99,16 @@ public struct Aggregator {
         let number = Int32(agencies.count)
         agencyNumbers[record.regionCode, default: [:]][record.agency] = number
         agencies.append((record.agency, record.regionCode))
+        return number
+    }
+
+    /// nil past `maxChecks` distinct names.
+    private mutating func checkNumber(_ name: String) -> Int32? {
+        if let number = checkNumbers[name] { return number }
+        guard checkNames.count < Self.maxChecks else { return nil }
+        let number = Int32(checkNames.count)
+        checkNumbers[name] = number
+        checkNames.append(name)
         return number
     }
 
@@ -150,7 +161,7 @@ public struct Aggregator {
         var projectShares = RunningSum()
         /// Spending and 实有人数 summed over the records with both (spending per staff).
         var staffedSpending = RunningSum(), staff = 0
-        var checks: [String: CheckFigures] = [:]
+        var checks: [Int32: CheckFigures] = [:]   // by check number
 
         static let gradeNames = ["优", "良", "中", "差"]
 
@@ -364,9 +375,9 @@ public struct Aggregator {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                for check in group.checks.keys.sorted() {
+                for check in group.checks.keys.sorted(by: { checkNames[Int($0)] < checkNames[Int($1)] }) {
                     let totals = group.checks[check]!
-                    try emit(key.cells + [.text(check), .number(totals.checked), .number(totals.findings)])
+                    try emit(key.cells + [.text(checkNames[Int(check)]), .number(totals.checked), .number(totals.findings)])
                 }
             }
         }
