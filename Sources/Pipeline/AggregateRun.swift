@@ -72,21 +72,28 @@ public enum AggregateRun {
 
     struct NotInFileOrder: Error {}
 
-    /// Walks records.csv, problems.csv and audits.csv of `directory` side by side: a run writes
-    /// each file's rows together and the files in the same order in every table, so each
-    /// report's rows are gathered and added before the next report is read. Throws
-    /// `NotInFileOrder` when problems or audits rows are left over at the end.
+    /// Walks records.csv, problems.csv and audits.csv of `directory` side by side (see
+    /// `streamReports(records:problems:audits:)`).
     static func streamReports(_ directory: URL, into aggregator: inout Aggregator, issues: RowIssues) throws {
         let records = try TableReader(directory, "records.csv", Tables.recordColumns, required: ["file", "kind", "agency", "region_code", "year"], issues: issues)
         let problems = try TableReader(directory, "problems.csv", Tables.problemColumns, required: ["file", "categories"], issues: issues)
         let audits = try TableReader(directory, "audits.csv", Tables.auditColumns, required: ["file", "check", "status"], issues: issues)
-        var nextRecord = try records.next(), nextProblem = try problems.next(), nextAudit = try audits.next()
+        try streamReports(records: records.next, problems: problems.next, audits: audits.next, into: &aggregator, issues: issues)
+    }
+
+    /// A run writes each file's rows together and the files in the same order in every
+    /// table, so each report's records, problems and audits are gathered and added before
+    /// the next report is read. Throws `NotInFileOrder` when problems or audits rows are
+    /// left over at the end (then the sources must be joined by file instead).
+    static func streamReports(records: () throws -> NamedRow?, problems: () throws -> NamedRow?, audits: () throws -> NamedRow?,
+                              into aggregator: inout Aggregator, issues: RowIssues) throws {
+        var nextRecord = try records(), nextProblem = try problems(), nextAudit = try audits()
         while let first = nextRecord {
             let file = first["file"]
             var report = ReportRows()
-            while let row = nextRecord, row["file"] == file { report.records.append(recordRow(row, issues: issues)); nextRecord = try records.next() }
-            while let row = nextProblem, row["file"] == file { report.problemCategories.append(categories(row)); nextProblem = try problems.next() }
-            while let row = nextAudit, row["file"] == file { report.audits.append(auditRow(row)); nextAudit = try audits.next() }
+            while let row = nextRecord, row["file"] == file { report.records.append(recordRow(row, issues: issues)); nextRecord = try records() }
+            while let row = nextProblem, row["file"] == file { report.problemCategories.append(categories(row)); nextProblem = try problems() }
+            while let row = nextAudit, row["file"] == file { report.audits.append(auditRow(row)); nextAudit = try audits() }
             aggregator.add(report)
         }
         if nextProblem != nil || nextAudit != nil { throw NotInFileOrder() }

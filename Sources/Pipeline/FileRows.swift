@@ -91,6 +91,39 @@ public struct ComparativeInput {
     }
 }
 
+/// The comparative tables from three sources of rows pulled one at a time (the store's
+/// queries), walked side by side like a run's tables: records as the cells of records.csv,
+/// problems as (file, categories), audits as (file, project, check, status).
+public enum ComparativeStream {
+    /// Writes the tables into `output`; false, having written nothing, when the sources do
+    /// not list their files in one order (then use `ComparativeInput`).
+    public static func write(records: @escaping () throws -> [String]?, problems: @escaping () throws -> [String]?,
+                             audits: @escaping () throws -> [String]?, into output: URL, headers: HeaderLanguage,
+                             encoding: OutputEncoding, filter: AggregateFilter) throws -> Bool {
+        let issues = RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        defer { issues.finish() }
+        func named(_ source: @escaping () throws -> [String]?, _ index: [String: Int], _ name: String) -> () throws -> AggregateRun.NamedRow? {
+            var line = 0
+            return {
+                guard let cells = try source() else { return nil }
+                line += 1
+                return AggregateRun.NamedRow(cells: cells, index: index, file: name, line: line)
+            }
+        }
+        var aggregator = Aggregator(filter: filter)
+        do {
+            try AggregateRun.streamReports(records: named(records, Tables.recordIndex, "store records"),
+                                           problems: named(problems, ["file": 0, "categories": 1], "store problems"),
+                                           audits: named(audits, ["file": 0, "project": 1, "check": 2, "status": 3], "store audits"),
+                                           into: &aggregator, issues: issues)
+        } catch is AggregateRun.NotInFileOrder {
+            return false
+        }
+        try AggregateRun.write(aggregator, into: output, headers: headers, encoding: encoding)
+        return true
+    }
+}
+
 extension FileRows {
     /// A file to read under the name it has in the tables (a stored report read again).
     public static func inputFile(name: String, path: String) -> InputFile { InputFile(path: path, name: name) }

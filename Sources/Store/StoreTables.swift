@@ -62,6 +62,12 @@ enum StoreTables {
     /// read as `aggregate` reads those CSV tables and computed by the same aggregator.
     static func writeComparative(from database: Database, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding,
                                  filter: AggregateFilter) throws {
+        // The three queries list versions in one order: walked side by side, one report at a time.
+        let records = try currentRows(of: "records", columns: Schema.rowTables[0].quotedColumns, in: database)
+        let problems = try currentRows(of: "problems", columns: "file, categories", in: database)
+        let audits = try currentRows(of: "audits", columns: #"file, project, "check", status"#, in: database)
+        if try ComparativeStream.write(records: records, problems: problems, audits: audits, into: directory,
+                                       headers: headers, encoding: encoding, filter: filter) { return }
         var input = ComparativeInput()
         try forEachCurrentRow(of: "records", columns: Schema.rowTables[0].quotedColumns, in: database) { input.addRecord($0) }
         try forEachCurrentRow(of: "problems", columns: "file, categories", in: database) { input.addProblem(file: $0[0], categories: $0[1]) }
@@ -73,12 +79,18 @@ enum StoreTables {
 
     /// The cells of a per-report table's rows of the current versions as the CSV shows them.
     static func forEachCurrentRow(of table: String, columns: String, in database: Database, _ body: ([String]) -> Void) throws {
+        let next = try currentRows(of: table, columns: columns, in: database)
+        while let row = try next() { body(row) }
+    }
+
+    /// The same rows pulled one at a time (nil after the last).
+    static func currentRows(of table: String, columns: String, in database: Database) throws -> () throws -> [String]? {
         let select = try database.prepare("""
             SELECT \(columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             FROM versions v JOIN \(Schema.quote(table)) t ON t.version_id = v.id
             WHERE v.status = 'current' ORDER BY v.name, v.id, t.seq
             """)
-        while try select.step() { body(select.row().map { $0.string ?? "" }) }
+        return { try select.step() ? select.row().map { $0.string ?? "" } : nil }
     }
 
     static let historyColumns = [
