@@ -20,17 +20,36 @@ enum DocxReader {
     }
 
     static func read(_ parts: ZipParts) throws -> Document {
-        let numbering = NumberingDefinitions(xml: try optionalPart(parts, "word/numbering.xml"), styles: try optionalPart(parts, "word/styles.xml"))
+        let numbering = try optionalPart(parts, "word/numbering.xml"), styles = try optionalPart(parts, "word/styles.xml")
         let document = try parts.data("word/document.xml", format: ".docx")
-        let builder = WordprocessingParser(numbering: numbering, maxElements: parts.limits.maxElements)
+        return try read(document: document, numbering: numbering, styles: styles, maxElements: parts.limits.maxElements)
+    }
+
+    /// The parts' bytes read; `scanning: false` leaves all to XMLParser (tests compare the two).
+    static func read(document: Data, numbering: Data?, styles: Data?, maxElements: Int, scanning: Bool = true) throws -> Document {
+        // Numbering counters advance as paragraphs are read: each reading starts afresh.
+        func builder() -> WordprocessingBuilder {
+            WordprocessingBuilder(numbering: NumberingDefinitions(xml: numbering, styles: styles), maxElements: maxElements)
+        }
+        var read = builder()
+        if !scanning || WordXMLScanner.scan(document, into: read) == .unsupported {
+            // What the scanner does not take (errors included) libxml2 reads, and judges.
+            read = builder()
+            try parseWithXMLParser(document, into: read)
+        }
+        if read.exceeded { throw LimitExceeded.elements("paragraphs and table cells", limit: maxElements) }
+        return Document(blocks: read.blocks, source: SourceText(written: Array(read.writtenParagraphs.joined(separator: "\n").utf8)))
+    }
+
+    private static func parseWithXMLParser(_ document: Data, into builder: WordprocessingBuilder) throws {
+        let delegate = WordprocessingParser(builder: builder)
         let parser = XMLReading.parser(document)
-        parser.delegate = builder
+        parser.delegate = delegate
         let parsed = parser.parse()
-        if builder.elements > parts.limits.maxElements { throw LimitExceeded.elements("paragraphs and table cells", limit: parts.limits.maxElements) }
+        if builder.exceeded { return }
         guard parsed else { throw Failure.corrupt("word/document.xml is not well-formed XML (\(XMLProblem.describe(parser)))") }
         // A part cut short may still parse as far as it goes: the root must have closed.
         guard builder.closedRoot else { throw Failure.corrupt("word/document.xml ends before the document does (truncated)") }
-        return Document(blocks: builder.blocks, source: SourceText(written: Array(builder.writtenParagraphs.joined(separator: "\n").utf8)))
     }
 
     /// A part that may be missing; a bomb in it still stops the file.
@@ -220,23 +239,73 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     }
 }
 
-/// SAX pass over word/document.xml that builds the blocks.
-final class WordprocessingParser: NSObject, XMLParserDelegate {
+/// The WordprocessingML elements the reader acts on, told by their qualified name (the
+/// `w:` prefix as Word writes it; another prefix is another element, as before).
+enum WordElement {
+    case paragraph          // w:p
+    case text               // w:t: a run's text
+    case tab                // w:tab
+    case lineBreak          // w:br, w:cr
+    case paragraphStyle     // w:pStyle (in w:pPr)
+    case numId, level       // w:numId, w:ilvl (in w:numPr)
+    case table, row, cell   // w:tbl, w:tr, w:tc
+    case gridSpan, vMerge   // in w:tcPr
+    case other
+
+    init(_ name: UnsafeBufferPointer<UInt8>) {
+        self = .other
+        guard name.count >= 3, name[0] == UInt8(ascii: "w"), name[1] == UInt8(ascii: ":") else { return }
+        let local = UnsafeBufferPointer(rebasing: name[2...])
+        func equals(_ literal: StaticString) -> Bool {
+            local.count == literal.utf8CodeUnitCount && memcmp(local.baseAddress!, literal.utf8Start, local.count) == 0
+        }
+        switch local.count {
+        case 1: self = equals("p") ? .paragraph : equals("t") ? .text : .other
+        case 2: self = equals("tc") ? .cell : equals("tr") ? .row : equals("br") || equals("cr") ? .lineBreak : .other
+        case 3: self = equals("tab") ? .tab : equals("tbl") ? .table : .other
+        case 4: self = equals("ilvl") ? .level : .other
+        case 5: self = equals("numId") ? .numId : .other
+        case 6: self = equals("pStyle") ? .paragraphStyle : equals("vMerge") ? .vMerge : .other
+        case 8: self = equals("gridSpan") ? .gridSpan : .other
+        default: break
+        }
+    }
+
+    init(name: String) {
+        var name = name
+        self = name.withUTF8 { WordElement($0) }
+    }
+
+    /// Elements whose `w:val` attribute the reader uses.
+    var readsValue: Bool {
+        switch self {
+        case .paragraphStyle, .numId, .level, .gridSpan, .vMerge: return true
+        default: return false
+        }
+    }
+}
+
+/// Builds the blocks from the element events of word/document.xml, whichever reader sends
+/// them (`WordXMLScanner`, or XMLParser through `WordprocessingParser`).
+final class WordprocessingBuilder {
     let numbering: NumberingDefinitions
     var blocks: [Block] = []
     /// Each paragraph's text as written (numbering label included), by paragraph index.
     var writtenParagraphs: [String] = []
 
     private var paragraphIndex = 0
-    private var paragraphText = ""
-    private var inText = false
+    /// The UTF-8 of the open paragraph's runs.
+    var paragraphText: [UInt8] = []
+    /// Inside a `w:t`: its characters belong to the paragraph.
+    private(set) var collectsText = false
     private var numId: String?, numLevel = 0, paragraphStyle: String?
     /// Open tables, innermost last; a nested table's text goes into the outer cell.
     private var tables: [(rows: [TableRow], cells: [Cell], cellParagraphs: [String], cellLine: Int, span: Int, continued: Bool)] = []
 
     let maxElements: Int
-    /// Paragraphs and cells met; parsing stops past `maxElements`.
+    /// Paragraphs and cells met; reading stops past `maxElements`.
     private(set) var elements = 0
+    var exceeded: Bool { elements > maxElements }
     private var depth = 0
     /// Whether the root element was closed: a truncated part may parse without error.
     private(set) var closedRoot = false
@@ -245,62 +314,59 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
         self.numbering = numbering; self.maxElements = maxElements
     }
 
-    private func count(_ parser: XMLParser) {
-        elements += 1
-        if elements > maxElements { parser.abortParsing() }
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    /// An element opens; `value` is its `w:val` attribute where `element.readsValue`.
+    func start(_ element: WordElement, value: String?) {
         depth += 1
-        switch name {
-        case "w:p":
-            count(parser)
+        switch element {
+        case .paragraph:
+            elements += 1
             paragraphIndex += 1
-            paragraphText = ""; numId = nil; numLevel = 0; paragraphStyle = nil
-        case "w:t": inText = true
-        case "w:tab": paragraphText += " "
-        case "w:br", "w:cr": paragraphText += "\n"
-        case "w:pStyle": paragraphStyle = attributes["w:val"]
-        case "w:numId": numId = attributes["w:val"]
-        case "w:ilvl": numLevel = Int(attributes["w:val"] ?? "") ?? 0
-        case "w:tbl": tables.append(([], [], [], 0, 1, false))
-        case "w:tr": break
-        case "w:tc":
-            count(parser)
+            paragraphText.removeAll(keepingCapacity: true); numId = nil; numLevel = 0; paragraphStyle = nil
+        case .text: collectsText = true
+        case .tab: paragraphText.append(UInt8(ascii: " "))
+        case .lineBreak: paragraphText.append(UInt8(ascii: "\n"))
+        case .paragraphStyle: paragraphStyle = value
+        case .numId: numId = value
+        case .level: numLevel = Int(value ?? "") ?? 0
+        case .table: tables.append(([], [], [], 0, 1, false))
+        case .row: break
+        case .cell:
+            elements += 1
             guard !tables.isEmpty else { break }
             tables[tables.count - 1].cellParagraphs = []
             tables[tables.count - 1].cellLine = paragraphIndex + 1
             tables[tables.count - 1].span = 1
             tables[tables.count - 1].continued = false
         // Word tables have at most 63 columns: a larger span is damage, not layout.
-        case "w:gridSpan": if !tables.isEmpty { tables[tables.count - 1].span = min(max(1, Int(attributes["w:val"] ?? "") ?? 1), 63) }
-        case "w:vMerge": if !tables.isEmpty, attributes["w:val"] != "restart" { tables[tables.count - 1].continued = true }
-        default: break
+        case .gridSpan: if !tables.isEmpty { tables[tables.count - 1].span = min(max(1, Int(value ?? "") ?? 1), 63) }
+        case .vMerge: if !tables.isEmpty, value != "restart" { tables[tables.count - 1].continued = true }
+        case .other: break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { paragraphText += string }
+    /// Character data (entities decoded); kept inside a `w:t` only.
+    func characters(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if collectsText { paragraphText.append(contentsOf: utf8) }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ element: WordElement) {
         depth -= 1
         if depth == 0 { closedRoot = true }
-        switch name {
-        case "w:t": inText = false
-        case "w:p": endParagraph()
-        case "w:tc":
+        switch element {
+        case .text: collectsText = false
+        case .paragraph: endParagraph()
+        case .cell:
             guard !tables.isEmpty else { break }
             var table = tables.removeLast()
             let text = table.continued ? "" : table.cellParagraphs.joined(separator: "\n")
             table.cells.append(Cell(text: text, line: table.cellLine))
             for _ in 1..<max(table.span, 1) { table.cells.append(Cell(text: "", line: table.cellLine)) }
             tables.append(table)
-        case "w:tr":
+        case .row:
             guard !tables.isEmpty else { break }
             if !tables[tables.count - 1].cells.isEmpty { tables[tables.count - 1].rows.append(TableRow(cells: tables[tables.count - 1].cells)) }
             tables[tables.count - 1].cells = []
-        case "w:tbl":
+        case .table:
             guard let table = tables.popLast() else { break }
             if tables.isEmpty {
                 if !table.rows.isEmpty { blocks.append(.table(Table(rows: table.rows))) }
@@ -317,9 +383,10 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
         let style = paragraphStyle.flatMap { numbering.styleNumbering[$0] }
         let list = numId.map { ($0, numLevel) } ?? style.map { ($0.numId, $0.level) }
         let label = list.map { numbering.label(numId: $0.0, level: $0.1) } ?? ""
-        let text = TikaLikeText.clean(label + paragraphText)
+        let runs = String(decoding: paragraphText, as: UTF8.self)
+        let text = TikaLikeText.clean(label + runs)
         while writtenParagraphs.count < paragraphIndex { writtenParagraphs.append("") }
-        writtenParagraphs[paragraphIndex - 1] = Self.oneLine(label + paragraphText)
+        writtenParagraphs[paragraphIndex - 1] = Self.oneLine(label + runs)
         if tables.isEmpty {
             if !text.isEmpty { blocks.append(.paragraph(Paragraph(text: text, line: paragraphIndex))) }
         } else {
@@ -328,7 +395,28 @@ final class WordprocessingParser: NSObject, XMLParserDelegate {
     }
 }
 
-extension WordprocessingParser {
+/// XMLParser's events into the builder: the reading of parts the scanner leaves to libxml2.
+final class WordprocessingParser: NSObject, XMLParserDelegate {
+    let builder: WordprocessingBuilder
+    init(builder: WordprocessingBuilder) { self.builder = builder }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        builder.start(WordElement(name: name), value: attributes["w:val"])
+        if builder.exceeded { parser.abortParsing() }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard builder.collectsText else { return }
+        var string = string
+        string.withUTF8 { builder.characters($0) }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        builder.end(WordElement(name: name))
+    }
+}
+
+extension WordprocessingBuilder {
     /// Line breaks as spaces. Foundation's replacingOccurrences (15% of .docx time) runs only
     /// for the few paragraphs that hold a break: without "\n" it would return the text unchanged.
     static func oneLine(_ text: String) -> String {
