@@ -94,8 +94,11 @@ public enum TikaText {
     static func foldLine(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(bytes.count / 2)
-        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
-            if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
+        if !TextFolding.foldValidUTF8(bytes, into: &scalars) {
+            scalars.removeAll(keepingCapacity: true)
+            for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
+                if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
+            }
         }
         return removePinyin(removeBookmarks(scalars))
     }

@@ -55,6 +55,45 @@ public enum TextFolding {
         return ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4)
     }
 
+    /// Folds the scalars of UTF-8 bytes into `out` (scalars `fold` drops left out); false,
+    /// with `out` left partly filled, at the first byte that is not well-formed UTF-8 (then
+    /// `String(decoding:)`, with its U+FFFD replacements, is the way to read them).
+    public static func foldValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes -> Bool in
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    if let folded = fold(Unicode.Scalar(lead)) { out.append(folded) }
+                    index += 1
+                    continue
+                }
+                // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
+                let length: Int, low: UInt8, high: UInt8
+                switch lead {
+                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+                default: return false
+                }
+                guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return false }
+                var value = UInt32(lead) & (0xFF >> (length + 1))
+                for offset in 1..<length {
+                    let byte = bytes[index + offset]
+                    guard byte & 0xC0 == 0x80 else { return false }
+                    value = value << 6 | UInt32(byte & 0x3F)
+                }
+                if let scalar = Unicode.Scalar(value), let folded = fold(scalar) { out.append(folded) }
+                index += length
+            }
+            return true
+        }
+    }
+
     /// The scalars without leading and trailing whitespace.
     public static func trimmed(_ slice: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
         var slice = slice

@@ -54,6 +54,18 @@ final class CSVKitTests: XCTestCase {
 }
 
 final class TextFoldingTests: XCTestCase {
+    /// Well-formed UTF-8 is folded without building a String; anything else is refused, so
+    /// that the caller reads it with String(decoding:) and its U+FFFD replacements.
+    func testFoldsWellFormedUTF8AndRefusesTheRest() {
+        var out: [Unicode.Scalar] = []
+        XCTAssertTrue(TextFolding.foldValidUTF8(Array("执行率：９１．６４％\u{200B} 𠀋".utf8)[...], into: &out))
+        XCTAssertEqual(out.string, "执行率:91.64% 𠀋", "full-width folded, zero-width space dropped, 4-byte scalar kept")
+        for bad: [UInt8] in [[0xE6, 0x89], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x61, 0xFF], [0xE6, 0x41, 0x41]] {
+            var rest: [Unicode.Scalar] = []
+            XCTAssertFalse(TextFolding.foldValidUTF8(bad[...], into: &rest), "\(bad)")
+        }
+    }
+
     func testFoldsFullWidthAndSpecialSpaces() {
         XCTAssertEqual(TextFolding.compact("（２０２２年度）　全年\u{2002}预算数\u{00A0}").string, "(2022年度)全年预算数")
         XCTAssertEqual(TextFolding.compact("９１．６４％").string, "91.64%")
