@@ -85,11 +85,14 @@ public enum Tables {
             tables[table].map { AggregateRun.NamedRow(cells: $0.map(Emit.render), index: columns, file: layouts[table].fileName, line: 0) }
         }
         var report = ReportRows()
-        report.records = named(0, recordIndex).map { AggregateRun.recordRow($0, issues: issues) }
-        report.audits = named(3, auditIndex).map(AggregateRun.auditRow)
-        report.problemCategories = named(4, problemIndex).map(AggregateRun.categories)
+        report.records = named(position("records.csv"), recordIndex).map { AggregateRun.recordRow($0, issues: issues) }
+        report.audits = named(position("audits.csv"), auditIndex).map(AggregateRun.auditRow)
+        report.problemCategories = named(position("problems.csv"), problemIndex).map(AggregateRun.categories)
         return report
     }
+
+    /// Where a table stands in `layouts` (and in the result of `rows(for:outcome:)`).
+    static func position(_ fileName: String) -> Int { layouts.firstIndex { $0.fileName == fileName }! }
 
     static let recordIndex = columnIndex(recordColumns), auditIndex = columnIndex(auditColumns), problemIndex = columnIndex(problemColumns)
     static func columnIndex(_ columns: [Column]) -> [String: Int] {
