@@ -163,7 +163,7 @@ struct AggregateCommand: ParsableCommand {
 
     @OptionGroup var comparison: ComparisonOptions
 
-    @Option(name: .long, help: "Most records aggregated at once (memory grows with them).")
+    @Option(name: .long, help: "Most records held at once when a folder's records, problems and audits tables list their files in different orders (tables written by perfeval are streamed and need no bound).")
     var maxRecords: Int = AggregateRun.defaultMaxRecords
 
     @OptionGroup var review: ReviewFlags
