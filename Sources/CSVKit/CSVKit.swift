@@ -14,20 +14,8 @@ public enum CSV {
     /// Parses CSV bytes and hands each row to `body` as soon as libcsv completes it, so a
     /// large table is never held as rows of strings.
     public static func forEachRow(_ bytes: [UInt8], _ body: @escaping ([String]) -> Void) throws {
-        var parser = csv_parser()
-        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else { throw CSVError.malformed("csv_init failed") }
-        defer { csv_free(&parser) }
-        let collector = RowCollector(body)
-        let context = Unmanaged.passUnretained(collector).toOpaque()
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        let parsed = bytes.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            return csv_parse(&parser, base + start, buffer.count - start, onField, onRowEnd, context)
-        }
-        if parsed != bytes.count - start || csv_fini(&parser, onField, onRowEnd, context) != 0 {
-            throw CSVError.malformed(String(cString: csv_strerror(csv_error(&parser))))
-        }
-        withExtendedLifetime(collector) {}
+        let reader = try CSVFileReader(bytes: bytes, name: "CSV text")
+        while let row = try reader.next() { body(row) }
     }
 
     /// Streams a UTF-8 CSV file to `body` row by row, reading it in chunks, so a table of

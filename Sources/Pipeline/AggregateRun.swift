@@ -250,6 +250,8 @@ final class RowIssues {
     private(set) var count = 0
     static let shown = 20
     init(log: @escaping (String) -> Void) { self.log = log }
+    /// Problems noted on standard error (for callers without a log of their own: the store).
+    static func onStandardError() -> RowIssues { RowIssues { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
 
     func note(_ row: AggregateRun.NamedRow, _ message: String) {
         count += 1

@@ -43,7 +43,7 @@ public struct ComparativeInput {
     /// Unusable cells (issue 11: bounded years, plausible amounts) are noted on standard error.
     let issues: RowIssues
 
-    public init() { self.init(issues: RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })) }
+    public init() { self.init(issues: .onStandardError()) }
     init(issues: RowIssues) { self.issues = issues }
 
     /// `source` tells apart files of the same name in different folders.
@@ -100,7 +100,7 @@ public enum ComparativeStream {
     public static func write(records: @escaping () throws -> [String]?, problems: @escaping () throws -> [String]?,
                              audits: @escaping () throws -> [String]?, into output: URL, headers: HeaderLanguage,
                              encoding: OutputEncoding, filter: AggregateFilter) throws -> Bool {
-        let issues = RowIssues(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        let issues = RowIssues.onStandardError()
         defer { issues.finish() }
         func named(_ source: @escaping () throws -> [String]?, _ index: [String: Int], _ name: String) -> () throws -> AggregateRun.NamedRow? {
             var line = 0
