@@ -10,34 +10,50 @@ public struct Aggregator {
     /// Most distinct check names kept (the program writes about a dozen); audit rows naming
     /// more are counted in `skippedAudits` and left out.
     public static let maxChecks = 10_000
+    /// Agencies whose figures are held in memory before they are written to a temporary file
+    /// (about 0.6 KB each): this bounds the comparative step's memory however many agencies.
+    public static let defaultAgenciesInMemory = 8_192
 
     let filter: AggregateFilter
     let levels: [RegionLevel]
-    /// Each agency (its name within its region) once, numbered in order of first sight: the
-    /// per-agency figures and the sets of agencies per group hold numbers, not names.
-    private var agencyNumbers: [String: [String: Int32]] = [:]   // region code → name → number
-    private var agencies: [(name: String, regionCode: String)] = []
-    private var categoryNumbers: [String: Int32] = [:]
-    private var categories: [String] = []
+    /// Which agencies each group has, each agency's figures per year, its problems per year.
+    private var perAgency: AgencyFigures
     private var groups: [GroupKey: GroupFigures] = [:]
     private var problemGroups: [GroupKey: ProblemFigures] = [:]
-    /// Each (agency, problem category, year) reported.
-    private var recurring: Set<Recurrence> = []
-    /// Each agency's figures per kind and year.
-    private var trends: [TrendKey: YearFigures] = [:]
+    /// Agency sets (of groups, of their problem filers and reporters) are numbered.
+    private var agencySets: Int32 = 0
     /// Check names, numbered in order of first sight (per-group totals are kept by number).
     private var checkNumbers: [String: Int32] = [:]
     private var checkNames: [String] = []
     public private(set) var skippedAudits = 0
+    /// Runs of per-agency figures written to the temporary file so far.
+    var spilledRuns: Int { perAgency.runsWritten }
 
-    public init(filter: AggregateFilter = AggregateFilter()) {
+    /// `agenciesInMemory`: how many agencies' figures are held before they are written to a
+    /// temporary file in `spillDirectory` (the system's temporary folder when nil).
+    public init(filter: AggregateFilter = AggregateFilter(), agenciesInMemory: Int = Aggregator.defaultAgenciesInMemory,
+                spillDirectory: String? = nil) {
         self.filter = filter
         levels = filter.level.map { [$0] } ?? RegionLevel.allCases
+        perAgency = AgencyFigures(limit: agenciesInMemory, spillDirectory: spillDirectory)
     }
 
     /// Every table, its rows built as they are written: a writer never holds a whole table.
     public func streamedTables() -> [StreamedTable] {
-        [executionTable(), scoresTable(), spendingTable(), problemsTable(), recurringTable(), trendsTable(), auditSummaryTable()]
+        let agencyCounts = AgencyCounts(perAgency, sets: Int(agencySets))
+        return [executionTable(agencyCounts), scoresTable(), spendingTable(), problemsTable(agencyCounts), recurringTable(), trendsTable(),
+                auditSummaryTable()]
+    }
+
+    /// How many distinct agencies each agency set has: counted once, when a table first asks.
+    final class AgencyCounts {
+        private let perAgency: AgencyFigures, sets: Int
+        private var counts: [Int]?
+        init(_ perAgency: AgencyFigures, sets: Int) { self.perAgency = perAgency; self.sets = sets }
+        func of(_ set: Int32) throws -> Int {
+            if counts == nil { counts = try perAgency.distinctAgencies(sets: sets) }
+            return counts![Int(set)]
+        }
     }
 
     /// A table whose `rows` hands each row, in order, to the function it is given.
@@ -50,25 +66,46 @@ public struct Aggregator {
     // MARK: adding a report
 
     /// Folds one report's rows into the figures; records the filter does not admit are left out.
-    public mutating func add(_ report: ReportRows) {
+    /// Throws only when per-agency figures cannot be written to their temporary file.
+    public mutating func add(_ report: ReportRows) throws {
         var admitted: [Int: Int32] = [:]   // record position → agency number
         for (position, record) in report.records.enumerated() where filter.admits(record) {
-            let agency = agencyNumber(record)
+            let agency = perAgency.number(of: AgencyName(name: record.agency, regionCode: record.regionCode))
             admitted[position] = agency
-            for key in groupKeys(record) { groups[key, default: GroupFigures()].add(record, agency: agency) }
-            if let year = record.year { trends[TrendKey(agency: agency, kind: record.kind, year: Int16(year)), default: YearFigures()].add(record) }
+            for key in groupKeys(record) {
+                if groups[key] == nil { groups[key] = GroupFigures(agencySet: newAgencySet()) }
+                groups[key]!.add(record)
+                perAgency.addMember(agency, toSet: groups[key]!.agencySet)
+            }
+            if let year = record.year { perAgency.addTrend(agency, kind: record.kind, year: year, record: record) }
         }
         addAudits(report, admitted: admitted)
-        // The report's problems count under its first admitted record.
+        addProblems(report, admitted: admitted)
+        try perAgency.spillIfFull()
+    }
+
+    /// The report's problems count under its first admitted record.
+    private mutating func addProblems(_ report: ReportRows, admitted: [Int: Int32]) {
         guard !report.problemCategories.isEmpty, let first = admitted.keys.min() else { return }
         let record = report.records[first], agency = admitted[first]!
         let categories = report.problemCategories.flatMap { $0 }
-        for key in groupKeys(record) { problemGroups[key, default: ProblemFigures()].add(categories, agency: agency) }
-        if let year = record.year {
-            for category in Set(categories) {
-                recurring.insert(Recurrence(agency: agency, category: categoryNumber(category), year: Int16(year)))
+        for key in groupKeys(record) {
+            if problemGroups[key] == nil { problemGroups[key] = ProblemFigures(filingSet: newAgencySet()) }
+            perAgency.addMember(agency, toSet: problemGroups[key]!.filingSet)
+            for category in categories {
+                if problemGroups[key]!.reportingSets[category] == nil { problemGroups[key]!.reportingSets[category] = newAgencySet() }
+                perAgency.addMember(agency, toSet: problemGroups[key]!.reportingSets[category]!)
+                problemGroups[key]!.items[category, default: 0] += 1
             }
         }
+        if let year = record.year {
+            for category in Set(categories) { perAgency.addRecurrence(agency, category: category, year: year) }
+        }
+    }
+
+    private mutating func newAgencySet() -> Int32 {
+        defer { agencySets += 1 }
+        return agencySets
     }
 
     /// Per record and check: was it applicable, how many findings (indicator checks give one
@@ -94,14 +131,6 @@ public struct Aggregator {
         }
     }
 
-    private mutating func agencyNumber(_ record: RecordRow) -> Int32 {
-        if let number = agencyNumbers[record.regionCode]?[record.agency] { return number }
-        let number = Int32(agencies.count)
-        agencyNumbers[record.regionCode, default: [:]][record.agency] = number
-        agencies.append((record.agency, record.regionCode))
-        return number
-    }
-
     /// nil past `maxChecks` distinct names.
     private mutating func checkNumber(_ name: String) -> Int32? {
         if let number = checkNumbers[name] { return number }
@@ -109,14 +138,6 @@ public struct Aggregator {
         let number = Int32(checkNames.count)
         checkNumbers[name] = number
         checkNames.append(name)
-        return number
-    }
-
-    private mutating func categoryNumber(_ category: String) -> Int32 {
-        if let number = categoryNumbers[category] { return number }
-        let number = Int32(categories.count)
-        categoryNumbers[category] = number
-        categories.append(category)
         return number
     }
 
@@ -149,8 +170,9 @@ public struct Aggregator {
 
     /// What the execution, scores, spending and audit tables need of one group's records.
     struct GroupFigures {
+        /// The number of the set of its agencies (kept by `AgencyFigures`).
+        let agencySet: Int32
         var records = 0
-        var agencies: Set<Int32> = []
         var rates = Tally(), scores = Tally(), personnelShares = Tally()
         var below90 = 0
         /// 执行数 and 全年预算数 summed over the records that give both (the weighted rate).
@@ -165,9 +187,10 @@ public struct Aggregator {
 
         static let gradeNames = ["优", "良", "中", "差"]
 
-        mutating func add(_ record: RecordRow, agency: Int32) {
+        init(agencySet: Int32) { self.agencySet = agencySet }
+
+        mutating func add(_ record: RecordRow) {
             records += 1
-            agencies.insert(agency)
             rates.add(record.executionRate)
             if let rate = record.executionRate, rate < ExactDecimal(90) { below90 += 1 }
             if let executed = record.executed, let budget = record.budgetFull { executedOfBoth.add(executed); budgetOfBoth.add(budget) }
@@ -194,44 +217,13 @@ public struct Aggregator {
         mutating func add(_ other: CheckFigures) { checked += other.checked; findings += other.findings }
     }
 
-    /// The problem categories of one group's reports: which agencies filed problems, and per
-    /// category which agencies reported it and how many items.
+    /// The problem categories of one group's reports: the agency sets of those that filed
+    /// problems and, per category, of those that reported it; and how many items per category.
     struct ProblemFigures {
-        var filing: Set<Int32> = []
-        var reporting: [String: Set<Int32>] = [:]
+        let filingSet: Int32
+        var reportingSets: [String: Int32] = [:]
         var items: [String: Int] = [:]
-
-        mutating func add(_ categories: [String], agency: Int32) {
-            filing.insert(agency)
-            for category in categories {
-                reporting[category, default: []].insert(agency)
-                items[category, default: 0] += 1
-            }
-        }
-    }
-
-    struct Recurrence: Hashable {
-        var agency: Int32, category: Int32, year: Int16
-    }
-
-    struct TrendKey: Hashable {
-        var agency: Int32, kind: String, year: Int16
-    }
-
-    /// One agency's records of one year and kind, for agency_trends.csv.
-    struct YearFigures {
-        var budgets = RunningSum(), executedOfBoth = RunningSum(), budgetOfBoth = RunningSum()
-        var scores = RunningSum(), personnelShares = RunningSum()
-
-        mutating func add(_ record: RecordRow) {
-            budgets.add(record.budgetFull)
-            if let executed = record.executed, let budget = record.budgetFull { executedOfBoth.add(executed); budgetOfBoth.add(budget) }
-            scores.add(record.score)
-            personnelShares.add(record.personnelShare)
-        }
-
-        var budget: ExactDecimal? { budgets.count == 0 ? nil : budgets.sum }
-        var rate: ExactDecimal? { executedOfBoth.sum.flatMap { executed in budgetOfBoth.sum.flatMap { executed.percent(of: $0) } } }
+        init(filingSet: Int32) { self.filingSet = filingSet }
     }
 
     // MARK: tables
@@ -239,7 +231,7 @@ public struct Aggregator {
     static let groupColumns = [Column("level", "层级"), Column("region_code", "行政区划代码"), Column("region_name", "地区"),
                                Column("year", "年度"), Column("kind", "类型")]
 
-    func executionTable() -> StreamedTable {
+    func executionTable(_ agencyCounts: AgencyCounts) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("agencies", "单位数"), Column("rate_records", "有执行率记录数"),
             Column("rate_mean_pct", "平均执行率（%）"), Column("rate_weighted_pct", "加权执行率（%）"),
@@ -252,7 +244,7 @@ public struct Aggregator {
             for (index, (key, group)) in groups.sorted(by: { $0.key < $1.key }).enumerated() {
                 let summary = group.rates.summary
                 rows.append(key.cells + [
-                    .number(group.records), .number(group.agencies.count), .number(group.rates.count),
+                    .number(group.records), .number(try agencyCounts.of(group.agencySet)), .number(group.rates.count),
                     .percent(summary?.mean), .percent(group.weightedRate), .percent(summary?.median), .percent(summary?.min), .percent(summary?.max),
                     .number(group.below90), .empty,
                 ])
@@ -304,16 +296,16 @@ public struct Aggregator {
         }
     }
 
-    func problemsTable() -> StreamedTable {
+    func problemsTable(_ agencyCounts: AgencyCounts) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("category", "问题类别"), Column("agencies_reporting", "反映该问题单位数"),
             Column("agencies_with_problems", "填报问题的单位数"), Column("share_pct", "占比（%）"), Column("items", "问题条数"),
         ]
         return StreamedTable(fileName: "compare_problems.csv", columns: columns) { emit in
             for (key, group) in problemGroups.sorted(by: { $0.key < $1.key }) {
-                let filing = group.filing.count
-                for category in group.reporting.keys.sorted() {
-                    let reporting = group.reporting[category]!.count
+                let filing = try agencyCounts.of(group.filingSet)
+                for category in group.reportingSets.keys.sorted() {
+                    let reporting = try agencyCounts.of(group.reportingSets[category]!)
                     try emit(key.cells + [.text(category), .number(reporting), .number(filing),
                                           .percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing))), .number(group.items[category]!)])
                 }
@@ -325,12 +317,9 @@ public struct Aggregator {
         let columns = [Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("category", "问题类别"),
                        Column("years", "反映年度"), Column("year_count", "年度数"), Column("longest_run", "最长连续年数")]
         return StreamedTable(fileName: "recurring.csv", columns: columns) { emit in
-            var years: [[Int32]: [Int]] = [:]   // [agency, category] → years
-            for entry in recurring { years[[entry.agency, entry.category], default: []].append(Int(entry.year)) }
-            for key in years.keys.sorted(by: { sortKey($0[0], categories[Int($0[1])]) < sortKey($1[0], categories[Int($1[1])]) }) {
-                let list = years[key]!.sorted(), agency = agencies[Int(key[0])]
-                try emit([.text(agency.name), .text(agency.regionCode), .text(categories[Int(key[1])]), .text(list.map(String.init).joined(separator: ";")),
-                          .number(list.count), .number(longestRun(list))])
+            try perAgency.forEachRecurrence { agency, category, years in
+                try emit([.text(agency.name), .text(agency.regionCode), .text(category), .text(years.map(String.init).joined(separator: ";")),
+                          .number(years.count), .number(longestRun(years))])
             }
         }
     }
@@ -347,28 +336,20 @@ public struct Aggregator {
         ]
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
         return StreamedTable(fileName: "agency_trends.csv", columns: columns) { emit in
-            let keys = trends.keys.sorted { a, b in
-                let left = sortKey(a.agency, a.kind), right = sortKey(b.agency, b.kind)
-                return left != right ? left < right : a.year < b.year
-            }
-            for key in keys {
-                let now = trends[key]!, before = trends[TrendKey(agency: key.agency, kind: key.kind, year: key.year - 1)]
+            var previous: TrendEntry?   // entries come by agency, kind and year
+            try perAgency.forEachTrend { entry in
+                defer { previous = entry }
+                let now = entry.figures
+                let before = previous.flatMap { $0.agency == entry.agency && $0.kind == entry.kind && $0.year == entry.year - 1 ? $0.figures : nil }
                 let score = now.scores.mean, personnel = now.personnelShares.mean
                 let scoreBefore = before?.scores.mean, personnelBefore = before?.personnelShares.mean
-                let agency = agencies[Int(key.agency)]
-                try emit([.text(agency.name), .text(agency.regionCode), .text(key.kind), .number(Int(key.year)),
-                             .amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
-                             .percent(now.rate), .percent(before?.rate), .percent(change(now.rate, before?.rate)),
-                             .number(score), .number(scoreBefore), .number(change(score, scoreBefore)),
-                             .percent(personnel), .percent(personnelBefore), .percent(change(personnel, personnelBefore))])
+                try emit([.text(entry.agency.name), .text(entry.agency.regionCode), .text(entry.kind), .number(Int(entry.year)),
+                          .amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
+                          .percent(now.rate), .percent(before?.rate), .percent(change(now.rate, before?.rate)),
+                          .number(score), .number(scoreBefore), .number(change(score, scoreBefore)),
+                          .percent(personnel), .percent(personnelBefore), .percent(change(personnel, personnelBefore))])
             }
         }
-    }
-
-    /// Rows per agency sort by name, then region code, then `detail` (category or kind).
-    private func sortKey(_ agency: Int32, _ detail: String) -> (String, String, String) {
-        let entry = agencies[Int(agency)]
-        return (entry.name, entry.regionCode, detail)
     }
 
     func auditSummaryTable() -> StreamedTable {

@@ -15,6 +15,20 @@ struct RunningSum {
     var sum: ExactDecimal? { Int64(exactly: total).map { ExactDecimal(millionths: $0) } }
     /// The mean to 2 decimals, nil when empty.
     var mean: ExactDecimal? { ExactDecimal.mean(total: total, count: count) }
+
+    /// Adds another sum's values (the same sum of two runs of reports).
+    mutating func merge(_ other: RunningSum) {
+        count += other.count
+        total += other.total
+    }
+
+    func encode(_ encoder: inout SpillEncoder) { encoder.put(Int64(count)); encoder.put(total) }
+    static func decode(_ decoder: inout SpillDecoder) -> RunningSum {
+        var sum = RunningSum()
+        sum.count = Int(decoder.take(Int64.self))
+        sum.total = decoder.take()
+        return sum
+    }
 }
 
 /// The values of one column within one group, kept as how many times each value occurs:

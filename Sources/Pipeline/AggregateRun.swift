@@ -94,7 +94,7 @@ public enum AggregateRun {
             while let row = nextRecord, row["file"] == file { report.records.append(recordRow(row, issues: issues)); nextRecord = try records() }
             while let row = nextProblem, row["file"] == file { report.problemCategories.append(categories(row)); nextProblem = try problems() }
             while let row = nextAudit, row["file"] == file { report.audits.append(auditRow(row)); nextAudit = try audits() }
-            aggregator.add(report)
+            try aggregator.add(report)
         }
         if nextProblem != nil || nextAudit != nil { throw NotInFileOrder() }
     }
@@ -116,7 +116,7 @@ public enum AggregateRun {
             let audits = try TableReader(directory, "audits.csv", Tables.auditColumns, required: ["file", "check", "status"], issues: issues)
             while let row = try audits.next() { input.add(audit: auditRow(row), file: row["file"], source: source) }
         }
-        return input.aggregator(filter: filter)
+        return try input.aggregator(filter: filter)
     }
 
     /// A row of an output table, its cells found by English column name whatever the

@@ -79,15 +79,15 @@ public struct ComparativeInput {
         add(audit: AuditRow(project: project, check: check, statusCell: status), file: file, source: 0)
     }
 
-    func aggregator(filter: AggregateFilter) -> Aggregator {
+    func aggregator(filter: AggregateFilter) throws -> Aggregator {
         var aggregator = Aggregator(filter: filter)
-        for key in order { aggregator.add(reports[key]!) }
+        for key in order { try aggregator.add(reports[key]!) }
         return aggregator
     }
 
     /// Writes the comparative tables into `output`, as `AggregateRun.run` does.
     public func write(into output: URL, headers: HeaderLanguage, encoding: OutputEncoding, filter: AggregateFilter) throws {
-        try AggregateRun.write(aggregator(filter: filter), into: output, headers: headers, encoding: encoding)
+        try AggregateRun.write(try aggregator(filter: filter), into: output, headers: headers, encoding: encoding)
     }
 }
 

@@ -94,7 +94,9 @@ public enum Pipeline {
         // Files are read in batches: each batch in parallel, its rows then appended in input
         // order, so memory stays flat however many files there are. With two jobs or more a
         // batch's rows are written on their own thread while the next batch is processed.
-        let output = BatchWriter(writers: writers, overlapped: options.jobs > 1, filter: options.filter, log: log)
+        // Per-agency figures beyond what memory holds go to a temporary file beside the outputs.
+        let output = BatchWriter(writers: writers, overlapped: options.jobs > 1,
+                                 aggregator: Aggregator(filter: options.filter, spillDirectory: directory.path), log: log)
         for start in stride(from: 0, to: files.count, by: Self.batchSize) {
             let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
             let outcomes = processAll(batch, jobs: options.jobs) { file in
@@ -189,10 +191,10 @@ final class BatchWriter: @unchecked Sendable {
     private let issues: RowIssues
     private var failure: Error?
 
-    init(writers: [TableWriter], overlapped: Bool, filter: AggregateFilter, log: @escaping (String) -> Void) {
+    init(writers: [TableWriter], overlapped: Bool, aggregator: Aggregator, log: @escaping (String) -> Void) {
         self.writers = writers
         queue = overlapped ? DispatchQueue(label: "perfeval.batch-writer") : nil
-        aggregator = Aggregator(filter: filter)
+        self.aggregator = aggregator
         issues = RowIssues(log: log)
     }
 
@@ -228,7 +230,7 @@ final class BatchWriter: @unchecked Sendable {
             for (index, rows) in rows.enumerated() where !rows.isEmpty {
                 tables[index] += try Emit.encodeRows(rows, encoding: .utf8)
             }
-            if !outcome.records.isEmpty { aggregator.add(Tables.reportRows(rows, issues: issues)) }
+            if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(rows, issues: issues)) }
             totals.add(outcome)
         }
         for (writer, bytes) in zip(writers, tables) { try writer.appendEncoded(bytes) }

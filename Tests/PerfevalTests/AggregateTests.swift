@@ -3,6 +3,8 @@ import Foundation
 import PerfevalCore
 import CSVKit
 @testable import Aggregate
+@testable import Pipeline
+import Emit
 
 /// The comparative tables on the fixture corpus (Tests/Fixtures/corpus, built by
 /// scripts/make_fixture_corpus.py). Every expected value below is worked out by hand from
@@ -217,5 +219,50 @@ final class AggregateTests: XCTestCase {
         let bounded = try runPerfeval(["aggregate", shuffled.path, "--out", out.path, "--max-records", "5", "--no-xlsx", "--no-html"])
         XCTAssertEqual(bounded.status, 2)
         XCTAssertTrue(bounded.stderr.contains("--max-records"), bounded.stderr)
+    }
+
+    /// Per-agency figures beyond `agenciesInMemory` are written out in sorted runs and merged
+    /// back: with one agency in memory (a run after almost every report, the same agencies
+    /// in many runs) every table has the same rows as when all is held in memory.
+    func testAgencyFiguresWrittenInRunsGiveTheSameTables() throws {
+        func tables(agenciesInMemory: Int) throws -> (tables: [String: [[CellValue]]], runs: Int) {
+            var aggregator = Aggregator(agenciesInMemory: agenciesInMemory)
+            try AggregateRun.streamReports(Self.single, into: &aggregator, issues: RowIssues(log: { XCTFail($0) }))
+            var tables: [String: [[CellValue]]] = [:]
+            for table in aggregator.streamedTables() { try table.rows { tables[table.fileName, default: []].append($0) } }
+            return (tables, aggregator.spilledRuns)
+        }
+        let inMemory = try tables(agenciesInMemory: 1_000)
+        XCTAssertEqual(inMemory.runs, 0)
+        XCTAssertEqual(inMemory.tables["agency_trends.csv"]?.count, 13)
+        XCTAssertEqual(inMemory.tables["recurring.csv"]?.count, 6)
+        for limit in [1, 2, 4] {
+            let spilled = try tables(agenciesInMemory: limit)
+            XCTAssertGreaterThan(spilled.runs, 1, "limit \(limit)")
+            for (name, rows) in inMemory.tables { XCTAssertEqual(spilled.tables[name], rows, "\(name), limit \(limit)") }
+        }
+    }
+
+    /// Entries of a run are read back a block at a time: an entry longer than a block, and
+    /// entries that straddle blocks, come back whole and in order.
+    func testSpillFileReadsEntriesAcrossBlocks() throws {
+        let file = try SpillFile(directory: nil)
+        let long = String(repeating: "档", count: SpillReader.blockSize)   // 3 bytes each: three blocks
+        var encoder = SpillEncoder()
+        for index in 0..<5_000 {
+            encoder.beginEntry()
+            encoder.put(Int32(index))
+            encoder.put(index == 2_500 ? long : "单位\(index)")
+            encoder.endEntry()
+        }
+        let first = try file.append(encoder), second = try file.append(encoder)
+        XCTAssertEqual(second.lowerBound, first.upperBound)
+        var reader = file.entries(of: second), count = 0
+        while var fields = try reader.next() {
+            XCTAssertEqual(fields.take(Int32.self), Int32(count))
+            XCTAssertEqual(fields.takeString(), count == 2_500 ? long : "单位\(count)")
+            count += 1
+        }
+        XCTAssertEqual(count, 5_000)
     }
 }

@@ -1,0 +1,256 @@
+import PerfevalCore
+
+/// The per-agency part of the comparative step: which agencies each group has, each
+/// agency's figures per kind and year (agency_trends.csv) and the problem categories it
+/// reported per year (recurring.csv). This part grows with the number of agencies, so it is
+/// held in memory for at most `limit` agencies at a time: then it is sorted, written to a
+/// temporary file as a run, and memory starts afresh. The tables merge the runs, so they
+/// come out the same however many runs there were.
+struct AgencyFigures {
+    private let limit: Int
+    private let spillDirectory: String?
+    private var spill: Spill?
+    /// The agencies of the current run, numbered in order of first sight: the figures below
+    /// hold numbers, not names.
+    private var numbers: [String: [String: Int32]] = [:]   // region code → name → number
+    private var agencies: [AgencyName] = []
+    private var trends: [TrendKey: YearFigures] = [:]
+    private var recurring: Set<Recurrence> = []
+    private var members: Set<Membership> = []
+    /// Problem categories, numbered once for the whole run (there are few).
+    private var categoryNumbers: [String: Int32] = [:]
+    private var categories: [String] = []
+
+    init(limit: Int, spillDirectory: String?) {
+        self.limit = max(1, limit)
+        self.spillDirectory = spillDirectory
+    }
+
+    // MARK: adding
+
+    mutating func number(of agency: AgencyName) -> Int32 {
+        if let number = numbers[agency.regionCode]?[agency.name] { return number }
+        let number = Int32(agencies.count)
+        numbers[agency.regionCode, default: [:]][agency.name] = number
+        agencies.append(agency)
+        return number
+    }
+
+    /// The agency counts in agency set `set` (sets are numbered by the caller).
+    mutating func addMember(_ agency: Int32, toSet set: Int32) { members.insert(Membership(set: set, agency: agency)) }
+
+    mutating func addTrend(_ agency: Int32, kind: String, year: Int, record: RecordRow) {
+        trends[TrendKey(agency: agency, kind: kind, year: Int16(clamping: year)), default: YearFigures()].add(record)
+    }
+
+    mutating func addRecurrence(_ agency: Int32, category: String, year: Int) {
+        let number: Int32
+        if let known = categoryNumbers[category] {
+            number = known
+        } else {
+            number = Int32(categories.count)
+            categoryNumbers[category] = number
+            categories.append(category)
+        }
+        recurring.insert(Recurrence(agency: agency, category: number, year: Int16(clamping: year)))
+    }
+
+    /// Writes a run when the limit is reached; call between reports, never inside one.
+    mutating func spillIfFull() throws {
+        guard agencies.count >= limit else { return }
+        let spill = try self.spill ?? Spill(directory: spillDirectory)
+        self.spill = spill
+        spill.trendRuns.append(try spill.trends.append(Self.encoded(sortedTrends(), TrendEntry.encode)))
+        spill.recurringRuns.append(try spill.recurring.append(Self.encoded(sortedRecurrences(), RecurrenceEntry.encode)))
+        spill.memberRuns.append(try spill.members.append(Self.encoded(sortedMembers(), MemberEntry.encode)))
+        numbers = [:]; agencies = []; trends = [:]; recurring = []; members = []
+    }
+
+    /// Runs written so far (each holds up to `limit` agencies).
+    var runsWritten: Int { spill?.trendRuns.count ?? 0 }
+
+    // MARK: reading the merged runs
+
+    /// How many distinct agencies each set has, by set number.
+    func distinctAgencies(sets: Int) throws -> [Int] {
+        var counts = [Int](repeating: 0, count: sets)
+        var merged = try MergedRuns(sources(sortedMembers(), spill?.members, spill?.memberRuns, MemberEntry.decode), by: MemberEntry.precedes)
+        var previous: MemberEntry?
+        while let entry = try merged.next() {
+            if let previous, previous.set == entry.set, previous.agency == entry.agency { continue }
+            counts[Int(entry.set)] += 1
+            previous = entry
+        }
+        return counts
+    }
+
+    /// Each agency's figures per kind and year, by agency name, region code, kind and year.
+    func forEachTrend(_ body: (TrendEntry) throws -> Void) throws {
+        var merged = try MergedRuns(sources(sortedTrends(), spill?.trends, spill?.trendRuns, TrendEntry.decode), by: TrendEntry.precedes)
+        var current: TrendEntry?
+        while let entry = try merged.next() {
+            if let same = current, same.agency == entry.agency, same.kind == entry.kind, same.year == entry.year {
+                current!.figures.merge(entry.figures)
+                continue
+            }
+            if let current { try body(current) }
+            current = entry
+        }
+        if let current { try body(current) }
+    }
+
+    /// Each agency's problem categories with the years that reported them (ascending, once each).
+    func forEachRecurrence(_ body: (_ agency: AgencyName, _ category: String, _ years: [Int]) throws -> Void) throws {
+        var merged = try MergedRuns(sources(sortedRecurrences(), spill?.recurring, spill?.recurringRuns, RecurrenceEntry.decode),
+                                    by: RecurrenceEntry.precedes)
+        var current: RecurrenceEntry?, years: [Int] = []
+        while let entry = try merged.next() {
+            if let same = current, same.agency == entry.agency, same.category == entry.category {
+                if years.last != Int(entry.year) { years.append(Int(entry.year)) }
+                continue
+            }
+            if let current { try body(current.agency, current.category, years) }
+            current = entry
+            years = [Int(entry.year)]
+        }
+        if let current { try body(current.agency, current.category, years) }
+    }
+
+    // MARK: runs
+
+    final class Spill {
+        let trends: SpillFile, recurring: SpillFile, members: SpillFile
+        var trendRuns: [Range<Int>] = [], recurringRuns: [Range<Int>] = [], memberRuns: [Range<Int>] = []
+        init(directory: String?) throws {
+            trends = try SpillFile(directory: directory)
+            recurring = try SpillFile(directory: directory)
+            members = try SpillFile(directory: directory)
+        }
+    }
+
+    private func sortedTrends() -> [TrendEntry] {
+        trends.map { TrendEntry(agency: agencies[Int($0.key.agency)], kind: $0.key.kind, year: $0.key.year, figures: $0.value) }
+            .sorted(by: TrendEntry.precedes)
+    }
+
+    private func sortedRecurrences() -> [RecurrenceEntry] {
+        recurring.map { RecurrenceEntry(agency: agencies[Int($0.agency)], category: categories[Int($0.category)], year: $0.year) }
+            .sorted(by: RecurrenceEntry.precedes)
+    }
+
+    private func sortedMembers() -> [MemberEntry] {
+        members.map { MemberEntry(set: $0.set, agency: agencies[Int($0.agency)]) }.sorted(by: MemberEntry.precedes)
+    }
+
+    private static func encoded<Entry>(_ entries: [Entry], _ encode: (Entry, inout SpillEncoder) -> Void) -> SpillEncoder {
+        var encoder = SpillEncoder()
+        for entry in entries {
+            encoder.beginEntry()
+            encode(entry, &encoder)
+            encoder.endEntry()
+        }
+        return encoder
+    }
+
+    /// The sources of a merge: the in-memory entries, then each written run in order.
+    private func sources<Entry>(_ inMemory: [Entry], _ file: SpillFile?, _ runs: [Range<Int>]?,
+                                _ decode: @escaping (inout SpillDecoder) -> Entry) -> [() throws -> Entry?] {
+        var written: [() throws -> Entry?] = []
+        for run in runs ?? [] {
+            var reader = file!.entries(of: run)
+            written.append { try reader.next().map { fields in var fields = fields; return decode(&fields) } }
+        }
+        var remaining = inMemory.makeIterator()
+        return written + [{ remaining.next() }]
+    }
+
+    private struct TrendKey: Hashable { var agency: Int32, kind: String, year: Int16 }
+    private struct Recurrence: Hashable { var agency: Int32, category: Int32, year: Int16 }
+    private struct Membership: Hashable { var set: Int32, agency: Int32 }
+}
+
+/// An agency as the tables name it: its name within its region (by 行政区划代码).
+struct AgencyName: Equatable {
+    var name: String
+    var regionCode: String
+
+    /// Rows per agency sort by name, then region code, then `detail` (a kind or a category).
+    func precedes(_ other: AgencyName, detail: String, _ otherDetail: String) -> Bool? {
+        let left = (name, regionCode, detail), right = (other.name, other.regionCode, otherDetail)
+        return left == right ? nil : left < right
+    }
+
+    func encode(_ encoder: inout SpillEncoder) { encoder.put(name); encoder.put(regionCode) }
+    static func decode(_ decoder: inout SpillDecoder) -> AgencyName { AgencyName(name: decoder.takeString(), regionCode: decoder.takeString()) }
+}
+
+/// One agency's records of one year and kind.
+struct TrendEntry {
+    var agency: AgencyName, kind: String, year: Int16, figures: YearFigures
+
+    static func precedes(_ a: TrendEntry, _ b: TrendEntry) -> Bool {
+        a.agency.precedes(b.agency, detail: a.kind, b.kind) ?? (a.year < b.year)
+    }
+    static func encode(_ entry: TrendEntry, _ encoder: inout SpillEncoder) {
+        entry.agency.encode(&encoder); encoder.put(entry.kind); encoder.put(entry.year); entry.figures.encode(&encoder)
+    }
+    static func decode(_ decoder: inout SpillDecoder) -> TrendEntry {
+        TrendEntry(agency: .decode(&decoder), kind: decoder.takeString(), year: decoder.take(), figures: .decode(&decoder))
+    }
+}
+
+/// A problem category an agency reported in a year.
+struct RecurrenceEntry {
+    var agency: AgencyName, category: String, year: Int16
+
+    static func precedes(_ a: RecurrenceEntry, _ b: RecurrenceEntry) -> Bool {
+        a.agency.precedes(b.agency, detail: a.category, b.category) ?? (a.year < b.year)
+    }
+    static func encode(_ entry: RecurrenceEntry, _ encoder: inout SpillEncoder) {
+        entry.agency.encode(&encoder); encoder.put(entry.category); encoder.put(entry.year)
+    }
+    static func decode(_ decoder: inout SpillDecoder) -> RecurrenceEntry {
+        RecurrenceEntry(agency: .decode(&decoder), category: decoder.takeString(), year: decoder.take())
+    }
+}
+
+/// An agency that counts in an agency set (a group's agencies, those filing problems…).
+struct MemberEntry {
+    var set: Int32, agency: AgencyName
+
+    static func precedes(_ a: MemberEntry, _ b: MemberEntry) -> Bool {
+        a.set != b.set ? a.set < b.set : a.agency.precedes(b.agency, detail: "", "") ?? false
+    }
+    static func encode(_ entry: MemberEntry, _ encoder: inout SpillEncoder) { encoder.put(entry.set); entry.agency.encode(&encoder) }
+    static func decode(_ decoder: inout SpillDecoder) -> MemberEntry { MemberEntry(set: decoder.take(), agency: .decode(&decoder)) }
+}
+
+/// One agency's records of one year and kind, for agency_trends.csv.
+struct YearFigures {
+    var budgets = RunningSum(), executedOfBoth = RunningSum(), budgetOfBoth = RunningSum()
+    var scores = RunningSum(), personnelShares = RunningSum()
+
+    mutating func add(_ record: RecordRow) {
+        budgets.add(record.budgetFull)
+        if let executed = record.executed, let budget = record.budgetFull { executedOfBoth.add(executed); budgetOfBoth.add(budget) }
+        scores.add(record.score)
+        personnelShares.add(record.personnelShare)
+    }
+
+    var budget: ExactDecimal? { budgets.count == 0 ? nil : budgets.sum }
+    var rate: ExactDecimal? { executedOfBoth.sum.flatMap { executed in budgetOfBoth.sum.flatMap { executed.percent(of: $0) } } }
+
+    /// Adds the same agency's figures from another run of reports.
+    mutating func merge(_ other: YearFigures) {
+        budgets.merge(other.budgets); executedOfBoth.merge(other.executedOfBoth); budgetOfBoth.merge(other.budgetOfBoth)
+        scores.merge(other.scores); personnelShares.merge(other.personnelShares)
+    }
+
+    func encode(_ encoder: inout SpillEncoder) {
+        for sum in [budgets, executedOfBoth, budgetOfBoth, scores, personnelShares] { sum.encode(&encoder) }
+    }
+    static func decode(_ decoder: inout SpillDecoder) -> YearFigures {
+        YearFigures(budgets: .decode(&decoder), executedOfBoth: .decode(&decoder), budgetOfBoth: .decode(&decoder),
+                    scores: .decode(&decoder), personnelShares: .decode(&decoder))
+    }
+}
