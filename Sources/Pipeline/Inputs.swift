@@ -38,6 +38,26 @@ public struct InputFile: Sendable {
     }
 
     func renamed(_ name: String) -> InputFile { InputFile(self, name: name) }
+
+    /// The file as an entry of the listing's temporary file; `folders` numbers the folders.
+    func encode(_ encoder: inout SpillEncoder, folders: [String]) {
+        encoder.put(Int32(folder.flatMap { folders.lastIndex(of: $0) } ?? -1))
+        encoder.put(relative)
+        encoder.put(UInt8((ownName == nil ? 0 : 1) | (systemBytes == nil ? 0 : 2) | (skipReason == nil ? 0 : 4)))
+        if let ownName { encoder.put(ownName) }
+        if let systemBytes { encoder.put(bytes: systemBytes.map { UInt8(bitPattern: $0) }) }
+        if let skipReason { encoder.put(skipReason) }
+    }
+
+    static func decode(_ decoder: inout SpillDecoder, folders: [String]) -> InputFile {
+        let folder = Int(decoder.take(Int32.self)), relative = decoder.takeString(), present = decoder.take(UInt8.self)
+        let ownName = present & 1 != 0 ? decoder.takeString() : nil
+        let systemBytes = present & 2 != 0 ? decoder.takeBytes().map { CChar(bitPattern: $0) } : nil
+        let skipReason = present & 4 != 0 ? decoder.takeString() : nil
+        guard folder >= 0 else { return InputFile(path: relative, name: ownName ?? relative, systemPath: systemBytes, skipReason: skipReason) }
+        let file = InputFile(folder: folders[folder], name: relative, systemPath: systemBytes, skipReason: skipReason)
+        return ownName.map { file.renamed($0) } ?? file
+    }
 }
 
 /// A path met while listing the inputs that is not read, and why: it goes to rejects.csv.
@@ -47,6 +67,7 @@ public struct SkippedPath: Sendable, Equatable {
 }
 
 public enum Inputs {
+    /// Every path listed, held whole (for the store, which compares its inboxes with what it has).
     public struct Listing: Sendable {
         /// Files to read and skipped paths, in the order of the outputs.
         public var files: [InputFile] = []
@@ -54,28 +75,36 @@ public enum Inputs {
         public var skipped: [SkippedPath] { files.compactMap { file in file.skipReason.map { SkippedPath(name: file.name, reason: $0) } } }
     }
 
-    /// Expands the arguments: files as given, folders recursively (sorted by path), and `-`
-    /// for a list of paths on standard input. A path that does not exist is a usage error.
-    /// Paths under `excluded` (the output folder) are never read.
+    /// `listing(_:excluding:standardInput:)`, read back whole.
     public static func list(_ arguments: [String], excluding excluded: [String] = [],
                             standardInput: () -> String? = { readLine(strippingNewline: true) }) throws -> Listing {
-        var listing = Listing()
+        var listing = Listing(), files = try Self.listing(arguments, excluding: excluded, standardInput: standardInput).files()
+        while let file = try files.next() { listing.files.append(file) }
+        return listing
+    }
+
+    /// Expands the arguments: files as given, folders recursively (sorted by path), and `-`
+    /// for a list of paths on standard input. A path that does not exist is a usage error.
+    /// Paths under `excluded` (the output folder) are never read. The listing goes to a
+    /// temporary file as it is made, so a million paths take no more memory than ten.
+    public static func listing(_ arguments: [String], excluding excluded: [String] = [],
+                               standardInput: () -> String? = { readLine(strippingNewline: true) }) throws -> InputListing {
+        let writer = try InputListing.Writer()
         let excludedReal = excluded.compactMap(resolvedPath)
         for argument in arguments {
             if argument == "-" {
                 while let line = standardInput() {
                     let path = line.trimmingCharacters(in: .whitespaces)
-                    if !path.isEmpty { try expand(path, excluding: excludedReal, into: &listing) }
+                    if !path.isEmpty { try expand(path, excluding: excludedReal, into: writer) }
                 }
             } else {
-                try expand(argument, excluding: excludedReal, into: &listing)
+                try expand(argument, excluding: excludedReal, into: writer)
             }
         }
-        listing.files = uniqueNames(listing.files)
-        return listing
+        return try writer.finish()
     }
 
-    static func expand(_ path: String, excluding excluded: [String], into listing: inout Listing) throws {
+    static func expand(_ path: String, excluding excluded: [String], into listing: InputListing.Writer) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = errno == EACCES ? "cannot be reached (permission denied)" : "does not exist"
@@ -83,75 +112,78 @@ public enum Inputs {
             throw PipelineError.usage("input '\(shown)' \(reason)")
         }
         if let real = realPath(path), isExcluded(real, excluded) {
-            listing.files.append(InputFile(path: path, name: path, skipReason: "the output folder of this run: not read as input"))
-            return
+            return try listing.add(InputFile(path: path, name: path, skipReason: "the output folder of this run: not read as input"))
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            listing.files.append(InputFile(path: path, name: (path as NSString).lastPathComponent))
-            return
+            return try listing.add(InputFile(path: path, name: (path as NSString).lastPathComponent))
         }
-        var found: [Found] = []
-        walk(Array(path.utf8), relative: [], excluding: excluded, files: &found)
-        // Sorted, then taken from the end so that each name's bytes are freed as its entry is made.
-        found.sort { $1.name.lexicographicallyPrecedes($0.name) }
-        let root = Array(path.utf8)
-        while let file = found.popLast() {
-            let name = displayName(file.name)
-            let system = name.utf8.elementsEqual(file.name) ? nil : cString(root + [0x2F] + file.name)
-            listing.files.append(InputFile(folder: path, name: name, systemPath: system, skipReason: file.skip))
+        let folder = listing.folder(path), root = Array(path.utf8)
+        try walk(root, relative: [], excluding: excluded) { found in
+            let name = displayName(found.name)
+            let system = name.utf8.elementsEqual(found.name) ? nil : cString(root + [0x2F] + found.name)
+            try listing.add(InputFile(folder: folder, name: name, systemPath: system, skipReason: found.skip))
         }
     }
 
-    /// Depth-first over a folder with opendir/readdir, so that names which are not UTF-8,
-    /// unreadable subfolders and links are each seen and accounted for.
-    /// A path met in a folder: its name inside the input (bytes), its full path, and why it
-    /// is skipped (nil: a file to read). Skipped folders are named with a trailing `/`.
+    /// A path met in a folder: its name inside the input (bytes) and why it is skipped (nil:
+    /// a file to read). Skipped folders are named with a trailing `/`.
     struct Found { var name: [UInt8]; var skip: String? }
 
-    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String], files: inout [Found]) {
+    /// What a folder entry is: a file to read, a folder to walk, a path skipped (and why), or
+    /// nothing to list (the output folder inside the input).
+    enum Entry { case file, folder, skipped(String, folder: Bool), ignored }
+
+    /// Depth-first over a folder with opendir/readdir, so that names which are not UTF-8,
+    /// unreadable subfolders and links are each seen and accounted for. Paths come in the
+    /// order of their names' bytes over the whole input: each folder's entries are sorted
+    /// with a folder's name read as `name/`, which is where its files fall in that order.
+    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String], found: (Found) throws -> Void) throws {
         let folder = relative.isEmpty ? root : root + [0x2F] + relative
         guard let directory = opendir(cString(folder)) else {
-            files.append(Found(name: relative + [0x2F],
-                               skip: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
-            return
+            return try found(Found(name: relative + [0x2F],
+                                   skip: "folder cannot be read (\(String(cString: strerror(errno)))): its files were not read"))
         }
-        defer { closedir(directory) }
-        var entries: [[UInt8]] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+        var entries: [(key: [UInt8], child: [UInt8], entry: Entry)] = []
+        while let item = readdir(directory) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
-            entries.append(name)
-        }
-        for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let child = relative.isEmpty ? name : relative + [0x2F] + name
-            let full = root + [0x2F] + child
-            visit(root, child: child, full: full, hidden: name.first == 0x2E, excluding: excluded, files: &files)
+            let entry = classify(root + [0x2F] + child, hidden: name.first == 0x2E, excluding: excluded)
+            switch entry {
+            case .folder, .skipped(_, folder: true): entries.append((child + [0x2F], child, entry))
+            case .file, .skipped: entries.append((child, child, entry))
+            case .ignored: continue
+            }
+        }
+        closedir(directory)
+        entries.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        for (key, child, entry) in entries {
+            switch entry {
+            case .file: try found(Found(name: child, skip: nil))   // files behind a link are read
+            case .folder: try walk(root, relative: child, excluding: excluded, found: found)
+            case .skipped(let reason, _): try found(Found(name: key, skip: reason))
+            case .ignored: break
+            }
         }
     }
 
-    static func visit(_ root: [UInt8], child: [UInt8], full: [UInt8], hidden: Bool, excluding excluded: [String], files: inout [Found]) {
-        func skip(_ reason: String, folder: Bool = false) { files.append(Found(name: child + (folder ? [0x2F] : []), skip: reason)) }
+    static func classify(_ full: [UInt8], hidden: Bool, excluding excluded: [String]) -> Entry {
+        func failure() -> String { String(cString: strerror(errno)) }
         var link = stat(), target = stat()
-        guard lstat(cString(full), &link) == 0 else { return skip("cannot be examined (\(String(cString: strerror(errno))))") }
+        guard lstat(cString(full), &link) == 0 else { return .skipped("cannot be examined (\(failure()))", folder: false) }
         let isLink = link.st_mode & S_IFMT == S_IFLNK
         guard stat(cString(full), &target) == 0 else {
-            return skip(isLink ? "broken symbolic link: skipped" : "cannot be examined (\(String(cString: strerror(errno))))")
+            return .skipped(isLink ? "broken symbolic link: skipped" : "cannot be examined (\(failure()))", folder: false)
         }
         let isFolder = target.st_mode & S_IFMT == S_IFDIR
         if let real = realPath(String(decoding: full, as: UTF8.self)), isExcluded(real, excluded) {
-            return   // the output folder (and its staging copies) inside the input: never input
+            return .ignored   // the output folder (and its staging copies) inside the input: never input
         }
-        if hidden {
-            skip("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder)
-        } else if isFolder && isLink {
-            skip("symbolic link to a folder: not followed (it may loop); give the folder itself", folder: true)
-        } else if isFolder {
-            walk(root, relative: child, excluding: excluded, files: &files)
-        } else if target.st_mode & S_IFMT != S_IFREG {
-            skip("not a regular file (a pipe, socket or device): skipped")
-        } else {
-            files.append(Found(name: child, skip: nil))   // files behind a link are read
-        }
+        if hidden { return .skipped("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder) }
+        if isFolder && isLink { return .skipped("symbolic link to a folder: not followed (it may loop); give the folder itself", folder: true) }
+        if isFolder { return .folder }
+        if target.st_mode & S_IFMT != S_IFREG { return .skipped("not a regular file (a pipe, socket or device): skipped", folder: false) }
+        return .file
     }
 
     /// A file name for the outputs: as is when UTF-8, else decoded as GB18030 (Windows
@@ -182,20 +214,5 @@ public enum Inputs {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
-    }
-
-    /// Every file gets a name of its own in the outputs: two inputs called `x.txt` (from two
-    /// folders, or a `-` list) keep their paths as given; the same path twice is numbered.
-    static func uniqueNames(_ files: [InputFile]) -> [InputFile] {
-        var counts: [String: Int] = [:]
-        for file in files { counts[file.name, default: 0] += 1 }
-        var renamed = files.map { counts[$0.name]! > 1 ? $0.renamed($0.path) : $0 }
-        var seen: [String: Int] = [:]
-        for index in renamed.indices {
-            let name = renamed[index].name
-            seen[name, default: 0] += 1
-            if seen[name]! > 1 { renamed[index] = renamed[index].renamed("\(name)#\(seen[name]!)") }
-        }
-        return renamed
     }
 }

@@ -58,18 +58,17 @@ public enum Pipeline {
         let reference = try ReferenceData(directory: options.dataDirectory)
         guard options.jobs >= 1 else { throw PipelineError.usage("--jobs must be at least 1") }
         try OutputSet.checkNotAFile(options.outputDirectory)
-        let listing = try Inputs.list(options.inputs, excluding: OutputSet.artefacts(of: options.outputDirectory))
-        let files = listing.files
+        let listing = try Inputs.listing(options.inputs, excluding: OutputSet.artefacts(of: options.outputDirectory))
         // Nothing to read is an error, and the earlier output stays as it was.
-        guard !listing.readable.isEmpty else {
-            let skipped = listing.skipped.isEmpty ? "" : " (\(listing.skipped.count) paths skipped: \(listing.skipped.prefix(3).map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))"
+        guard listing.readableCount > 0 else {
+            let skipped = listing.skippedCount == 0 ? "" : " (\(listing.skippedCount) paths skipped: \(listing.firstSkipped.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")))"
             throw PipelineError.usage("no input files found in \(options.inputs.joined(separator: " "))\(skipped); \(options.outputDirectory.path) left unchanged")
         }
         Interruption.install()
         let output = try OutputSet(options.outputDirectory)
         ChildProcesses.removeStaleTemporaryFolders()
         do {
-            let summary = try write(files: files, into: output.directory, options: options, reference: reference,
+            let summary = try write(listing, into: output.directory, options: options, reference: reference,
                                     started: started, log: log)
             try output.commit()
             log("perfeval: \(summary.files) files, \(summary.records) records, \(summary.rejected) rejected → \(options.outputDirectory.path)")
@@ -82,11 +81,11 @@ public enum Pipeline {
     }
 
     /// Processes the files and writes every table and the manifest into `directory`.
-    static func write(files: [InputFile], into directory: URL, options: RunOptions, reference: ReferenceData,
+    static func write(_ listing: InputListing, into directory: URL, options: RunOptions, reference: ReferenceData,
                       started: Date, log: @escaping (String) -> Void) throws -> RunSummary {
         let extractor = Extractor(labels: reference.labels)
         let normalizer = Normalizer(gazetteer: reference.gazetteer)
-        let progress = Progress(total: files.count, enabled: options.progress, log: log)
+        let progress = Progress(total: listing.count, enabled: options.progress, log: log)
         let writers = try Tables.layouts.map {
             try TableWriter(fileName: $0.fileName, columns: $0.columns, directory: directory,
                             headers: options.headers, encoding: options.encoding)
@@ -97,8 +96,10 @@ public enum Pipeline {
         // Per-agency figures beyond what memory holds go to a temporary file beside the outputs.
         let output = BatchWriter(writers: writers, overlapped: options.jobs > 1,
                                  aggregator: Aggregator(filter: options.filter, spillDirectory: directory.path), log: log)
-        for start in stride(from: 0, to: files.count, by: Self.batchSize) {
-            let batch = Array(files[start..<min(start + Self.batchSize, files.count)])
+        var files = listing.files()
+        while true {
+            let batch = try files.next(Self.batchSize)
+            if batch.isEmpty { break }
             let outcomes = processAll(batch, jobs: options.jobs) { file in
                 defer { progress.step() }
                 return process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise,
@@ -113,7 +114,7 @@ public enum Pipeline {
         try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
                               choice: options.review, dataDirectory: options.dataDirectory)
         // Skipped paths are not files read, but they make the exit code 1 like rejected files.
-        let summary = RunSummary(files: files.count - totals.skipped, rejected: totals.rejected + totals.skipped, records: totals.records)
+        let summary = RunSummary(files: listing.count - totals.skipped, rejected: totals.rejected + totals.skipped, records: totals.records)
         // The manifest is written last: a staging folder with one is complete.
         try Manifest.write(options: options, summary: summary, totals: totals, directory: directory,
                            timings: ["process_s": processed.timeIntervalSince(started), "review_s": Date().timeIntervalSince(aggregated),

@@ -3,15 +3,15 @@ import Foundation
 import Glibc
 #endif
 
-/// A temporary file of sorted runs: per-agency figures written out when too many agencies
-/// are held in memory, read back (merged) when the tables are written. The file is unlinked
-/// as soon as it is made, so nothing is left behind however the run ends.
-final class SpillFile {
-    private let descriptor: Int32
+/// A temporary file of runs of entries, for what would otherwise grow with the corpus in
+/// memory: the listing of the inputs, per-agency figures of the comparative step. The file
+/// is unlinked as soon as it is made, so nothing is left behind however the run ends.
+public final class SpillFile {
+    fileprivate let descriptor: Int32
     private var end = 0
 
     /// A new file in `directory` (the system's temporary folder when nil).
-    init(directory: String?) throws {
+    public init(directory: String?) throws {
         let folder = directory ?? NSTemporaryDirectory()
         var template = Array((folder as NSString).appendingPathComponent("perfeval-spill-XXXXXX").utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -21,8 +21,11 @@ final class SpillFile {
 
     deinit { close(descriptor) }
 
+    /// Where the next run will start: the end of the last.
+    public var size: Int { end }
+
     /// Appends a run; returns where it lies in the file.
-    func append(_ run: SpillEncoder) throws -> Range<Int> {
+    public func append(_ run: SpillEncoder) throws -> Range<Int> {
         let start = end
         try run.bytes.withUnsafeBytes { raw in
             var written = 0
@@ -37,48 +40,54 @@ final class SpillFile {
     }
 
     /// The entries of one run, in the order they were written.
-    func entries(of run: Range<Int>) -> SpillReader { SpillReader(descriptor: descriptor, range: run) }
+    public func entries(of run: Range<Int>) -> SpillReader { SpillReader(file: self, range: run) }
 }
 
-struct SpillError: Error, CustomStringConvertible {
-    let description: String
+public struct SpillError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
 
 /// Entries written as bytes: each one a 4-byte length, then its fields (integers little
 /// endian, strings as a length and UTF-8).
-struct SpillEncoder {
-    private(set) var bytes: [UInt8] = []
+public struct SpillEncoder {
+    public private(set) var bytes: [UInt8] = []
     private var entryStart = 0
+    public init() {}
 
-    mutating func beginEntry() {
+    public mutating func beginEntry() {
         entryStart = bytes.count
         bytes.append(contentsOf: [0, 0, 0, 0])
     }
 
-    mutating func endEntry() {
+    public mutating func endEntry() {
         let length = UInt32(bytes.count - entryStart - 4)
         for index in 0..<4 { bytes[entryStart + index] = UInt8(truncatingIfNeeded: length >> (8 * index)) }
     }
 
-    mutating func put<T: FixedWidthInteger>(_ value: T) {
+    public mutating func put<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func put(_ text: String) {
+    public mutating func put(_ text: String) {
         put(UInt32(text.utf8.count))
         bytes.append(contentsOf: text.utf8)
+    }
+
+    public mutating func put(bytes field: [UInt8]) {
+        put(UInt32(field.count))
+        bytes.append(contentsOf: field)
     }
 }
 
 /// The fields of one entry, read in the order they were put.
-struct SpillDecoder {
+public struct SpillDecoder {
     private let bytes: ArraySlice<UInt8>
     private var position: Int
 
     init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes; position = bytes.startIndex }
 
-    mutating func take<T: FixedWidthInteger>(_: T.Type = T.self) -> T {
+    public mutating func take<T: FixedWidthInteger>(_: T.Type = T.self) -> T {
         var value = T.zero
         withUnsafeMutableBytes(of: &value) { raw in
             for index in 0..<MemoryLayout<T>.size { raw[index] = bytes[position + index] }
@@ -87,26 +96,28 @@ struct SpillDecoder {
         return T(littleEndian: value)
     }
 
-    mutating func takeString() -> String {
+    public mutating func takeString() -> String { String(decoding: takeBytes(), as: UTF8.self) }
+
+    public mutating func takeBytes() -> ArraySlice<UInt8> {
         let count = Int(take(UInt32.self))
         defer { position += count }
-        return String(decoding: bytes[position..<position + count], as: UTF8.self)
+        return bytes[position..<position + count]
     }
 }
 
 /// Reads one run's entries back a block at a time, so a run is never held whole.
-struct SpillReader {
-    private let descriptor: Int32
+public struct SpillReader {
+    private let file: SpillFile   // kept open while a reader needs it
     private var offset: Int
     private let end: Int
     private var buffer: [UInt8] = []
     private var start = 0
-    static let blockSize = 1 << 16
+    public static let blockSize = 1 << 16
 
-    init(descriptor: Int32, range: Range<Int>) { self.descriptor = descriptor; offset = range.lowerBound; end = range.upperBound }
+    init(file: SpillFile, range: Range<Int>) { self.file = file; offset = range.lowerBound; end = range.upperBound }
 
     /// The next entry's fields, nil after the last.
-    mutating func next() throws -> SpillDecoder? {
+    public mutating func next() throws -> SpillDecoder? {
         guard try fill(4) else { return nil }
         var length = 0
         for index in 0..<4 { length |= Int(buffer[start + index]) << (8 * index) }
@@ -124,36 +135,9 @@ struct SpillReader {
         guard wanted > 0 else { return false }
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: wanted))
-        let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + old, wanted, off_t(offset)) }
+        let read = buffer.withUnsafeMutableBytes { pread(file.descriptor, $0.baseAddress! + old, wanted, off_t(offset)) }
         guard read == wanted else { throw SpillError("cannot read a temporary file: \(read < 0 ? String(cString: strerror(errno)) : "it is short")") }
         offset += wanted
         return buffer.count >= count
-    }
-}
-
-/// Sorted sources merged into one sorted sequence; of equal entries, the earlier source's
-/// comes first (runs are written in input order, so the merge does not depend on timing).
-struct MergedRuns<Entry> {
-    private var sources: [() throws -> Entry?]
-    private var heads: [Entry?]
-    private let precedes: (Entry, Entry) -> Bool
-
-    init(_ sources: [() throws -> Entry?], by precedes: @escaping (Entry, Entry) -> Bool) throws {
-        self.sources = sources
-        self.precedes = precedes
-        heads = try sources.map { try $0() }
-    }
-
-    mutating func next() throws -> Entry? {
-        var best: Int?
-        for index in heads.indices {
-            guard let head = heads[index] else { continue }
-            if let chosen = best, !precedes(head, heads[chosen]!) { continue }
-            best = index
-        }
-        guard let best else { return nil }
-        let entry = heads[best]
-        heads[best] = try sources[best]()
-        return entry
     }
 }
