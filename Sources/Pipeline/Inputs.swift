@@ -89,7 +89,12 @@ public enum Inputs {
     /// temporary file as it is made, so a million paths take no more memory than ten.
     public static func listing(_ arguments: [String], excluding excluded: [String] = [],
                                standardInput: () -> String? = { readLine(strippingNewline: true) }) throws -> InputListing {
-        let writer = try InputListing.Writer()
+        let writer: InputListing.Writer
+        do {
+            writer = try InputListing.Writer()
+        } catch {
+            throw PipelineError.fatal("the list of inputs needs a temporary file: \(error) (set TMPDIR to a writable folder)")
+        }
         let excludedReal = excluded.compactMap(resolvedPath)
         for argument in arguments {
             if argument == "-" {

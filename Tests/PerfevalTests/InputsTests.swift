@@ -54,4 +54,15 @@ final class InputsTests: XCTestCase {
         }
         XCTAssertEqual(count, 60_000)
     }
+
+    /// Without a writable temporary folder the run stops before touching the output, and says why.
+    func testNoTemporaryFolderIsAClearError() throws {
+        let out = try Paths.temporaryDirectory().appendingPathComponent("out")
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = "/nonexistent-perfeval-tmp"
+        let result = try runPerfeval(["run", Paths.samples.path, "--out", out.path, "--quiet"], environment: environment)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("needs a temporary file") && result.stderr.contains("TMPDIR"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
 }
