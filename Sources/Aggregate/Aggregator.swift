@@ -73,9 +73,9 @@ public struct Aggregator {
             let agency = perAgency.number(of: AgencyName(name: record.agency, regionCode: record.regionCode))
             admitted[position] = agency
             for key in groupKeys(record) {
-                if groups[key] == nil { groups[key] = GroupFigures(agencySet: newAgencySet()) }
-                groups[key]!.add(record)
-                perAgency.addMember(agency, toSet: groups[key]!.agencySet)
+                // Changed in place (a group's figures are never copied).
+                let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets)
+                perAgency.addMember(agency, toSet: set)
             }
             if let year = record.year { perAgency.addTrend(agency, kind: record.kind, year: year, record: record) }
         }
@@ -90,12 +90,8 @@ public struct Aggregator {
         let record = report.records[first], agency = admitted[first]!
         let categories = report.problemCategories.flatMap { $0 }
         for key in groupKeys(record) {
-            if problemGroups[key] == nil { problemGroups[key] = ProblemFigures(filingSet: newAgencySet()) }
-            perAgency.addMember(agency, toSet: problemGroups[key]!.filingSet)
-            for category in categories {
-                if problemGroups[key]!.reportingSets[category] == nil { problemGroups[key]!.reportingSets[category] = newAgencySet() }
-                perAgency.addMember(agency, toSet: problemGroups[key]!.reportingSets[category]!)
-                problemGroups[key]!.items[category, default: 0] += 1
+            for set in problemGroups[key, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
+                perAgency.addMember(agency, toSet: set)
             }
         }
         if let year = record.year {
@@ -103,10 +99,7 @@ public struct Aggregator {
         }
     }
 
-    private mutating func newAgencySet() -> Int32 {
-        defer { agencySets += 1 }
-        return agencySets
-    }
+
 
     /// Per record and check: was it applicable, how many findings (indicator checks give one
     /// row per finding); then added to every group of the record. Audits name their record
@@ -170,8 +163,8 @@ public struct Aggregator {
 
     /// What the execution, scores, spending and audit tables need of one group's records.
     struct GroupFigures {
-        /// The number of the set of its agencies (kept by `AgencyFigures`).
-        let agencySet: Int32
+        /// The number of the set of its agencies (kept by `AgencyFigures`), given at the first record.
+        var agencySet: Int32 = -1
         var records = 0
         var rates = Tally(), scores = Tally(), personnelShares = Tally()
         var below90 = 0
@@ -187,9 +180,9 @@ public struct Aggregator {
 
         static let gradeNames = ["优", "良", "中", "差"]
 
-        init(agencySet: Int32) { self.agencySet = agencySet }
-
-        mutating func add(_ record: RecordRow) {
+        /// Returns the group's agency set (numbered `nextSet` at the group's first record).
+        mutating func add(_ record: RecordRow, nextSet: inout Int32) -> Int32 {
+            if agencySet < 0 { agencySet = nextSet; nextSet += 1 }
             records += 1
             rates.add(record.executionRate)
             if let rate = record.executionRate, rate < ExactDecimal(90) { below90 += 1 }
@@ -206,6 +199,7 @@ public struct Aggregator {
                 staffedSpending.add(spending)
                 staff += staffActual
             }
+            return agencySet
         }
 
         /// 执行数 ÷ 预算数 over the group's records that give both.
@@ -220,10 +214,25 @@ public struct Aggregator {
     /// The problem categories of one group's reports: the agency sets of those that filed
     /// problems and, per category, of those that reported it; and how many items per category.
     struct ProblemFigures {
-        let filingSet: Int32
+        var filingSet: Int32 = -1
         var reportingSets: [String: Int32] = [:]
         var items: [String: Int] = [:]
-        init(filingSet: Int32) { self.filingSet = filingSet }
+
+        /// One report's problem items by category: returns the agency sets its agency counts
+        /// in (those filing problems, then those reporting each category); sets new to the
+        /// group are numbered from `nextSet`.
+        mutating func add(_ categories: [String], nextSet: inout Int32) -> [Int32] {
+            if filingSet < 0 { filingSet = nextSet; nextSet += 1 }
+            var sets = [filingSet]
+            for category in categories {
+                items[category, default: 0] += 1
+                if let set = reportingSets[category] { sets.append(set); continue }
+                reportingSets[category] = nextSet
+                sets.append(nextSet)
+                nextSet += 1
+            }
+            return sets
+        }
     }
 
     // MARK: tables
