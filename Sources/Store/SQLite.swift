@@ -141,6 +141,14 @@ public final class Statement {
         (0..<sqlite3_column_count(handle)).map(column)
     }
 
+    /// The first row of the query with `values` (nil when it has none); the statement is
+    /// then reset, so it holds no read open between lookups.
+    public func firstRow(_ values: [SQLValue]) throws -> [SQLValue]? {
+        try bind(values)
+        defer { sqlite3_reset(handle) }
+        return try step() ? row() : nil
+    }
+
     public func column(_ index: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_NULL: return .null

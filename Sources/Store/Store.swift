@@ -33,20 +33,26 @@ final class Store {
         try Schema.migrate(database)
     }
 
-    /// Content hashes already stored.
-    func knownHashes() throws -> Set<String> {
-        Set(try database.rows("SELECT sha256 FROM versions").compactMap { $0[0].string })
+    /// Looks up, one file at a time, what the store already knows: a content hash stored,
+    /// a path seen before with its size and date. Nothing is loaded whole, so an update's
+    /// memory does not grow with the store.
+    final class Lookups {
+        private let hash: Statement, path: Statement
+        init(_ database: Database) throws {
+            hash = try database.prepare("SELECT 1 FROM versions WHERE sha256 = ?")
+            path = try database.prepare("SELECT bytes, file_mtime_us FROM paths WHERE path = ?")
+        }
+
+        func isStored(hash sha256: String) throws -> Bool { try hash.firstRow([.text(sha256)]) != nil }
+
+        /// The size and date `path` had when last seen, nil for a path never seen.
+        func lastSeen(_ file: String) throws -> (bytes: Int64, mtime: Int64)? {
+            guard let row = try path.firstRow([.text(file)]), case .integer(let bytes) = row[0], case .integer(let mtime) = row[1] else { return nil }
+            return (bytes, mtime)
+        }
     }
 
-    /// Paths seen before, with the size and date they had then.
-    func knownPaths() throws -> [String: (bytes: Int64, mtime: Int64)] {
-        var paths: [String: (bytes: Int64, mtime: Int64)] = [:]
-        for row in try database.rows("SELECT path, bytes, file_mtime_us FROM paths") {
-            guard let path = row[0].string, case .integer(let bytes) = row[1], case .integer(let mtime) = row[2] else { continue }
-            paths[path] = (bytes, mtime)
-        }
-        return paths
-    }
+    func lookups() throws -> Lookups { try Lookups(database) }
 
     /// Stores one batch in one transaction: the new versions and their rows, the paths
     /// seen, and which version of each report touched is now current.

@@ -59,20 +59,17 @@ public enum StoreUpdate {
     public static func run(_ options: UpdateOptions, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> UpdateSummary {
         guard options.jobs >= 1, options.batchSize >= 1 else { throw PipelineError.usage("--jobs and --batch must be at least 1") }
         let reference = try ReferenceData(directory: options.dataDirectory)
-        let listing = try Inputs.list(options.inboxes)
-        let files = listing.readable
-        // Paths not read (hidden files, links, pipes, unreadable folders): said, not stored.
-        for skipped in listing.skipped { log("perfeval update: \(skipped.name) not read: \(skipped.reason)") }
+        let listing = try Inputs.listing(options.inboxes)
         let storeFolder = URL(fileURLWithPath: options.storePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
         let lock = try StoreLock(store: options.storePath, wait: options.wait)
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: options.storePath)
-        var summary = UpdateSummary(files: files.count)
+        var summary = UpdateSummary(files: listing.readableCount)
         var clock = Date()
         func lap() -> String { defer { clock = Date() }; return String(format: "%.2f", Date().timeIntervalSince(clock)) }
         let reader = FileRows(reference: reference)
-        try read(files, into: store, options: options, reader: reader, summary: &summary, log: log)
+        try read(listing, into: store, options: options, reader: reader, summary: &summary, log: log)
         if options.reread {
             try Reread.run(store, options: options, reader: reader, summary: &summary)
             log("perfeval update: \(summary.reread) stored versions read again, \(summary.rereadMissing) kept as they were (file not found)")
@@ -93,20 +90,23 @@ public enum StoreUpdate {
         return summary
     }
 
-    /// Reads the new files batch by batch; each batch is stored in one transaction.
-    static func read(_ files: [InputFile], into store: Store, options: UpdateOptions, reader: FileRows,
+    /// Reads the listed files batch by batch; each batch's new contents are stored in one
+    /// transaction. A file whose path, size and date the store has seen is not read again.
+    static func read(_ listing: InputListing, into store: Store, options: UpdateOptions, reader: FileRows,
                      summary: inout UpdateSummary, log: (String) -> Void) throws {
-        var known = try store.knownHashes()
-        let paths = try store.knownPaths()
-        let candidates = files.compactMap { file -> (InputFile, FileStat)? in
-            guard let stat = FileStat(file.path) else { summary.unreadable += 1; return nil }
-            if let seen = paths[stat.path], seen.bytes == stat.bytes, seen.mtime == stat.mtime { summary.unchanged += 1; return nil }
-            return (file, stat)
-        }
+        let lookups = try store.lookups()
         let readAt = Store.formatter.string(from: Date())
-        for start in stride(from: 0, to: candidates.count, by: options.batchSize) {
-            var sightings: [Sighting] = [], fresh: [(InputFile, FileStat, String)] = []
-            for (file, stat) in candidates[start..<min(start + options.batchSize, candidates.count)] {
+        var files = listing.files(), checked = 0
+        while true {
+            let batch = try files.next(options.batchSize)
+            if batch.isEmpty { break }
+            var sightings: [Sighting] = [], fresh: [(InputFile, FileStat, String)] = [], hashes: Set<String> = []
+            for file in batch {
+                // Paths not read (hidden files, links, pipes, unreadable folders): said, not stored.
+                if let reason = file.skipReason { log("perfeval update: \(file.name) not read: \(reason)"); continue }
+                checked += 1
+                guard let stat = FileStat(file.path) else { summary.unreadable += 1; continue }
+                if let seen = try lookups.lastSeen(stat.path), seen.bytes == stat.bytes, seen.mtime == stat.mtime { summary.unchanged += 1; continue }
                 // Read within the input size limit, as `run` does (a 20 GB file is never loaded).
                 guard stat.bytes <= Int64(Limits.standard.maxInputBytes) else {
                     log("perfeval update: \(file.name): file too large (\(stat.bytes / 1_048_576) MB, limit \(Limits.standard.maxInputBytes / 1_048_576) MB): not stored")
@@ -116,17 +116,17 @@ public enum StoreUpdate {
                 guard let bytes = FileManager.default.contents(atPath: file.path) else { summary.unreadable += 1; continue }
                 let hash = SHA256.hex(Array(bytes))
                 sightings.append(Sighting(path: stat.path, bytes: stat.bytes, mtimeMicroseconds: stat.mtime, sha256: hash))
-                if known.insert(hash).inserted { fresh.append((file, stat, hash)) } else { summary.known += 1 }
+                if try !lookups.isStored(hash: hash), hashes.insert(hash).inserted { fresh.append((file, stat, hash)) } else { summary.known += 1 }
             }
             let rows = reader.rows(of: fresh.map(\.0), jobs: options.jobs)
             let versions = zip(fresh, rows).map { entry, rows in
                 NewVersion(sha256: entry.2, name: entry.0.name, path: entry.1.path, bytes: entry.1.bytes, mtimeMicroseconds: entry.1.mtime, rows: rows)
             }
-            try store.store(versions, sightings: sightings, readAt: readAt)
+            if !sightings.isEmpty { try store.store(versions, sightings: sightings, readAt: readAt) }
             summary.read += versions.count
             summary.rejected += versions.filter { $0.rows[0].isEmpty }.count
-            if options.progress && candidates.count >= 200 {
-                log("perfeval update: \(min(start + options.batchSize, candidates.count))/\(candidates.count) files checked, \(summary.read) stored")
+            if options.progress && listing.readableCount >= 200 {
+                log("perfeval update: \(checked)/\(listing.readableCount) files checked, \(summary.read) stored")
             }
         }
     }
