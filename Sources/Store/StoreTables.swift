@@ -104,11 +104,12 @@ enum StoreTables {
         let writer = try TableWriter(fileName: "history.csv", columns: historyColumns, directory: directory, headers: headers, encoding: encoding)
         let select = try database.prepare("SELECT \(historyColumns.map { Schema.quote($0.en) }.joined(separator: ", ")) FROM history")
         let numeric: Set<String> = ["year", "records"]
-        var rows: [[CellValue]] = []
+        var rows: [[CellValue]] = []   // written 4,096 at a time: the history grows with every update
         while try select.step() {
             rows.append(zip(historyColumns, select.row()).map { column, value in
                 numeric.contains(column.en) ? value.string.map { CellValue.number($0) } ?? .empty : .text(value.string)
             })
+            if rows.count == 4096 { try writer.append(rows); rows.removeAll(keepingCapacity: true) }
         }
         try writer.append(rows)
         try writer.finish()
