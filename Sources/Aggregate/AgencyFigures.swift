@@ -8,8 +8,7 @@ import PerfevalCore
 /// come out the same however many runs there were.
 struct AgencyFigures {
     private let limit: Int
-    private let spillDirectory: String?
-    private var spill: Spill?
+    private let trendRuns: SortedRuns<TrendEntry>, recurringRuns: SortedRuns<RecurrenceEntry>, memberRuns: SortedRuns<MemberEntry>
     /// The agencies of the current run, numbered in order of first sight: the figures below
     /// hold numbers, not names.
     private var numbers: [String: [String: Int32]] = [:]   // region code → name → number
@@ -23,7 +22,9 @@ struct AgencyFigures {
 
     init(limit: Int, spillDirectory: String?) {
         self.limit = max(1, limit)
-        self.spillDirectory = spillDirectory
+        trendRuns = SortedRuns(directory: spillDirectory, encode: TrendEntry.encode, decode: TrendEntry.decode)
+        recurringRuns = SortedRuns(directory: spillDirectory, encode: RecurrenceEntry.encode, decode: RecurrenceEntry.decode)
+        memberRuns = SortedRuns(directory: spillDirectory, encode: MemberEntry.encode, decode: MemberEntry.decode)
     }
 
     // MARK: adding
@@ -58,23 +59,21 @@ struct AgencyFigures {
     /// Writes a run when the limit is reached; call between reports, never inside one.
     mutating func spillIfFull() throws {
         guard agencies.count >= limit else { return }
-        let spill = try self.spill ?? Spill(directory: spillDirectory)
-        self.spill = spill
-        spill.trendRuns.append(try spill.trends.append(Self.encoded(sortedTrends(), TrendEntry.encode)))
-        spill.recurringRuns.append(try spill.recurring.append(Self.encoded(sortedRecurrences(), RecurrenceEntry.encode)))
-        spill.memberRuns.append(try spill.members.append(Self.encoded(sortedMembers(), MemberEntry.encode)))
+        try trendRuns.write(sortedTrends())
+        try recurringRuns.write(sortedRecurrences())
+        try memberRuns.write(sortedMembers())
         numbers = [:]; agencies = []; trends = [:]; recurring = []; members = []
     }
 
     /// Runs written so far (each holds up to `limit` agencies).
-    var runsWritten: Int { spill?.trendRuns.count ?? 0 }
+    var runsWritten: Int { trendRuns.runs.count }
 
     // MARK: reading the merged runs
 
     /// How many distinct agencies each set has, by set number.
     func distinctAgencies(sets: Int) throws -> [Int] {
         var counts = [Int](repeating: 0, count: sets)
-        var merged = try MergedRuns(sources(sortedMembers(), spill?.members, spill?.memberRuns, MemberEntry.decode), by: MemberEntry.precedes)
+        var merged = try memberRuns.merged(with: sortedMembers(), by: MemberEntry.precedes)
         var previous: MemberEntry?
         while let entry = try merged.next() {
             if let previous, previous.set == entry.set, previous.agency == entry.agency { continue }
@@ -86,7 +85,7 @@ struct AgencyFigures {
 
     /// Each agency's figures per kind and year, by agency name, region code, kind and year.
     func forEachTrend(_ body: (TrendEntry) throws -> Void) throws {
-        var merged = try MergedRuns(sources(sortedTrends(), spill?.trends, spill?.trendRuns, TrendEntry.decode), by: TrendEntry.precedes)
+        var merged = try trendRuns.merged(with: sortedTrends(), by: TrendEntry.precedes)
         var current: TrendEntry?
         while let entry = try merged.next() {
             if let same = current, same.agency == entry.agency, same.kind == entry.kind, same.year == entry.year {
@@ -101,8 +100,7 @@ struct AgencyFigures {
 
     /// Each agency's problem categories with the years that reported them (ascending, once each).
     func forEachRecurrence(_ body: (_ agency: AgencyName, _ category: String, _ years: [Int]) throws -> Void) throws {
-        var merged = try MergedRuns(sources(sortedRecurrences(), spill?.recurring, spill?.recurringRuns, RecurrenceEntry.decode),
-                                    by: RecurrenceEntry.precedes)
+        var merged = try recurringRuns.merged(with: sortedRecurrences(), by: RecurrenceEntry.precedes)
         var current: RecurrenceEntry?, years: [Int] = []
         while let entry = try merged.next() {
             if let same = current, same.agency == entry.agency, same.category == entry.category {
@@ -118,16 +116,6 @@ struct AgencyFigures {
 
     // MARK: runs
 
-    final class Spill {
-        let trends: SpillFile, recurring: SpillFile, members: SpillFile
-        var trendRuns: [Range<Int>] = [], recurringRuns: [Range<Int>] = [], memberRuns: [Range<Int>] = []
-        init(directory: String?) throws {
-            trends = try SpillFile(directory: directory)
-            recurring = try SpillFile(directory: directory)
-            members = try SpillFile(directory: directory)
-        }
-    }
-
     private func sortedTrends() -> [TrendEntry] {
         trends.map { TrendEntry(agency: agencies[Int($0.key.agency)], kind: $0.key.kind, year: $0.key.year, figures: $0.value) }
             .sorted(by: TrendEntry.precedes)
@@ -140,28 +128,6 @@ struct AgencyFigures {
 
     private func sortedMembers() -> [MemberEntry] {
         members.map { MemberEntry(set: $0.set, agency: agencies[Int($0.agency)]) }.sorted(by: MemberEntry.precedes)
-    }
-
-    private static func encoded<Entry>(_ entries: [Entry], _ encode: (Entry, inout SpillEncoder) -> Void) -> SpillEncoder {
-        var encoder = SpillEncoder()
-        for entry in entries {
-            encoder.beginEntry()
-            encode(entry, &encoder)
-            encoder.endEntry()
-        }
-        return encoder
-    }
-
-    /// The sources of a merge: the in-memory entries, then each written run in order.
-    private func sources<Entry>(_ inMemory: [Entry], _ file: SpillFile?, _ runs: [Range<Int>]?,
-                                _ decode: @escaping (inout SpillDecoder) -> Entry) -> [() throws -> Entry?] {
-        var written: [() throws -> Entry?] = []
-        for run in runs ?? [] {
-            var reader = file!.entries(of: run)
-            written.append { try reader.next().map { fields in var fields = fields; return decode(&fields) } }
-        }
-        var remaining = inMemory.makeIterator()
-        return written + [{ remaining.next() }]
     }
 
     private struct TrendKey: Hashable { var agency: Int32, kind: String, year: Int16 }

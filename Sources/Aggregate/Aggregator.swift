@@ -13,11 +13,16 @@ public struct Aggregator {
     /// Agencies whose figures are held in memory before they are written to a temporary file
     /// (about 0.6 KB each): this bounds the comparative step's memory however many agencies.
     public static let defaultAgenciesInMemory = 8_192
+    /// Distinct (group column, value) counts held for the medians before they are written out
+    /// (about 40 bytes each).
+    public static let defaultValuesInMemory = 1 << 18
 
     let filter: AggregateFilter
     let levels: [RegionLevel]
     /// Which agencies each group has, each agency's figures per year, its problems per year.
     private var perAgency: AgencyFigures
+    /// How often each rate, score and personnel share occurs per group, for the medians.
+    private var valueCounts: ValueCounts
     private var groups: [GroupKey: GroupFigures] = [:]
     private var problemGroups: [GroupKey: ProblemFigures] = [:]
     /// Agency sets (of groups, of their problem filers and reporters) are numbered.
@@ -28,32 +33,26 @@ public struct Aggregator {
     public private(set) var skippedAudits = 0
     /// Runs of per-agency figures written to the temporary file so far.
     var spilledRuns: Int { perAgency.runsWritten }
+    var spilledValueRuns: Int { valueCounts.runsWritten }
 
     /// `agenciesInMemory`: how many agencies' figures are held before they are written to a
-    /// temporary file in `spillDirectory` (the system's temporary folder when nil).
+    /// temporary file in `spillDirectory` (the system's temporary folder when nil);
+    /// `valuesInMemory`: how many distinct (group column, value) counts, likewise.
     public init(filter: AggregateFilter = AggregateFilter(), agenciesInMemory: Int = Aggregator.defaultAgenciesInMemory,
-                spillDirectory: String? = nil) {
+                valuesInMemory: Int = Aggregator.defaultValuesInMemory, spillDirectory: String? = nil) {
         self.filter = filter
         levels = filter.level.map { [$0] } ?? RegionLevel.allCases
         perAgency = AgencyFigures(limit: agenciesInMemory, spillDirectory: spillDirectory)
+        valueCounts = ValueCounts(limit: valuesInMemory, spillDirectory: spillDirectory)
     }
 
     /// Every table, its rows built as they are written: a writer never holds a whole table.
     public func streamedTables() -> [StreamedTable] {
-        let agencyCounts = AgencyCounts(perAgency, sets: Int(agencySets))
-        return [executionTable(agencyCounts), scoresTable(), spendingTable(), problemsTable(agencyCounts), recurringTable(), trendsTable(),
-                auditSummaryTable()]
-    }
-
-    /// How many distinct agencies each agency set has: counted once, when a table first asks.
-    final class AgencyCounts {
-        private let perAgency: AgencyFigures, sets: Int
-        private var counts: [Int]?
-        init(_ perAgency: AgencyFigures, sets: Int) { self.perAgency = perAgency; self.sets = sets }
-        func of(_ set: Int32) throws -> Int {
-            if counts == nil { counts = try perAgency.distinctAgencies(sets: sets) }
-            return counts![Int(set)]
-        }
+        // Merged from their runs once, when a table first needs them.
+        let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets)) }
+        let medians = Once { [valueCounts] in try valueCounts.medians() }
+        return [executionTable(agencyCounts, medians), scoresTable(medians), spendingTable(medians), problemsTable(agencyCounts),
+                recurringTable(), trendsTable(), auditSummaryTable()]
     }
 
     /// A table whose `rows` hands each row, in order, to the function it is given.
@@ -74,7 +73,7 @@ public struct Aggregator {
             admitted[position] = agency
             for key in groupKeys(record) {
                 // Changed in place (a group's figures are never copied).
-                let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets)
+                let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets, values: &valueCounts)
                 perAgency.addMember(agency, toSet: set)
             }
             if let year = record.year { perAgency.addTrend(agency, kind: record.kind, year: year, record: record) }
@@ -82,6 +81,7 @@ public struct Aggregator {
         addAudits(report, admitted: admitted)
         addProblems(report, admitted: admitted)
         try perAgency.spillIfFull()
+        try valueCounts.spillIfFull()
     }
 
     /// The report's problems count under its first admitted record.
@@ -181,19 +181,19 @@ public struct Aggregator {
         static let gradeNames = ["优", "良", "中", "差"]
 
         /// Returns the group's agency set (numbered `nextSet` at the group's first record).
-        mutating func add(_ record: RecordRow, nextSet: inout Int32) -> Int32 {
+        mutating func add(_ record: RecordRow, nextSet: inout Int32, values: inout ValueCounts) -> Int32 {
             if agencySet < 0 { agencySet = nextSet; nextSet += 1 }
             records += 1
-            rates.add(record.executionRate)
+            rates.add(record.executionRate, into: &values)
             if let rate = record.executionRate, rate < ExactDecimal(90) { below90 += 1 }
             if let executed = record.executed, let budget = record.budgetFull { executedOfBoth.add(executed); budgetOfBoth.add(budget) }
-            scores.add(record.score)
+            scores.add(record.score, into: &values)
             if let grade = GroupFigures.gradeNames.firstIndex(of: record.grade) { grades[grade] += 1 }
             if record.auditFindings > 0 {
                 withFindings += 1
                 if (record.score ?? .zero) >= ExactDecimal(95) { highScoreWithFindings += 1 }
             }
-            personnelShares.add(record.personnelShare)
+            personnelShares.add(record.personnelShare, into: &values)
             if let project = record.projectExp, let basic = record.basicExp { projectShares.add(project.percent(of: basic + project)) }
             if let spending = record.spending, let staffActual = record.staffActual, staffActual > 0 {
                 staffedSpending.add(spending)
@@ -240,7 +240,7 @@ public struct Aggregator {
     static let groupColumns = [Column("level", "层级"), Column("region_code", "行政区划代码"), Column("region_name", "地区"),
                                Column("year", "年度"), Column("kind", "类型")]
 
-    func executionTable(_ agencyCounts: AgencyCounts) -> StreamedTable {
+    func executionTable(_ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("agencies", "单位数"), Column("rate_records", "有执行率记录数"),
             Column("rate_mean_pct", "平均执行率（%）"), Column("rate_weighted_pct", "加权执行率（%）"),
@@ -248,12 +248,13 @@ public struct Aggregator {
             Column("below_90", "执行率低于90%记录数"), Column("rank", "排名"),
         ]
         return StreamedTable(fileName: "compare_execution.csv", columns: columns) { emit in
+            let agencies = try agencyCounts.get(), medians = try medians.get()
             var rows: [[CellValue]] = []
             var means: [[String]: [(Int, ExactDecimal)]] = [:]
             for (index, (key, group)) in groups.sorted(by: { $0.key < $1.key }).enumerated() {
-                let summary = group.rates.summary
+                let summary = group.rates.summary(medians)
                 rows.append(key.cells + [
-                    .number(group.records), .number(try agencyCounts.of(group.agencySet)), .number(group.rates.count),
+                    .number(group.records), .number(agencies[Int(group.agencySet)]), .number(group.rates.count),
                     .percent(summary?.mean), .percent(group.weightedRate), .percent(summary?.median), .percent(summary?.min), .percent(summary?.max),
                     .number(group.below90), .empty,
                 ])
@@ -267,7 +268,7 @@ public struct Aggregator {
         }
     }
 
-    func scoresTable() -> StreamedTable {
+    func scoresTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("scored_records", "有得分记录数"), Column("score_mean", "平均得分"),
             Column("score_median", "得分中位数"), Column("score_min", "最低得分"), Column("score_max", "最高得分"),
@@ -275,8 +276,9 @@ public struct Aggregator {
             Column("records_with_findings", "有审核发现记录数"), Column("high_score_with_findings", "95分以上且有审核发现记录数"),
         ]
         return StreamedTable(fileName: "compare_scores.csv", columns: columns) { emit in
+            let medians = try medians.get()
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                let summary = group.scores.summary
+                let summary = group.scores.summary(medians)
                 let grades = group.grades.map { CellValue.number($0) }
                 try emit(key.cells + [
                     .number(group.records), .number(group.scores.count),
@@ -286,7 +288,7 @@ public struct Aggregator {
         }
     }
 
-    func spendingTable() -> StreamedTable {
+    func spendingTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("personnel_share_mean_pct", "人员经费占比均值（%）"),
             Column("personnel_share_median_pct", "人员经费占比中位数（%）"), Column("personnel_share_min_pct", "人员经费占比最低（%）"),
@@ -294,8 +296,9 @@ public struct Aggregator {
             Column("spending_per_staff_wan", "人均支出（万元）"),
         ]
         return StreamedTable(fileName: "compare_spending.csv", columns: columns) { emit in
+            let medians = try medians.get()
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                let personnel = group.personnelShares.summary
+                let personnel = group.personnelShares.summary(medians)
                 let perStaff = group.staffedSpending.sum?.divided(by: ExactDecimal(group.staff))
                 try emit(key.cells + [
                     .number(group.records), .percent(personnel?.mean), .percent(personnel?.median), .percent(personnel?.min),
@@ -305,16 +308,17 @@ public struct Aggregator {
         }
     }
 
-    func problemsTable(_ agencyCounts: AgencyCounts) -> StreamedTable {
+    func problemsTable(_ agencyCounts: Once<[Int]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("category", "问题类别"), Column("agencies_reporting", "反映该问题单位数"),
             Column("agencies_with_problems", "填报问题的单位数"), Column("share_pct", "占比（%）"), Column("items", "问题条数"),
         ]
         return StreamedTable(fileName: "compare_problems.csv", columns: columns) { emit in
+            let agencies = try agencyCounts.get()
             for (key, group) in problemGroups.sorted(by: { $0.key < $1.key }) {
-                let filing = try agencyCounts.of(group.filingSet)
+                let filing = agencies[Int(group.filingSet)]
                 for category in group.reportingSets.keys.sorted() {
-                    let reporting = try agencyCounts.of(group.reportingSets[category]!)
+                    let reporting = agencies[Int(group.reportingSets[category]!)]
                     try emit(key.cells + [.text(category), .number(reporting), .number(filing),
                                           .percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing))), .number(group.items[category]!)])
                 }

@@ -31,38 +31,28 @@ struct RunningSum {
     }
 }
 
-/// The values of one column within one group, kept as how many times each value occurs:
-/// enough for the mean, median, minimum and maximum. Its size is the number of distinct
-/// values, not of records (rates and scores have two decimals and repeat), so a group's
-/// state stops growing however many reports come in.
+/// The values of one column within one group (its rates, scores or personnel shares):
+/// their exact sum, count, minimum and maximum here; how often each value occurs, for the
+/// median, in the shared `ValueCounts` under this tally's number.
 struct Tally {
     private(set) var sum = RunningSum()
-    private var occurrences: [Int64: Int] = [:]
+    private(set) var number: Int32 = -1
+    private var min = Int64.max, max = Int64.min
 
     var count: Int { sum.count }
 
-    mutating func add(_ value: ExactDecimal?) {
+    mutating func add(_ value: ExactDecimal?, into counts: inout ValueCounts) {
         guard let value else { return }
         sum.add(value)
-        occurrences[value.millionths, default: 0] += 1
+        min = Swift.min(min, value.millionths)
+        max = Swift.max(max, value.millionths)
+        counts.add(value.millionths, tally: &number)
     }
 
-    var summary: Summary? {
+    /// nil when the tally is empty; `medians` by tally number (`ValueCounts.medians`).
+    func summary(_ medians: [ExactDecimal]) -> Summary? {
         guard count > 0 else { return nil }
-        let values = occurrences.sorted { $0.key < $1.key }
-        /// The value at `position` of the sorted column.
-        func value(at position: Int) -> ExactDecimal {
-            var seen = 0
-            for (millionths, times) in values {
-                seen += times
-                if position < seen { return ExactDecimal(millionths: millionths) }
-            }
-            return ExactDecimal(millionths: values[values.count - 1].key)
-        }
-        let middle = count / 2
-        let median = count % 2 == 1 ? value(at: middle) : ExactDecimal.mean([value(at: middle - 1), value(at: middle)])!
-        return Summary(mean: sum.mean!, median: median, min: ExactDecimal(millionths: values[0].key),
-                       max: ExactDecimal(millionths: values[values.count - 1].key))
+        return Summary(mean: sum.mean!, median: medians[Int(number)], min: ExactDecimal(millionths: min), max: ExactDecimal(millionths: max))
     }
 }
 

@@ -177,20 +177,29 @@ final class AggregateTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("records.csv"), missing.stderr)
     }
 
-    func testStatisticsHelpers() {
+    func testStatisticsHelpers() throws {
         XCTAssertEqual(longestRun([2021, 2022, 2023, 2025]), 3)
         XCTAssertEqual(longestRun([2020, 2022]), 1)
         XCTAssertEqual(ranks([ExactDecimal(100), ExactDecimal(95), ExactDecimal(95), ExactDecimal(90)]), [1, 2, 2, 4])
-        // A tally keeps how often each value occurs, in any order; missing values are not counted.
-        var tally = Tally()
-        for value in [80, 100, 90, 80] { tally.add(ExactDecimal(value)) }
-        tally.add(nil)
-        let summary = try! XCTUnwrap(tally.summary)
-        XCTAssertEqual(tally.count, 4)
-        XCTAssertEqual([summary.mean, summary.median, summary.min, summary.max].map(\.description), ["87.5", "85", "80", "100"])
-        tally.add(ExactDecimal(millionths: 95_500_000))   // 80, 80, 90, 95.5, 100: the middle one
-        XCTAssertEqual([tally.summary!.mean, tally.summary!.median].map(\.description), ["89.1", "90"])
-        XCTAssertNil(Tally().summary)
+        // A tally counts its values (how often each occurs kept in ValueCounts), in any order;
+        // missing values are not counted. With one count in memory, every value goes to a run.
+        for limit in [1, 1_000] {
+            var counts = ValueCounts(limit: limit, spillDirectory: nil), tally = Tally(), other = Tally()
+            for value in [80, 100, 90, 80] {
+                tally.add(ExactDecimal(value), into: &counts)
+                other.add(ExactDecimal(value + 1), into: &counts)   // a second tally: medians stay apart
+                try counts.spillIfFull()
+            }
+            tally.add(nil, into: &counts)
+            XCTAssertEqual(counts.runsWritten, limit == 1 ? 4 : 0)
+            let summary = try XCTUnwrap(tally.summary(try counts.medians()))
+            XCTAssertEqual(tally.count, 4)
+            XCTAssertEqual([summary.mean, summary.median, summary.min, summary.max].map(\.description), ["87.5", "85", "80", "100"])
+            XCTAssertEqual(other.summary(try counts.medians())?.median.description, "86")
+            tally.add(ExactDecimal(millionths: 95_500_000), into: &counts)   // 80, 80, 90, 95.5, 100: the middle one
+            XCTAssertEqual([tally.summary(try counts.medians())!.mean, tally.summary(try counts.medians())!.median].map(\.description), ["89.1", "90"])
+            XCTAssertNil(Tally().summary([]))
+        }
         var sum = RunningSum()
         sum.add(ExactDecimal.plausibleLimit)
         XCTAssertEqual(sum.sum, ExactDecimal.plausibleLimit)
@@ -221,16 +230,17 @@ final class AggregateTests: XCTestCase {
         XCTAssertTrue(bounded.stderr.contains("--max-records"), bounded.stderr)
     }
 
-    /// Per-agency figures beyond `agenciesInMemory` are written out in sorted runs and merged
-    /// back: with one agency in memory (a run after almost every report, the same agencies
-    /// in many runs) every table has the same rows as when all is held in memory.
+    /// Per-agency figures beyond `agenciesInMemory` (and value counts beyond `valuesInMemory`)
+    /// are written out in sorted runs and merged back: with one agency in memory (a run after
+    /// almost every report, the same agencies in many runs) every table has the same rows as
+    /// when all is held in memory.
     func testAgencyFiguresWrittenInRunsGiveTheSameTables() throws {
         func tables(agenciesInMemory: Int) throws -> (tables: [String: [[CellValue]]], runs: Int) {
-            var aggregator = Aggregator(agenciesInMemory: agenciesInMemory)
+            var aggregator = Aggregator(agenciesInMemory: agenciesInMemory, valuesInMemory: agenciesInMemory * 4)
             try AggregateRun.streamReports(Self.single, into: &aggregator, issues: RowIssues(log: { XCTFail($0) }))
             var tables: [String: [[CellValue]]] = [:]
             for table in aggregator.streamedTables() { try table.rows { tables[table.fileName, default: []].append($0) } }
-            return (tables, aggregator.spilledRuns)
+            return (tables, min(aggregator.spilledRuns, aggregator.spilledValueRuns))
         }
         let inMemory = try tables(agenciesInMemory: 1_000)
         XCTAssertEqual(inMemory.runs, 0)
