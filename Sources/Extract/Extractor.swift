@@ -229,6 +229,10 @@ public struct Extractor: Sendable {
     /// A cheap look at the bytes before folding: a space (ASCII or U+3000) between pieces and
     /// two digits at least.
     static func mayBeSpacedRow(_ bytes: String.UTF8View) -> Bool {
+        bytes.withContiguousStorageIfAvailable(mayBeSpacedRow) ?? mayBeSpacedRow(Array(bytes))
+    }
+
+    static func mayBeSpacedRow<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         var spaces = 0, digits = 0, previous: (UInt8, UInt8) = (0, 0)
         for byte in bytes {
             if byte == 0x20 || (byte == 0x80 && previous == (0xE3, 0x80)) { spaces += 1 }

@@ -116,20 +116,42 @@ public struct LabelMatcher: Sendable {
 
     public func matches(in text: [Unicode.Scalar]) -> [Match] {
         var found: [Match] = []
-        var position = 0
-        while position < text.count {
-            if let candidates = byFirstScalar.candidates(startingWith: text[position]),
-               let label = candidates.first(where: { text.matches($0.scalars, at: position) }) {
-                found.append(Match(label: label, start: position))
-                position += label.scalars.count
-            } else {
-                position += 1
-            }
-        }
+        scan(text) { found.append($0); return true }
         return found
     }
 
-    public func firstMatch(in text: [Unicode.Scalar]) -> Match? { matches(in: text).first }
+    /// The first match, without looking further.
+    public func firstMatch(in text: [Unicode.Scalar]) -> Match? {
+        var first: Match?
+        scan(text) { first = $0; return false }
+        return first
+    }
+
+    /// Calls `found` with each match in order while it returns true.
+    @inline(__always)
+    private func scan(_ text: [Unicode.Scalar], _ found: (Match) -> Bool) {
+        text.withUnsafeBufferPointer { text in
+            var position = 0
+            while position < text.count {
+                if let candidates = byFirstScalar.candidates(startingWith: text[position]),
+                   let label = candidates.first(where: { Self.spells(text, $0.scalars, at: position) }) {
+                    guard found(Match(label: label, start: position)) else { return }
+                    position += label.scalars.count
+                } else {
+                    position += 1
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func spells(_ text: UnsafeBufferPointer<Unicode.Scalar>, _ needle: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index + needle.count <= text.count else { return false }
+        return needle.withUnsafeBufferPointer { needle in
+            for offset in 1..<max(needle.count, 1) where text[index + offset] != needle[offset] { return false }
+            return true
+        }
+    }
 
     /// The label a whole cell stands for: the cell is the label, perhaps with a unit or
     /// a note around it (`全年执行数（万元）`, `其中：当年财政拨款`). Longest label wins.

@@ -4,17 +4,17 @@
 /// line); `simplified`, when the file was converted from traditional characters, is the
 /// same text after conversion, which the document's blocks were read from.
 public struct SourceText: Sendable {
-    let writtenLines: [ArraySlice<UInt8>]
-    let simplifiedLines: [ArraySlice<UInt8>]?
+    let writtenLines: Lines
+    let simplifiedLines: Lines?
 
     public init(written: [UInt8], simplified: [UInt8]? = nil) {
-        writtenLines = Self.lines(written)
-        simplifiedLines = simplified.map(Self.lines)
+        writtenLines = Lines(written)
+        simplifiedLines = simplified.map(Lines.init)
     }
 
     /// The same written text with its simplified form from `convert` (which keeps lines).
     public func simplified(by convert: ([UInt8]) -> [UInt8]) -> SourceText {
-        let written = Array(writtenLines.joined(separator: [10]))
+        let written = Array((0..<writtenLines.count).map { writtenLines[$0] }.joined(separator: [10]))
         return SourceText(written: written, simplified: convert(written))
     }
 
@@ -147,7 +147,28 @@ public struct SourceText: Sendable {
         }
     }
 
-    static func lines(_ utf8: [UInt8]) -> [ArraySlice<UInt8>] {
-        utf8.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
+    /// The lines of UTF-8 text (split at LF, a CR before it dropped), kept as the byte
+    /// range of each line: one array of ranges rather than one slice per line.
+    struct Lines {
+        let bytes: [UInt8]
+        let ranges: [Range<Int>]
+
+        init(_ utf8: [UInt8]) {
+            bytes = utf8
+            var ranges: [Range<Int>] = []
+            utf8.withUnsafeBufferPointer { buffer in
+                var start = 0
+                for index in 0..<buffer.count where buffer[index] == 10 {
+                    ranges.append(start..<(index > start && buffer[index - 1] == 13 ? index - 1 : index))
+                    start = index + 1
+                }
+                let end = buffer.count
+                ranges.append(start..<(end > start && buffer[end - 1] == 13 ? end - 1 : end))
+            }
+            self.ranges = ranges
+        }
+
+        var count: Int { ranges.count }
+        subscript(index: Int) -> ArraySlice<UInt8> { bytes[ranges[index]] }
     }
 }

@@ -158,24 +158,35 @@ extension Array where Element == Unicode.Scalar {
 }
 
 extension ArraySlice where Element == Unicode.Scalar {
+    /// Encoded to UTF-8 straight into the String's own storage (no scratch array).
     public var string: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * 3)
-        for scalar in self {
-            let value = scalar.value
-            switch value {
-            case 0..<0x80:
-                bytes.append(UInt8(value))
-            case 0x80..<0x800:
-                bytes.append(UInt8(0xC0 | (value >> 6))); bytes.append(UInt8(0x80 | (value & 0x3F)))
-            case 0x800..<0x10000:
-                bytes.append(UInt8(0xE0 | (value >> 12))); bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (value & 0x3F)))
-            default:
-                bytes.append(UInt8(0xF0 | (value >> 18))); bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (value & 0x3F)))
+        if isEmpty { return "" }
+        return withUnsafeBufferPointer { scalars in
+            // The exact length first: short texts then stay small strings, with no allocation.
+            var length = 0
+            for scalar in scalars {
+                let value = scalar.value
+                length += value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+            }
+            return String(unsafeUninitializedCapacity: length) { bytes in
+                var at = 0
+                for scalar in scalars {
+                    let value = scalar.value
+                    switch value {
+                    case 0..<0x80:
+                        bytes[at] = UInt8(value); at += 1
+                    case 0x80..<0x800:
+                        bytes[at] = UInt8(0xC0 | (value >> 6)); bytes[at + 1] = UInt8(0x80 | (value & 0x3F)); at += 2
+                    case 0x800..<0x10000:
+                        bytes[at] = UInt8(0xE0 | (value >> 12)); bytes[at + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                        bytes[at + 2] = UInt8(0x80 | (value & 0x3F)); at += 3
+                    default:
+                        bytes[at] = UInt8(0xF0 | (value >> 18)); bytes[at + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+                        bytes[at + 2] = UInt8(0x80 | ((value >> 6) & 0x3F)); bytes[at + 3] = UInt8(0x80 | (value & 0x3F)); at += 4
+                    }
+                }
+                return at
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
