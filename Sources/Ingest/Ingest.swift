@@ -66,11 +66,12 @@ public enum Ingest {
 
     /// Text of too many lines costs memory far beyond its size once split into cells.
     static func checkLines(_ utf8: [UInt8], limits: Limits) throws {
-        var lines = 0
-        for byte in utf8 where byte == 10 {
-            lines += 1
-            if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
+        let lines = utf8.withUnsafeBufferPointer { bytes in
+            var lines = 0
+            for byte in bytes where byte == 10 { lines += 1 }
+            return lines
         }
+        if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
     }
 
     /// A document read from a structured format, its traditional characters folded after

@@ -8,14 +8,16 @@ import PerfevalCore
 enum PipeText {
     /// Web text: no TAB-led line, and at least three lines with a `|` between cells.
     static func looksLikePipeText(_ utf8: [UInt8]) -> Bool {
-        var pipeLines = 0, lineStart = true, sawPipe = false
-        for byte in utf8 {
-            if lineStart && byte == 9 { return false }
-            lineStart = byte == 10
-            if byte == UInt8(ascii: "|") { sawPipe = true }
-            if byte == 10 { if sawPipe { pipeLines += 1 }; sawPipe = false }
+        utf8.withUnsafeBufferPointer { utf8 in
+            var pipeLines = 0, lineStart = true, sawPipe = false
+            for byte in utf8 {
+                if lineStart && byte == 9 { return false }
+                lineStart = byte == 10
+                if byte == UInt8(ascii: "|") { sawPipe = true }
+                if byte == 10 { if sawPipe { pipeLines += 1 }; sawPipe = false }
+            }
+            return pipeLines >= 3
         }
-        return pipeLines >= 3
     }
 
     /// Space-aligned text (a web page's table laid out with spaces, or text saved from a

@@ -103,7 +103,7 @@ public enum TikaText {
         return removePinyin(removeBookmarks(scalars))
     }
 
-    static let pinyinLetters: Set<Unicode.Scalar> = Set("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
+    static let pinyinLetters = ScalarSet("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
 
     /// Drops pinyin that mirror sites insert after characters: `项(xiàng)目` → `项目`.
     static func removePinyin(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {

@@ -136,6 +136,8 @@ public struct SourceText: Sendable {
     static func scalars(_ utf8: ArraySlice<UInt8>) -> [Unicode.Scalar] {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(utf8.count)
+        if TextFolding.scalarsOfValidUTF8(utf8, into: &scalars) { return scalars }
+        scalars.removeAll(keepingCapacity: true)
         var iterator = utf8.makeIterator()
         var decoder = UTF8()
         while true {

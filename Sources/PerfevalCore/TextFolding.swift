@@ -31,16 +31,35 @@ public enum TextFolding {
     public static func compact(_ text: String) -> [Unicode.Scalar] {
         var text = text
         return text.withUTF8 { bytes in
-            var out: [Unicode.Scalar] = []
-            out.reserveCapacity(bytes.count / 3 + 1)
-            var index = 0
-            while index < bytes.count {
-                let (value, length) = decodeValidUTF8(bytes, at: index)
-                index += length
-                guard let scalar = Unicode.Scalar(value), let folded = fold(scalar), !isSpace(folded) else { continue }
-                out.append(folded)
+            // As many slots as scalars (bytes that are not continuation bytes): an upper bound.
+            var scalarCount = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { scalarCount += 1 }
+            return [Unicode.Scalar](unsafeUninitializedCapacity: scalarCount) { out, count in
+                var index = 0
+                while index < bytes.count {
+                    let lead = bytes[index]
+                    if lead < 0x80 {
+                        // ASCII folds to itself.
+                        if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
+                        index += 1
+                        continue
+                    }
+                    if lead >= 0xE4 && lead <= 0xEE {
+                        // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
+                        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                        out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
+                        count += 1
+                        index += 3
+                        continue
+                    }
+                    let (value, length) = decodeValidUTF8(bytes, at: index)
+                    index += length
+                    // A String's UTF-8 is valid: every decoded value is a scalar.
+                    guard let folded = fold(unsafeBitCast(value, to: Unicode.Scalar.self)), !isSpace(folded) else { continue }
+                    out[count] = folded
+                    count += 1
+                }
             }
-            return out
         }
     }
 
@@ -59,13 +78,33 @@ public enum TextFolding {
     /// with `out` left partly filled, at the first byte that is not well-formed UTF-8 (then
     /// `String(decoding:)`, with its U+FFFD replacements, is the way to read them).
     public static func foldValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
+        decodeValidUTF8(bytes, folding: true, into: &out)
+    }
+
+    /// The scalars of well-formed UTF-8 bytes appended to `out`, unfolded; false at the first
+    /// byte that is not well-formed (as `foldValidUTF8`).
+    public static func scalarsOfValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
+        decodeValidUTF8(bytes, folding: false, into: &out)
+    }
+
+    @inline(__always)
+    static func decodeValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool, into out: inout [Unicode.Scalar]) -> Bool {
         bytes.withUnsafeBufferPointer { bytes -> Bool in
             var index = 0
             while index < bytes.count {
                 let lead = bytes[index]
                 if lead < 0x80 {
-                    if let folded = fold(Unicode.Scalar(lead)) { out.append(folded) }
+                    out.append(Unicode.Scalar(lead))   // ASCII: folds to itself
                     index += 1
+                    continue
+                }
+                // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
+                // continuation bytes, and folding keeps them.
+                if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
+                   bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                    let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    out.append(unsafeBitCast(value, to: Unicode.Scalar.self))
+                    index += 3
                     continue
                 }
                 // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
@@ -87,7 +126,9 @@ public enum TextFolding {
                     guard byte & 0xC0 == 0x80 else { return false }
                     value = value << 6 | UInt32(byte & 0x3F)
                 }
-                if let scalar = Unicode.Scalar(value), let folded = fold(scalar) { out.append(folded) }
+                if let scalar = Unicode.Scalar(value) {
+                    if !folding { out.append(scalar) } else if let folded = fold(scalar) { out.append(folded) }
+                }
                 index += length
             }
             return true
