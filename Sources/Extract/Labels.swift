@@ -131,15 +131,22 @@ public struct LabelMatcher: Sendable {
     @inline(__always)
     private func scan(_ text: [Unicode.Scalar], _ found: (Match) -> Bool) {
         text.withUnsafeBufferPointer { text in
-            var position = 0
-            while position < text.count {
-                if let candidates = byFirstScalar.candidates(startingWith: text[position]),
-                   let label = candidates.first(where: { Self.spells(text, $0.scalars, at: position) }) {
-                    guard found(Match(label: label, start: position)) else { return }
-                    position += label.scalars.count
-                } else {
-                    position += 1
-                }
+            byFirstScalar.withFilter { filter in scan(text, filter: filter, found) }
+        }
+    }
+
+    @inline(__always)
+    private func scan(_ text: UnsafeBufferPointer<Unicode.Scalar>, filter: UnsafeBufferPointer<UInt64>, _ found: (Match) -> Bool) {
+        var position = 0
+        while position < text.count {
+            // Most positions start no label: rejected by the bit filter before any lookup.
+            guard byFirstScalar.mayStart(with: text[position], filter: filter) else { position += 1; continue }
+            if let candidates = byFirstScalar.candidates(startingWith: text[position]),
+               let label = candidates.first(where: { Self.spells(text, $0.scalars, at: position) }) {
+                guard found(Match(label: label, start: position)) else { return }
+                position += label.scalars.count
+            } else {
+                position += 1
             }
         }
     }

@@ -29,6 +29,20 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
         }
     }
 
+    /// Whether some entry may start with `scalar` (false: none does), from the bit filter
+    /// alone: the test a scanner makes at every position before asking for candidates.
+    @inlinable @inline(__always)
+    public func mayStart(with scalar: Unicode.Scalar, filter: UnsafeBufferPointer<UInt64>) -> Bool {
+        let low = Int(scalar.value & 0xFFFF)
+        return filter[low >> 6] & (1 << UInt64(low & 63)) != 0
+    }
+
+    /// Calls `body` with the bit filter for `mayStart(with:filter:)`, held still for a scan.
+    @inlinable @inline(__always)
+    public func withFilter<Result>(_ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result {
+        try filter.withUnsafeBufferPointer(body)
+    }
+
     @inlinable @inline(__always)
     public func candidates(startingWith scalar: Unicode.Scalar) -> [Entry]? {
         let low = Int(scalar.value & 0xFFFF)
