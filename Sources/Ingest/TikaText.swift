@@ -92,10 +92,11 @@ public enum TikaText {
     static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
 
     static func foldLine(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(bytes.count / 2)
-        if !TextFolding.foldValidUTF8(bytes, into: &scalars) {
-            scalars.removeAll(keepingCapacity: true)
+        var scalars: [Unicode.Scalar]
+        if let folded = TextFolding.foldedValidUTF8(bytes) {
+            scalars = folded
+        } else {
+            scalars = []
             for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
                 if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
             }

@@ -134,10 +134,9 @@ public struct SourceText: Sendable {
     /// The scalars of a UTF-8 line, invalid bytes replaced by U+FFFD as `String(decoding:)`
     /// does, without building a String.
     static func scalars(_ utf8: ArraySlice<UInt8>) -> [Unicode.Scalar] {
+        if let scalars = TextFolding.scalarsOfValidUTF8(utf8) { return scalars }
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(utf8.count)
-        if TextFolding.scalarsOfValidUTF8(utf8, into: &scalars) { return scalars }
-        scalars.removeAll(keepingCapacity: true)
         var iterator = utf8.makeIterator()
         var decoder = UTF8()
         while true {

@@ -75,64 +75,98 @@ public enum TextFolding {
     }
 
     /// Folds the scalars of UTF-8 bytes into `out` (scalars `fold` drops left out); false,
-    /// with `out` left partly filled, at the first byte that is not well-formed UTF-8 (then
+    /// with `out` unchanged, at the first byte that is not well-formed UTF-8 (then
     /// `String(decoding:)`, with its U+FFFD replacements, is the way to read them).
     public static func foldValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
-        decodeValidUTF8(bytes, folding: true, into: &out)
+        guard let folded = foldedValidUTF8(bytes) else { return false }
+        out += folded
+        return true
     }
 
-    /// The scalars of well-formed UTF-8 bytes appended to `out`, unfolded; false at the first
-    /// byte that is not well-formed (as `foldValidUTF8`).
-    public static func scalarsOfValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
-        decodeValidUTF8(bytes, folding: false, into: &out)
+    /// The folded scalars of well-formed UTF-8 bytes, nil if they are not well-formed.
+    public static func foldedValidUTF8(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar]? {
+        decodedValidUTF8(bytes, folding: true)
     }
 
+    /// The scalars of well-formed UTF-8 bytes, unfolded; nil if they are not well-formed.
+    public static func scalarsOfValidUTF8(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar]? {
+        decodedValidUTF8(bytes, folding: false)
+    }
+
+    /// Decodes into an array of one slot per byte (an upper bound on the scalars), written
+    /// in place rather than appended scalar by scalar.
     @inline(__always)
-    static func decodeValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool, into out: inout [Unicode.Scalar]) -> Bool {
-        bytes.withUnsafeBufferPointer { bytes -> Bool in
-            var index = 0
-            while index < bytes.count {
-                let lead = bytes[index]
-                if lead < 0x80 {
-                    out.append(Unicode.Scalar(lead))   // ASCII: folds to itself
-                    index += 1
-                    continue
+    static func decodedValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
+        guard !bytes.isEmpty else { return [] }
+        return bytes.withUnsafeBufferPointer { bytes in
+            var wellFormed = true
+            let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { out, count in
+                if let written = decodeValidUTF8(bytes, folding: folding, into: out.baseAddress!) {
+                    count = written
+                } else {
+                    wellFormed = false
+                    count = 0
                 }
-                // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
-                // continuation bytes, and folding keeps them.
-                if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
-                   bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
-                    let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-                    out.append(unsafeBitCast(value, to: Unicode.Scalar.self))
-                    index += 3
-                    continue
-                }
-                // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
-                let length: Int, low: UInt8, high: UInt8
-                switch lead {
-                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-                default: return false
-                }
-                guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return false }
-                var value = UInt32(lead) & (0xFF >> (length + 1))
-                for offset in 1..<length {
-                    let byte = bytes[index + offset]
-                    guard byte & 0xC0 == 0x80 else { return false }
-                    value = value << 6 | UInt32(byte & 0x3F)
-                }
-                if let scalar = Unicode.Scalar(value) {
-                    if !folding { out.append(scalar) } else if let folded = fold(scalar) { out.append(folded) }
-                }
-                index += length
             }
-            return true
+            return wellFormed ? scalars : nil
         }
+    }
+
+    /// Writes the (folded) scalars of `bytes` to `out` and returns their count; nil at the
+    /// first byte that is not well-formed UTF-8.
+    @inline(__always)
+    static func decodeValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int? {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                out[count] = Unicode.Scalar(lead)   // ASCII: folding keeps it
+                count += 1
+                index += 1
+                continue
+            }
+            // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
+            // continuation bytes, and folding keeps them.
+            if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
+               bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
+                count += 1
+                index += 3
+                continue
+            }
+            // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
+            let length: Int, low: UInt8, high: UInt8
+            switch lead {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            default: return nil
+            }
+            guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return nil }
+            var value = UInt32(lead) & (0xFF >> (length + 1))
+            for offset in 1..<length {
+                let byte = bytes[index + offset]
+                guard byte & 0xC0 == 0x80 else { return nil }
+                value = value << 6 | UInt32(byte & 0x3F)
+            }
+            if let scalar = Unicode.Scalar(value) {
+                if !folding {
+                    out[count] = scalar
+                    count += 1
+                } else if let folded = fold(scalar) {
+                    out[count] = folded
+                    count += 1
+                }
+            }
+            index += length
+        }
+        return count
     }
 
     /// The scalars without leading and trailing whitespace.
