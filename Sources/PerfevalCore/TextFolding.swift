@@ -97,19 +97,22 @@ public enum TextFolding {
     /// in place rather than appended scalar by scalar.
     @inline(__always)
     static func decodedValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
+        bytes.withUnsafeBufferPointer { decodedValidUTF8($0, folding: folding) }
+    }
+
+    @inline(__always)
+    static func decodedValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
         guard !bytes.isEmpty else { return [] }
-        return bytes.withUnsafeBufferPointer { bytes in
-            var wellFormed = true
-            let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { out, count in
-                if let written = decodeValidUTF8(bytes, folding: folding, into: out.baseAddress!) {
-                    count = written
-                } else {
-                    wellFormed = false
-                    count = 0
-                }
+        var wellFormed = true
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { out, count in
+            if let written = decodeValidUTF8(bytes, folding: folding, into: out.baseAddress!) {
+                count = written
+            } else {
+                wellFormed = false
+                count = 0
             }
-            return wellFormed ? scalars : nil
         }
+        return wellFormed ? scalars : nil
     }
 
     /// Writes the (folded) scalars of `bytes` to `out` and returns their count; nil at the
@@ -189,6 +192,14 @@ public enum TextFolding {
     @inline(__always)
     public static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+}
+
+extension String {
+    /// The text's scalars, unfolded: `Array(unicodeScalars)` decoded from the UTF-8 directly.
+    public var scalarArray: [Unicode.Scalar] {
+        var text = self
+        return text.withUTF8 { TextFolding.decodedValidUTF8($0, folding: false) } ?? Array(unicodeScalars)
     }
 }
 
