@@ -59,6 +59,20 @@ public enum Field: String, CaseIterable, Sendable {
     case year
 }
 
+extension Field {
+    /// Compared and hashed by case: an enum with raw values otherwise hashes its raw string
+    /// (the `RawRepresentable` default), and `[Field: …]` lookups run in every stage.
+    @inlinable
+    public static func == (lhs: Field, rhs: Field) -> Bool { lhs.caseNumber == rhs.caseNumber }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(caseNumber) }
+
+    /// The case's position in the declaration (a payload-free enum is stored as that number).
+    @inlinable
+    var caseNumber: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+}
+
 /// A label as it appears in documents, folded and without spaces, with its priority
 /// (its position in the synonym file: earlier wins when two labels give the same field).
 public struct Label: Sendable {
