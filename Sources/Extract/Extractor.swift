@@ -233,15 +233,19 @@ public final class Extractor: Sendable {
     }
 
     static func mayBeSpacedRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var spaces = 0, digits = 0
-        for index in bytes.indices {
-            let byte = bytes[index]
-            // U+3000 is E3 80 80.
-            if byte == 0x20 || (byte == 0x80 && index >= 2 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE3) { spaces += 1 }
-            if byte >= 0x30 && byte <= 0x39 { digits += 1 }
-            if spaces >= 2 && digits >= 2 { return true }
+        // Both counts only grow, so the totals tell (plain loops the compiler vectorizes).
+        var digits = 0, spaces = 0
+        for byte in bytes {
+            digits += byte &- 0x30 < 10 ? 1 : 0
+            spaces += byte == 0x20 ? 1 : 0
         }
-        return false
+        guard digits >= 2 else { return false }
+        if spaces < 2, bytes.count >= 3 {
+            for index in 2..<bytes.count where bytes[index] == 0x80 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE3 {
+                spaces += 1   // U+3000 is E3 80 80
+            }
+        }
+        return spaces >= 2
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
