@@ -65,6 +65,7 @@ public enum TikaText {
         var cells: [String] {
             let afterTab = scalars.dropFirst()
             guard !afterTab.isEmpty else { return [""] }
+            guard afterTab.contains("\t") else { return [Line.trim(afterTab)] }
             return afterTab.split(separator: "\t", omittingEmptySubsequences: false).map { Line.trim($0) }
         }
 

@@ -91,7 +91,8 @@ public struct SourceText: Sendable {
             let read = source.simplifiedLines.map { index < $0.count ? SourceText.scalars($0[index]) : [] } ?? original
             guard read.count == original.count else { nextLine = endLine; return false }
             nextLine += 1
-            keys += SourceText.keys(read).enumerated().map { ($0.element.scalar, lines.count, $0.element.offset, $0.offset == 0) }
+            let lineIndex = lines.count, firstKey = keys.count
+            SourceText.forEachKey(read) { scalar, offset in keys.append((scalar, lineIndex, offset, keys.count == firstKey)) }
             lines.append(original)
             return true
         }
@@ -109,18 +110,17 @@ public struct SourceText: Sendable {
     }
 
     /// Each folded, non-space scalar with its offset in the line; `[bookmark: …]` left out.
-    static func keys(_ line: [Unicode.Scalar]) -> [(scalar: Unicode.Scalar, offset: Int)] {
-        var keys: [(scalar: Unicode.Scalar, offset: Int)] = []
+    @inline(__always)
+    static func forEachKey(_ line: [Unicode.Scalar], _ body: (Unicode.Scalar, Int) -> Void) {
         var offset = 0
         while offset < line.count {
             if line[offset] == "[", line.matches(bookmarkOpen, at: offset), let close = line[offset...].firstIndex(of: "]") {
                 offset = close + 1
                 continue
             }
-            if let folded = TextFolding.fold(line[offset]), !TextFolding.isSpace(folded) { keys.append((folded, offset)) }
+            if let folded = TextFolding.fold(line[offset]), !TextFolding.isSpace(folded) { body(folded, offset) }
             offset += 1
         }
-        return keys
     }
 
     /// Whether the written scalars between two quoted ones are only spaces (kept in the
