@@ -44,10 +44,17 @@ public enum Ingest {
         try checkLines(decoded.utf8, limits: limits)
         decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
         let text = Simplified.fold(decoded.utf8)
-        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8)
-            : PipeText.looksLikeLayoutText(text.utf8) ? PipeText.parseLayout(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : layoutOrTika(text.utf8)
         document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
+    }
+
+    /// Space-aligned text or Tika text; text without TAB-led lines is split into lines once,
+    /// for the layout test and then, when it fails, for the Tika reader.
+    static func layoutOrTika(_ utf8: [UInt8]) -> Document {
+        if PipeText.hasTabLedLine(utf8) { return TikaText.parse(utf8: utf8) }
+        let lines = TikaText.splitLines(utf8)
+        return PipeText.looksLikeLayoutText(lines: lines) ? PipeText.parseLayout(utf8: utf8) : TikaText.parse(lines: lines)
     }
 
     static func readZip(_ bytes: [UInt8], limits: Limits) throws -> Result {

@@ -23,8 +23,15 @@ enum PipeText {
     /// Space-aligned text (a web page's table laid out with spaces, or text saved from a
     /// PDF): no TAB-led line, and at least three lines of three or more columns.
     static func looksLikeLayoutText(_ utf8: [UInt8]) -> Bool {
-        if utf8.first == 9 || utf8.containsBytes([10, 9]) { return false }   // Tika text: TAB-led cells
-        return TikaText.splitLines(utf8).lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
+        !hasTabLedLine(utf8) && looksLikeLayoutText(lines: TikaText.splitLines(utf8))
+    }
+
+    /// Tika text: TAB-led cells.
+    static func hasTabLedLine(_ utf8: [UInt8]) -> Bool { utf8.first == 9 || utf8.containsBytes([10, 9]) }
+
+    /// `looksLikeLayoutText` of text without TAB-led lines, from its lines.
+    static func looksLikeLayoutText(lines: [TikaText.Line]) -> Bool {
+        lines.lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
     }
 
     /// Rows are one per line, except on pages where rows start with `|`: there a row goes

@@ -9,8 +9,9 @@ import PerfevalCore
 /// the table when the text is followed, with no double blank line in between, by another
 /// TAB-led line.
 public enum TikaText {
-    public static func parse(utf8: [UInt8]) -> Document {
-        let lines = splitLines(utf8)
+    public static func parse(utf8: [UInt8]) -> Document { parse(lines: splitLines(utf8)) }
+
+    static func parse(lines: [Line]) -> Document {
         var builder = BlockBuilder()
         var index = 0
         var afterBlank = false
