@@ -236,8 +236,8 @@ public final class Extractor: Sendable {
         // Both counts only grow, so the totals tell (plain loops the compiler vectorizes).
         var digits = 0, spaces = 0
         for byte in bytes {
-            digits += byte &- 0x30 < 10 ? 1 : 0
-            spaces += byte == 0x20 ? 1 : 0
+            digits &+= byte &- 0x30 < 10 ? 1 : 0
+            spaces &+= byte == 0x20 ? 1 : 0
         }
         guard digits >= 2 else { return false }
         if spaces < 2, bytes.count >= 3 {

@@ -42,7 +42,9 @@ public enum Ingest {
         guard bytes.count <= limits.maxTextBytes else { throw LimitExceeded.text(limit: limits.maxTextBytes) }
         var decoded = try TextDecoder.decode(bytes)
         try checkLines(decoded.utf8, limits: limits)
-        decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
+        if decoded.utf8.withUnsafeBytes({ bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) {
+            decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
+        }
         let text = Simplified.fold(decoded.utf8)
         var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : layoutOrTika(text.utf8)
         document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
