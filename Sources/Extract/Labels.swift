@@ -155,8 +155,11 @@ public struct LabelMatcher: Sendable {
         while position < text.count {
             // Most positions start no label: rejected by the bit filter before any lookup.
             guard byFirstScalar.mayStart(with: text[position], filter: filter) else { position += 1; continue }
-            if let candidates = byFirstScalar.candidates(startingWith: text[position]),
-               let label = candidates.first(where: { Self.spells(text, $0.scalars, at: position) }) {
+            let spelled = byFirstScalar.withCandidates(startingWith: text[position]) { candidates -> Label? in
+                for index in candidates.indices where Self.spells(text, candidates[index].scalars, at: position) { return candidates[index] }
+                return nil
+            }
+            if let label = spelled {
                 guard found(Match(label: label, start: position)) else { return }
                 position += label.scalars.count
             } else {

@@ -43,6 +43,18 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
         try filter.withUnsafeBufferPointer(body)
     }
 
+    /// Calls `body` with the entries starting with `scalar` (none: an empty buffer), read in
+    /// place rather than copied out (no reference counting per lookup).
+    @inlinable @inline(__always)
+    public func withCandidates<Result>(startingWith scalar: Unicode.Scalar, _ body: (UnsafeBufferPointer<Entry>) -> Result) -> Result {
+        let slot = Int(slots[Int(scalar.value & 0xFFFF)])
+        if slot != 0 && slotScalars[slot - 1] == scalar {
+            return slotEntries.withUnsafeBufferPointer { $0[slot - 1].withUnsafeBufferPointer(body) }
+        }
+        if !overflow.isEmpty, let entries = overflow[scalar] { return entries.withUnsafeBufferPointer(body) }
+        return body(UnsafeBufferPointer(start: nil, count: 0))
+    }
+
     @inlinable @inline(__always)
     public func candidates(startingWith scalar: Unicode.Scalar) -> [Entry]? {
         let low = Int(scalar.value & 0xFFFF)
