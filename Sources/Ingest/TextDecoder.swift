@@ -67,6 +67,11 @@ public enum TextDecoder {
             let count = bytes.count
             while index < count {
                 let lead = bytes[index]
+                // The common case of Chinese text first: a three-byte sequence, whole.
+                if lead & 0xF0 == 0xE0, index + 3 <= count, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                    index += 3
+                    continue
+                }
                 let length: Int
                 switch lead {
                 case 0x00...0x7F: index += 1; continue

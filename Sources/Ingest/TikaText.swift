@@ -1,3 +1,4 @@
+import Foundation
 import PerfevalCore
 
 /// Reads the plain text that Apache Tika extracts from Word files into document blocks.
@@ -79,8 +80,7 @@ public enum TikaText {
         var start = 0
         let count = utf8.count
         while start <= count {
-            var end = start
-            while end < count && utf8[end] != 10 { end += 1 }
+            let end = nextLineFeed(in: utf8, from: start)
             var lineEnd = end
             if lineEnd > start && utf8[lineEnd - 1] == 13 { lineEnd -= 1 }
             if !(end == count && start == count) {
@@ -89,6 +89,15 @@ public enum TikaText {
             start = end + 1
         }
         return lines
+    }
+
+    /// The index of the first LF at or after `start`, or the count when there is none.
+    static func nextLineFeed(in utf8: [UInt8], from start: Int) -> Int {
+        guard start < utf8.count else { return utf8.count }
+        return utf8.withUnsafeBytes { bytes in
+            guard let found = memchr(bytes.baseAddress! + start, 10, bytes.count - start) else { return bytes.count }
+            return UnsafeRawPointer(found) - bytes.baseAddress!
+        }
     }
 
     static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
