@@ -1,3 +1,5 @@
+import Glibc
+
 /// The report's text as written, line by line, so that output can quote it as the report
 /// has it (full-width `，（）`, traditional characters) while every stage works on folded,
 /// simplified text. `written` is the file's text (for a .docx, its paragraphs, one per
@@ -157,9 +159,10 @@ public struct SourceText: Sendable {
         init(_ utf8: [UInt8]) {
             bytes = utf8
             var ranges: [Range<Int>] = []
-            utf8.withUnsafeBufferPointer { buffer in
+            utf8.withUnsafeBytes { buffer in
                 var start = 0
-                for index in 0..<buffer.count where buffer[index] == 10 {
+                while start < buffer.count, let found = memchr(buffer.baseAddress! + start, 10, buffer.count - start) {
+                    let index = UnsafeRawPointer(found) - buffer.baseAddress!
                     ranges.append(start..<(index > start && buffer[index - 1] == 13 ? index - 1 : index))
                     start = index + 1
                 }
