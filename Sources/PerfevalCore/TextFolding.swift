@@ -31,9 +31,13 @@ public enum TextFolding {
     public static func compact(_ text: String) -> [Unicode.Scalar] {
         var text = text
         return text.withUTF8 { bytes in
-            // As many slots as scalars (bytes that are not continuation bytes): an upper bound.
-            var scalarCount = 0
-            for byte in bytes where byte & 0xC0 != 0x80 { scalarCount += 1 }
+            // As many slots as scalars (bytes that are not continuation bytes), an upper bound;
+            // a short text (most cells) simply gets one per byte.
+            var scalarCount = bytes.count
+            if bytes.count > 64 {
+                scalarCount = 0
+                for byte in bytes { scalarCount &+= byte & 0xC0 != 0x80 ? 1 : 0 }
+            }
             return [Unicode.Scalar](unsafeUninitializedCapacity: scalarCount) { out, count in
                 var index = 0
                 while index < bytes.count {
