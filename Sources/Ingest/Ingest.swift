@@ -75,10 +75,10 @@ public enum Ingest {
 
     /// Text of too many lines costs memory far beyond its size once split into cells.
     static func checkLines(_ utf8: [UInt8], limits: Limits) throws {
-        let lines = utf8.withUnsafeBufferPointer { bytes in
-            var lines = 0
-            for byte in bytes where byte == 10 { lines += 1 }
-            return lines
+        var lines = 0, start = 0
+        while start < utf8.count {
+            start = TikaText.nextLineFeed(in: utf8, from: start) + 1
+            if start <= utf8.count { lines += 1 }
         }
         if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import PerfevalCore
 
 /// Reads text copied from a government web page, where tables arrive flattened with `|`
@@ -8,7 +9,9 @@ import PerfevalCore
 enum PipeText {
     /// Web text: no TAB-led line, and at least three lines with a `|` between cells.
     static func looksLikePipeText(_ utf8: [UInt8]) -> Bool {
-        utf8.withUnsafeBufferPointer { utf8 in
+        // Without any `|` there is no pipe line (a quick look with memchr).
+        guard utf8.withUnsafeBytes({ bytes in bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "|")), bytes.count) != nil } ?? false }) else { return false }
+        return utf8.withUnsafeBufferPointer { utf8 in
             var pipeLines = 0, lineStart = true, sawPipe = false
             for byte in utf8 {
                 if lineStart && byte == 9 { return false }
@@ -27,7 +30,16 @@ enum PipeText {
     }
 
     /// Tika text: TAB-led cells.
-    static func hasTabLedLine(_ utf8: [UInt8]) -> Bool { utf8.first == 9 || utf8.containsBytes([10, 9]) }
+    static func hasTabLedLine(_ utf8: [UInt8]) -> Bool {
+        guard utf8.first != 9 else { return true }
+        var start = 0
+        while true {
+            let lineFeed = TikaText.nextLineFeed(in: utf8, from: start)
+            guard lineFeed + 1 < utf8.count else { return false }
+            if utf8[lineFeed + 1] == 9 { return true }
+            start = lineFeed + 1
+        }
+    }
 
     /// `looksLikeLayoutText` of text without TAB-led lines, from its lines.
     static func looksLikeLayoutText(lines: [TikaText.Line]) -> Bool {
