@@ -31,14 +31,8 @@ public enum TextFolding {
     public static func compact(_ text: String) -> [Unicode.Scalar] {
         var text = text
         return text.withUTF8 { bytes in
-            // As many slots as scalars (bytes that are not continuation bytes), an upper bound;
-            // a short text (most cells) simply gets one per byte.
-            var scalarCount = bytes.count
-            if bytes.count > 64 {
-                scalarCount = 0
-                for byte in bytes { scalarCount &+= byte & 0xC0 != 0x80 ? 1 : 0 }
-            }
-            return [Unicode.Scalar](unsafeUninitializedCapacity: scalarCount) { out, count in
+            scalarArray(atMost: bytes.count) { out in
+                var count = 0
                 var index = 0
                 while index < bytes.count {
                     let lead = bytes[index]
@@ -63,7 +57,23 @@ public enum TextFolding {
                     out[count] = folded
                     count += 1
                 }
-            }
+                return count
+            } ?? []
+        }
+    }
+
+    /// The scalars `fill` writes to a scratch buffer of `maxCount` (returning how many, or nil
+    /// to give up), as an array of exactly that size. Scratch first, then one copy: an array
+    /// made with `unsafeUninitializedCapacity` goes through the runtime's generic allocation,
+    /// which looks up its type's metadata on every call.
+    @inline(__always)
+    static func scalarArray(atMost maxCount: Int, _ fill: (UnsafeMutablePointer<Unicode.Scalar>) -> Int?) -> [Unicode.Scalar]? {
+        guard maxCount > 0 else { return [] }
+        return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maxCount) { scratch -> [Unicode.Scalar]? in
+            guard let count = fill(scratch.baseAddress!) else { return nil }
+            var scalars: [Unicode.Scalar] = []
+            scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            return scalars
         }
     }
 
@@ -97,8 +107,8 @@ public enum TextFolding {
         decodedValidUTF8(bytes, folding: false)
     }
 
-    /// Decodes into an array of one slot per byte (an upper bound on the scalars), written
-    /// in place rather than appended scalar by scalar.
+    /// Decodes into a scratch buffer of one slot per byte (an upper bound on the scalars),
+    /// written in place rather than appended scalar by scalar.
     @inline(__always)
     static func decodedValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
         bytes.withUnsafeBufferPointer { decodedValidUTF8($0, folding: folding) }
@@ -106,17 +116,7 @@ public enum TextFolding {
 
     @inline(__always)
     static func decodedValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
-        guard !bytes.isEmpty else { return [] }
-        var wellFormed = true
-        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { out, count in
-            if let written = decodeValidUTF8(bytes, folding: folding, into: out.baseAddress!) {
-                count = written
-            } else {
-                wellFormed = false
-                count = 0
-            }
-        }
-        return wellFormed ? scalars : nil
+        scalarArray(atMost: bytes.count) { decodeValidUTF8(bytes, folding: folding, into: $0) }
     }
 
     /// Writes the (folded) scalars of `bytes` to `out` and returns their count; nil at the
