@@ -38,7 +38,12 @@ public enum CSV {
     public static func encodeField(_ field: String, into out: inout [UInt8]) {
         var field = field
         field.withUTF8 { utf8 in
-            guard utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
+            var plain = true
+            for byte in utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 {
+                plain = false
+                break
+            }
+            guard !plain else {
                 out.append(contentsOf: utf8)
                 return
             }

@@ -57,8 +57,25 @@ public enum Emit {
 
     public static func encodeRows(_ rows: [[CellValue]], encoding: OutputEncoding) throws -> [UInt8] {
         var out: [UInt8] = []
-        for row in rows { CSV.encodeRow(row.map(render), into: &out) }
+        encodeRows(rows, into: &out)
         return try converted(out, to: encoding)
+    }
+
+    /// The rows as UTF-8 CSV appended to `out`: each cell encoded as `render` gives it,
+    /// without building the row's strings first.
+    public static func encodeRows(_ rows: [[CellValue]], into out: inout [UInt8]) {
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                switch cell {
+                case .empty: break
+                case .number(let value): CSV.encodeField(value, into: &out)
+                case .text: CSV.encodeField(render(cell), into: &out)
+                }
+            }
+            out.append(13)
+            out.append(10)
+        }
     }
 
     static func converted(_ utf8: [UInt8], to encoding: OutputEncoding) throws -> [UInt8] {
@@ -72,7 +89,8 @@ public enum Emit {
         case .empty: return ""
         case .number(let value): return value
         case .text(let value):
-            guard let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) else { return value }
+            guard let first = value.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+")
+                    || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") else { return value }
             return "'" + value
         }
     }

@@ -28,7 +28,7 @@ public struct ExtractedReport: Sendable {
 }
 
 /// Stage 2: document blocks → raw records, driven by the synonym table.
-public struct Extractor: Sendable {
+public final class Extractor: Sendable {
     let textMatcher: LabelMatcher
     let cellMatcher: LabelMatcher
     let titleMatcher: LabelMatcher
@@ -46,7 +46,7 @@ public struct Extractor: Sendable {
     let totalWordMatcher: LabelMatcher
     let yearLabelMatcher: LabelMatcher
     let nameLeads: [[Unicode.Scalar]]
-    let suffixBlockers: Set<Unicode.Scalar>
+    let suffixBlockers: ScalarSet
     let kindMatcher: LabelMatcher
     let agencyMatcher: LabelMatcher
     let placeholderMatcher: LabelMatcher
@@ -91,7 +91,7 @@ public struct Extractor: Sendable {
         totalWordMatcher = labels.matcher(for: [.totalWord])
         yearLabelMatcher = labels.matcher(for: [.yearLabel])
         nameLeads = labels.labels(for: [.nameLead]).map(\.scalars)
-        suffixBlockers = Set(labels.labels(for: [.suffixBlocker]).compactMap(\.scalars.first))
+        suffixBlockers = ScalarSet(labels.labels(for: [.suffixBlocker]).compactMap(\.scalars.first))
         kindMatcher = labels.matcher(for: [.kindDept, .kindProject])
         agencyMatcher = labels.matcher(for: [.agency])
         placeholderMatcher = labels.matcher(for: [.placeholder])
@@ -229,14 +229,23 @@ public struct Extractor: Sendable {
     /// A cheap look at the bytes before folding: a space (ASCII or U+3000) between pieces and
     /// two digits at least.
     static func mayBeSpacedRow(_ bytes: String.UTF8View) -> Bool {
-        var spaces = 0, digits = 0, previous: (UInt8, UInt8) = (0, 0)
+        bytes.withContiguousStorageIfAvailable(mayBeSpacedRow) ?? Array(bytes).withUnsafeBufferPointer(mayBeSpacedRow)
+    }
+
+    static func mayBeSpacedRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Both counts only grow, so the totals tell (plain loops the compiler vectorizes).
+        var digits = 0, spaces = 0
         for byte in bytes {
-            if byte == 0x20 || (byte == 0x80 && previous == (0xE3, 0x80)) { spaces += 1 }
-            if byte >= 0x30 && byte <= 0x39 { digits += 1 }
-            if spaces >= 2 && digits >= 2 { return true }
-            previous = (previous.1, byte)
+            digits &+= byte &- 0x30 < 10 ? 1 : 0
+            spaces &+= byte == 0x20 ? 1 : 0
         }
-        return false
+        guard digits >= 2 else { return false }
+        if spaces < 2, bytes.count >= 3 {
+            for index in 2..<bytes.count where bytes[index] == 0x80 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE3 {
+                spaces += 1   // U+3000 is E3 80 80
+            }
+        }
+        return spaces >= 2
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
@@ -299,7 +308,7 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    static let sentenceEnd: Set<Unicode.Scalar> = Set("，。；;,!?！？".unicodeScalars)
+    static let sentenceEnd = ScalarSet("，。；;,!?！？")
 
     /// Whether the opening of a document without a title speaks of a performance
     /// self-evaluation (`绩效目标分解下达情况`, `开展绩效自评`): a report that lost its title.
@@ -430,7 +439,7 @@ public struct Extractor: Sendable {
         return candidate.string
     }
 
-    static let sentencePunctuation: Set<Unicode.Scalar> = Set("，。；;、,!?！？:：".unicodeScalars)
+    static let sentencePunctuation = ScalarSet("，。；;、,!?！？:：")
     static let attachment = Array("附件".unicodeScalars)
 }
 

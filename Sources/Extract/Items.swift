@@ -125,7 +125,7 @@ extension Extractor {
         return items
     }
 
-    static let clauseBreaks: Set<Unicode.Scalar> = Set("，,。；;:".unicodeScalars)
+    static let clauseBreaks = ScalarSet("，,。；;:")
     static let trailingWords: [[Unicode.Scalar]] = ["完成", "为", "共计", "合计", "达到", "达", "约", "等", "计"].map { Array($0.unicodeScalars) }
 
     /// Number-plus-money-unit spans (`100.50万元`), not preceded by another digit.

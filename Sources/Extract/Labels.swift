@@ -59,6 +59,20 @@ public enum Field: String, CaseIterable, Sendable {
     case year
 }
 
+extension Field {
+    /// Compared and hashed by case: an enum with raw values otherwise hashes its raw string
+    /// (the `RawRepresentable` default), and `[Field: …]` lookups run in every stage.
+    @inlinable
+    public static func == (lhs: Field, rhs: Field) -> Bool { lhs.caseNumber == rhs.caseNumber }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) { hasher.combine(caseNumber) }
+
+    /// The case's position in the declaration (a payload-free enum is stored as that number).
+    @inlinable
+    var caseNumber: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+}
+
 /// A label as it appears in documents, folded and without spaces, with its priority
 /// (its position in the synonym file: earlier wins when two labels give the same field).
 public struct Label: Sendable {
@@ -116,20 +130,52 @@ public struct LabelMatcher: Sendable {
 
     public func matches(in text: [Unicode.Scalar]) -> [Match] {
         var found: [Match] = []
+        scan(text) { found.append($0); return true }
+        return found
+    }
+
+    /// The first match, without looking further.
+    public func firstMatch(in text: [Unicode.Scalar]) -> Match? {
+        var first: Match?
+        scan(text) { first = $0; return false }
+        return first
+    }
+
+    /// Calls `found` with each match in order while it returns true.
+    @inline(__always)
+    private func scan(_ text: [Unicode.Scalar], _ found: (Match) -> Bool) {
+        text.withUnsafeBufferPointer { text in
+            byFirstScalar.withFilter { filter in scan(text, filter: filter, found) }
+        }
+    }
+
+    @inline(__always)
+    private func scan(_ text: UnsafeBufferPointer<Unicode.Scalar>, filter: UnsafeBufferPointer<UInt64>, _ found: (Match) -> Bool) {
         var position = 0
         while position < text.count {
-            if let candidates = byFirstScalar.candidates(startingWith: text[position]),
-               let label = candidates.first(where: { text.matches($0.scalars, at: position) }) {
-                found.append(Match(label: label, start: position))
+            // Most positions start no label: rejected by the bit filter before any lookup.
+            guard byFirstScalar.mayStart(with: text[position], filter: filter) else { position += 1; continue }
+            let spelled = byFirstScalar.withCandidates(startingWith: text[position]) { candidates -> Label? in
+                for index in candidates.indices where Self.spells(text, candidates[index].scalars, at: position) { return candidates[index] }
+                return nil
+            }
+            if let label = spelled {
+                guard found(Match(label: label, start: position)) else { return }
                 position += label.scalars.count
             } else {
                 position += 1
             }
         }
-        return found
     }
 
-    public func firstMatch(in text: [Unicode.Scalar]) -> Match? { matches(in: text).first }
+    @inline(__always)
+    private static func spells(_ text: UnsafeBufferPointer<Unicode.Scalar>, _ needle: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index + needle.count <= text.count else { return false }
+        return needle.withUnsafeBufferPointer { needle in
+            for offset in 1..<max(needle.count, 1) where text[index + offset] != needle[offset] { return false }
+            return true
+        }
+    }
 
     /// The label a whole cell stands for: the cell is the label, perhaps with a unit or
     /// a note around it (`全年执行数（万元）`, `其中：当年财政拨款`). Longest label wins.

@@ -129,7 +129,7 @@ extension Extractor {
     static let among = Array("其中".unicodeScalars)
     static let approved = Array("核定".unicodeScalars)
     static let establishmentWord = Array("编制".unicodeScalars)
-    static let breakdownEnd: Set<Unicode.Scalar> = Set("。;；".unicodeScalars)
+    static let breakdownEnd = ScalarSet("。;；")
     static let retiredWords: Set<[Unicode.Scalar]> = [Array("退休".unicodeScalars), Array("离休".unicodeScalars)]
 
     // MARK: a label line followed by its value line
@@ -300,7 +300,7 @@ extension Extractor {
         return found.filter(\.total).max { $0.amount < $1.amount }?.value
     }
 
-    static let clauseEnd: Set<Unicode.Scalar> = Set("，。；,;".unicodeScalars)
+    static let clauseEnd = ScalarSet("，。；,;")
 }
 
 /// A form's fund row glued into one line by a document-sharing site, digits and all:

@@ -24,12 +24,12 @@ enum ValueShape {
 enum ValueScanner {
     /// Scalars that may stand between a label and its value: `基本支出完成120.50万元`,
     /// `年初预算数为150.00万元`, `其中：基本支出：96.40`, `自评得分均为97分`.
-    static let filler: Set<Unicode.Scalar> = Set("为是共计达约完成合总额均:批复安排金“”\"'".unicodeScalars)
+    static let filler = ScalarSet("为是共计达约完成合总额均:批复安排金“”\"'")
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
-    static let grades: Set<Unicode.Scalar> = Set("优良中差".unicodeScalars)
+    static let grades = ScalarSet("优良中差")
     /// Units after a number that make it something else than a score (`98万元`, `98人`, `98年`).
-    static let scoreUnitsExcluded: Set<Unicode.Scalar> = Set("万元亿千人个项次年月日名条件台户家所".unicodeScalars)
+    static let scoreUnitsExcluded = ScalarSet("万元亿千人个项次年月日名条件台户家所")
 
     /// The value of `shape` that starts after `labelEnd`, or nil when the label is not
     /// followed by one (a heading such as `基本支出情况`).

@@ -42,12 +42,21 @@ public enum Ingest {
         guard bytes.count <= limits.maxTextBytes else { throw LimitExceeded.text(limit: limits.maxTextBytes) }
         var decoded = try TextDecoder.decode(bytes)
         try checkLines(decoded.utf8, limits: limits)
-        decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
+        if decoded.utf8.withUnsafeBytes({ bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) {
+            decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
+        }
         let text = Simplified.fold(decoded.utf8)
-        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8)
-            : PipeText.looksLikeLayoutText(text.utf8) ? PipeText.parseLayout(utf8: text.utf8) : TikaText.parse(utf8: text.utf8)
+        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : layoutOrTika(text.utf8)
         document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
+    }
+
+    /// Space-aligned text or Tika text; text without TAB-led lines is split into lines once,
+    /// for the layout test and then, when it fails, for the Tika reader.
+    static func layoutOrTika(_ utf8: [UInt8]) -> Document {
+        if PipeText.hasTabLedLine(utf8) { return TikaText.parse(utf8: utf8) }
+        let lines = TikaText.splitLines(utf8)
+        return PipeText.looksLikeLayoutText(lines: lines) ? PipeText.parseLayout(utf8: utf8) : TikaText.parse(lines: lines)
     }
 
     static func readZip(_ bytes: [UInt8], limits: Limits) throws -> Result {
@@ -66,11 +75,12 @@ public enum Ingest {
 
     /// Text of too many lines costs memory far beyond its size once split into cells.
     static func checkLines(_ utf8: [UInt8], limits: Limits) throws {
-        var lines = 0
-        for byte in utf8 where byte == 10 {
-            lines += 1
-            if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
+        var lines = 0, start = 0
+        while start < utf8.count {
+            start = TikaText.nextLineFeed(in: utf8, from: start) + 1
+            if start <= utf8.count { lines += 1 }
         }
+        if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
     }
 
     /// A document read from a structured format, its traditional characters folded after

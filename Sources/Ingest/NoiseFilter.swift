@@ -141,9 +141,10 @@ public struct NoiseFilter: Sendable {
     /// A mobile number (11 digits, 13…–19…) or a 400/800 service number, not part of a
     /// decimal or an amount (`13500000000元` is money).
     static func isPhoneNumber(_ text: [Unicode.Scalar], _ run: Range<Int>) -> Bool {
-        let digits = text[run].map { UInt8($0.value - 48) }
-        let mobile = digits.count == 11 && digits[0] == 1 && digits[1] >= 3
-        let service = digits.count == 10 && (digits.starts(with: [4, 0, 0]) || digits.starts(with: [8, 0, 0]))
+        guard run.count == 10 || run.count == 11 else { return false }
+        func digit(_ offset: Int) -> UInt32 { text[run.lowerBound + offset].value - 48 }
+        let mobile = run.count == 11 && digit(0) == 1 && digit(1) >= 3
+        let service = run.count == 10 && (digit(0) == 4 || digit(0) == 8) && digit(1) == 0 && digit(2) == 0
         guard mobile || service else { return false }
         if run.lowerBound > 0, ".,".unicodeScalars.contains(text[run.lowerBound - 1]) { return false }
         if run.upperBound < text.count, ".%元万亿人个次件户名".unicodeScalars.contains(text[run.upperBound]) { return false }

@@ -1,3 +1,4 @@
+import Foundation
 import PerfevalCore
 
 /// Reads text copied from a government web page, where tables arrive flattened with `|`
@@ -8,21 +9,41 @@ import PerfevalCore
 enum PipeText {
     /// Web text: no TAB-led line, and at least three lines with a `|` between cells.
     static func looksLikePipeText(_ utf8: [UInt8]) -> Bool {
-        var pipeLines = 0, lineStart = true, sawPipe = false
-        for byte in utf8 {
-            if lineStart && byte == 9 { return false }
-            lineStart = byte == 10
-            if byte == UInt8(ascii: "|") { sawPipe = true }
-            if byte == 10 { if sawPipe { pipeLines += 1 }; sawPipe = false }
+        // Without any `|` there is no pipe line (a quick look with memchr).
+        guard utf8.withUnsafeBytes({ bytes in bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "|")), bytes.count) != nil } ?? false }) else { return false }
+        return utf8.withUnsafeBufferPointer { utf8 in
+            var pipeLines = 0, lineStart = true, sawPipe = false
+            for byte in utf8 {
+                if lineStart && byte == 9 { return false }
+                lineStart = byte == 10
+                if byte == UInt8(ascii: "|") { sawPipe = true }
+                if byte == 10 { if sawPipe { pipeLines += 1 }; sawPipe = false }
+            }
+            return pipeLines >= 3
         }
-        return pipeLines >= 3
     }
 
     /// Space-aligned text (a web page's table laid out with spaces, or text saved from a
     /// PDF): no TAB-led line, and at least three lines of three or more columns.
     static func looksLikeLayoutText(_ utf8: [UInt8]) -> Bool {
-        if utf8.first == 9 || utf8.containsBytes([10, 9]) { return false }   // Tika text: TAB-led cells
-        return TikaText.splitLines(utf8).lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
+        !hasTabLedLine(utf8) && looksLikeLayoutText(lines: TikaText.splitLines(utf8))
+    }
+
+    /// Tika text: TAB-led cells.
+    static func hasTabLedLine(_ utf8: [UInt8]) -> Bool {
+        guard utf8.first != 9 else { return true }
+        var start = 0
+        while true {
+            let lineFeed = TikaText.nextLineFeed(in: utf8, from: start)
+            guard lineFeed + 1 < utf8.count else { return false }
+            if utf8[lineFeed + 1] == 9 { return true }
+            start = lineFeed + 1
+        }
+    }
+
+    /// `looksLikeLayoutText` of text without TAB-led lines, from its lines.
+    static func looksLikeLayoutText(lines: [TikaText.Line]) -> Bool {
+        lines.lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
     }
 
     /// Rows are one per line, except on pages where rows start with `|`: there a row goes

@@ -26,20 +26,24 @@ public enum Simplified {
     /// Whether the first 8,000 bytes hold five traditional-only characters: decoded from the
     /// three-byte UTF-8 sequences directly (no String, no hashing).
     static func isTraditional(_ utf8: [UInt8]) -> Bool {
-        var hits = 0
-        let end = min(utf8.count, 8_000)
-        var index = 0
-        while index + 2 < end {
-            let lead = utf8[index]
-            guard lead & 0xF0 == 0xE0 else { index += 1; continue }
-            let value = Int(lead & 0x0F) << 12 | Int(utf8[index + 1] & 0x3F) << 6 | Int(utf8[index + 2] & 0x3F)
-            if markerBits[value >> 6] & (1 << UInt64(value & 63)) != 0 {
-                hits += 1
-                if hits >= 5 { return true }
+        markerBits.withUnsafeBufferPointer { markerBits in
+            utf8.withUnsafeBufferPointer { utf8 in
+                var hits = 0
+                let end = min(utf8.count, 8_000)
+                var index = 0
+                while index + 2 < end {
+                    let lead = utf8[index]
+                    guard lead & 0xF0 == 0xE0 else { index += 1; continue }
+                    let value = Int(lead & 0x0F) << 12 | Int(utf8[index + 1] & 0x3F) << 6 | Int(utf8[index + 2] & 0x3F)
+                    if markerBits[value >> 6] & (1 << UInt64(value & 63)) != 0 {
+                        hits += 1
+                        if hits >= 5 { return true }
+                    }
+                    index += 3
+                }
+                return false
             }
-            index += 3
         }
-        return false
     }
 
     /// The text in simplified characters, or unchanged when it is not traditional (or

@@ -36,41 +36,59 @@ public enum TextDecoder {
 
     /// NUL bytes or many control characters mean the file is not text at all.
     static func rejectBinary(_ bytes: [UInt8]) throws {
-        let sample = bytes.prefix(65_536)
-        var controls = 0
-        for byte in sample {
-            if byte == 0 { throw Failure.binary("contains NUL bytes") }
-            if byte < 32 && byte != 9 && byte != 10 && byte != 13 && byte != 12 { controls += 1 }
+        let sampleCount = min(bytes.count, 65_536)
+        let controls = try bytes.withUnsafeBufferPointer { bytes in
+            var controls = 0
+            for byte in bytes[..<sampleCount] where byte < 32 {
+                if byte == 0 { throw Failure.binary("contains NUL bytes") }
+                if byte != 9 && byte != 10 && byte != 13 && byte != 12 { controls += 1 }
+            }
+            return controls
         }
-        if controls * 20 > sample.count { throw Failure.binary("\(controls) control bytes in the first \(sample.count)") }
+        if controls * 20 > sampleCount { throw Failure.binary("\(controls) control bytes in the first \(sampleCount)") }
     }
 
     /// Strict UTF-8 validation; an incomplete sequence at the very end is a truncation.
     static func decodeUTF8(_ bytes: [UInt8], name: String) throws -> Decoded {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            let length: Int
-            switch lead {
-            case 0x00...0x7F: index += 1; continue
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: throw Failure.undecodable("invalid UTF-8 lead byte at offset \(index)")
-            }
-            if index + length > count {
-                if bytes[(index + 1)...].allSatisfy({ $0 & 0xC0 == 0x80 }) {
-                    return Decoded(utf8: Array(bytes[..<index]), encoding: name, truncated: true)
-                }
-                throw Failure.undecodable("invalid UTF-8 at offset \(index)")
-            }
-            for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 {
-                throw Failure.undecodable("invalid UTF-8 at offset \(index)")
-            }
-            index += length
+        switch firstMalformed(bytes) {
+        case nil: return Decoded(utf8: bytes, encoding: name, truncated: false)
+        case .truncated(let index): return Decoded(utf8: Array(bytes[..<index]), encoding: name, truncated: true)
+        case .invalidLead(let index): throw Failure.undecodable("invalid UTF-8 lead byte at offset \(index)")
+        case .invalid(let index): throw Failure.undecodable("invalid UTF-8 at offset \(index)")
         }
-        return Decoded(utf8: bytes, encoding: name, truncated: false)
+    }
+
+    enum Malformed { case truncated(Int), invalidLead(Int), invalid(Int) }
+
+    /// Where the bytes stop being UTF-8 (lead bytes and continuation bytes checked), if anywhere.
+    static func firstMalformed(_ bytes: [UInt8]) -> Malformed? {
+        bytes.withUnsafeBufferPointer { bytes -> Malformed? in
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let lead = bytes[index]
+                // The common case of Chinese text first: a three-byte sequence, whole.
+                if lead & 0xF0 == 0xE0, index + 3 <= count, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                    index += 3
+                    continue
+                }
+                let length: Int
+                switch lead {
+                case 0x00...0x7F: index += 1; continue
+                case 0xC2...0xDF: length = 2
+                case 0xE0...0xEF: length = 3
+                case 0xF0...0xF4: length = 4
+                default: return .invalidLead(index)
+                }
+                if index + length > count {
+                    if bytes[(index + 1)...].allSatisfy({ $0 & 0xC0 == 0x80 }) { return .truncated(index) }
+                    return .invalid(index)
+                }
+                for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { return .invalid(index) }
+                index += length
+            }
+            return nil
+        }
     }
 
     /// Converts to UTF-8 with iconv; an incomplete character at the end marks truncation.

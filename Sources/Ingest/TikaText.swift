@@ -1,3 +1,4 @@
+import Foundation
 import PerfevalCore
 
 /// Reads the plain text that Apache Tika extracts from Word files into document blocks.
@@ -9,8 +10,9 @@ import PerfevalCore
 /// the table when the text is followed, with no double blank line in between, by another
 /// TAB-led line.
 public enum TikaText {
-    public static func parse(utf8: [UInt8]) -> Document {
-        let lines = splitLines(utf8)
+    public static func parse(utf8: [UInt8]) -> Document { parse(lines: splitLines(utf8)) }
+
+    static func parse(lines: [Line]) -> Document {
         var builder = BlockBuilder()
         var index = 0
         var afterBlank = false
@@ -65,6 +67,7 @@ public enum TikaText {
         var cells: [String] {
             let afterTab = scalars.dropFirst()
             guard !afterTab.isEmpty else { return [""] }
+            guard afterTab.contains("\t") else { return [Line.trim(afterTab)] }
             return afterTab.split(separator: "\t", omittingEmptySubsequences: false).map { Line.trim($0) }
         }
 
@@ -77,8 +80,7 @@ public enum TikaText {
         var start = 0
         let count = utf8.count
         while start <= count {
-            var end = start
-            while end < count && utf8[end] != 10 { end += 1 }
+            let end = nextLineFeed(in: utf8, from: start)
             var lineEnd = end
             if lineEnd > start && utf8[lineEnd - 1] == 13 { lineEnd -= 1 }
             if !(end == count && start == count) {
@@ -89,13 +91,23 @@ public enum TikaText {
         return lines
     }
 
+    /// The index of the first LF at or after `start`, or the count when there is none.
+    static func nextLineFeed(in utf8: [UInt8], from start: Int) -> Int {
+        guard start < utf8.count else { return utf8.count }
+        return utf8.withUnsafeBytes { bytes in
+            guard let found = memchr(bytes.baseAddress! + start, 10, bytes.count - start) else { return bytes.count }
+            return UnsafeRawPointer(found) - bytes.baseAddress!
+        }
+    }
+
     static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
 
     static func foldLine(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(bytes.count / 2)
-        if !TextFolding.foldValidUTF8(bytes, into: &scalars) {
-            scalars.removeAll(keepingCapacity: true)
+        var scalars: [Unicode.Scalar]
+        if let folded = TextFolding.foldedValidUTF8(bytes) {
+            scalars = folded
+        } else {
+            scalars = []
             for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
                 if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
             }
@@ -103,7 +115,7 @@ public enum TikaText {
         return removePinyin(removeBookmarks(scalars))
     }
 
-    static let pinyinLetters: Set<Unicode.Scalar> = Set("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
+    static let pinyinLetters = ScalarSet("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
 
     /// Drops pinyin that mirror sites insert after characters: `项(xiàng)目` → `项目`.
     static func removePinyin(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {

@@ -22,8 +22,10 @@ public struct Measure: Sendable, Equatable {
         let scalars = TextFolding.compact(text)
         isDate = Measure.looksLikeDate(scalars)
         guard !isDate, let start = scalars.firstIndex(where: TextFolding.isDigit) else { return }
-        let prefix = Array(scalars[..<start]).string
-        comparator = Measure.comparators.first { prefix.hasSuffix($0.0) || prefix.hasPrefix($0.0) }?.1 ?? ""
+        if start > 0 {   // no comparator can be found in an empty prefix
+            let prefix = Array(scalars[..<start]).string
+            comparator = Measure.comparators.first { prefix.hasSuffix($0.0) || prefix.hasPrefix($0.0) }?.1 ?? ""
+        }
         guard let end = NumberText.end(in: scalars, from: start) else { return }
         value = ExactDecimal(digits: scalars[start..<end].filter { $0 != "," })
         unit = Array(scalars[end...]).string

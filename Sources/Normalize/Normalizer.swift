@@ -78,7 +78,7 @@ public struct Normalizer: Sendable {
     /// An amount as written (`150.00万元`, `96.40` under a `（万元）` header, `1,200元`)
     /// converted to 万元. Without any unit the amount is taken as 万元, the unit of these forms.
     public static func amountInWan(_ raw: RawValue) -> ExactDecimal? {
-        let scalars = Array(raw.text.unicodeScalars)
+        let scalars = raw.text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
         let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
         if let wan = MoneyUnit.inWan(value, unit: unit) { return wan }
@@ -87,7 +87,7 @@ public struct Normalizer: Sendable {
 
     /// A percentage (`100%`, `91.64`, or a fraction `0.98` written without the sign).
     public static func percent(_ raw: RawValue) -> ExactDecimal? {
-        let scalars = Array(raw.text.unicodeScalars)
+        let scalars = raw.text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end]) else { return nil }
         if scalars[end...].first == "%" { return value }
         return value <= ExactDecimal(1) ? value.scaled(byPowerOfTen: 2) : value
@@ -95,7 +95,7 @@ public struct Normalizer: Sendable {
 
     /// The leading number of a value (`97`, `10分`, `14人`).
     public static func number(_ text: String) -> ExactDecimal? {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0) else { return nil }
         return ExactDecimal(digits: scalars[..<end].filter { $0 != "," })
     }

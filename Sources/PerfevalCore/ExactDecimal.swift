@@ -152,14 +152,31 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
     public func formatted(decimals: Int) -> String {
         let value = rounded(decimals: decimals).millionths
         let magnitude = value.magnitude
-        let whole = magnitude / UInt64(Self.scale)
-        var text = (value < 0 ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let fraction = String(magnitude % UInt64(Self.scale))
-            let padded = String(repeating: "0", count: 6 - fraction.count) + fraction
-            text += "." + padded.prefix(decimals)
+        let whole = magnitude / UInt64(Self.scale), fraction = magnitude % UInt64(Self.scale)
+        var wholeDigits = 1
+        var rest = whole
+        while rest >= 10 { rest /= 10; wholeDigits += 1 }
+        let fractionDigits = min(max(decimals, 0), 6)
+        // Sign, at most 14 whole digits, point and 6 decimals: ASCII written in place.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var at = 0
+            if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+            rest = whole
+            for position in stride(from: at + wholeDigits - 1, through: at, by: -1) {
+                out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            at += wholeDigits
+            if fractionDigits > 0 {
+                out[at] = UInt8(ascii: "."); at += 1
+                var divisor = UInt64(Self.scale) / 10
+                for _ in 0..<fractionDigits {
+                    out[at] = UInt8(ascii: "0") + UInt8(fraction / divisor % 10); at += 1
+                    divisor /= 10
+                }
+            }
+            return at
         }
-        return text
     }
 
     static func divideRounded(_ numerator: Int128, _ denominator: Int128) -> Int128 {

@@ -64,7 +64,7 @@ public enum MoneyUnit {
 
     /// `12.8万元`, `6500元` → 万元.
     public static func parse(_ text: String) -> ExactDecimal? {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
         return inWan(value, unit: String(String.UnicodeScalarView(scalars[end...])))
     }

@@ -29,6 +29,32 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
         }
     }
 
+    /// Whether some entry may start with `scalar` (false: none does), from the bit filter
+    /// alone: the test a scanner makes at every position before asking for candidates.
+    @inlinable @inline(__always)
+    public func mayStart(with scalar: Unicode.Scalar, filter: UnsafeBufferPointer<UInt64>) -> Bool {
+        let low = Int(scalar.value & 0xFFFF)
+        return filter[low >> 6] & (1 << UInt64(low & 63)) != 0
+    }
+
+    /// Calls `body` with the bit filter for `mayStart(with:filter:)`, held still for a scan.
+    @inlinable @inline(__always)
+    public func withFilter<Result>(_ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result {
+        try filter.withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with the entries starting with `scalar` (none: an empty buffer), read in
+    /// place rather than copied out (no reference counting per lookup).
+    @inlinable @inline(__always)
+    public func withCandidates<Result>(startingWith scalar: Unicode.Scalar, _ body: (UnsafeBufferPointer<Entry>) -> Result) -> Result {
+        let slot = Int(slots[Int(scalar.value & 0xFFFF)])
+        if slot != 0 && slotScalars[slot - 1] == scalar {
+            return slotEntries.withUnsafeBufferPointer { $0[slot - 1].withUnsafeBufferPointer(body) }
+        }
+        if !overflow.isEmpty, let entries = overflow[scalar] { return entries.withUnsafeBufferPointer(body) }
+        return body(UnsafeBufferPointer(start: nil, count: 0))
+    }
+
     @inlinable @inline(__always)
     public func candidates(startingWith scalar: Unicode.Scalar) -> [Entry]? {
         let low = Int(scalar.value & 0xFFFF)

@@ -1,20 +1,22 @@
+import Glibc
+
 /// The report's text as written, line by line, so that output can quote it as the report
 /// has it (full-width `，（）`, traditional characters) while every stage works on folded,
 /// simplified text. `written` is the file's text (for a .docx, its paragraphs, one per
 /// line); `simplified`, when the file was converted from traditional characters, is the
 /// same text after conversion, which the document's blocks were read from.
 public struct SourceText: Sendable {
-    let writtenLines: [ArraySlice<UInt8>]
-    let simplifiedLines: [ArraySlice<UInt8>]?
+    let writtenLines: Lines
+    let simplifiedLines: Lines?
 
     public init(written: [UInt8], simplified: [UInt8]? = nil) {
-        writtenLines = Self.lines(written)
-        simplifiedLines = simplified.map(Self.lines)
+        writtenLines = Lines(written)
+        simplifiedLines = simplified.map(Lines.init)
     }
 
     /// The same written text with its simplified form from `convert` (which keeps lines).
     public func simplified(by convert: ([UInt8]) -> [UInt8]) -> SourceText {
-        let written = Array(writtenLines.joined(separator: [10]))
+        let written = Array((0..<writtenLines.count).map { writtenLines[$0] }.joined(separator: [10]))
         return SourceText(written: written, simplified: convert(written))
     }
 
@@ -91,7 +93,8 @@ public struct SourceText: Sendable {
             let read = source.simplifiedLines.map { index < $0.count ? SourceText.scalars($0[index]) : [] } ?? original
             guard read.count == original.count else { nextLine = endLine; return false }
             nextLine += 1
-            keys += SourceText.keys(read).enumerated().map { ($0.element.scalar, lines.count, $0.element.offset, $0.offset == 0) }
+            let lineIndex = lines.count, firstKey = keys.count
+            SourceText.forEachKey(read) { scalar, offset in keys.append((scalar, lineIndex, offset, keys.count == firstKey)) }
             lines.append(original)
             return true
         }
@@ -109,18 +112,17 @@ public struct SourceText: Sendable {
     }
 
     /// Each folded, non-space scalar with its offset in the line; `[bookmark: …]` left out.
-    static func keys(_ line: [Unicode.Scalar]) -> [(scalar: Unicode.Scalar, offset: Int)] {
-        var keys: [(scalar: Unicode.Scalar, offset: Int)] = []
+    @inline(__always)
+    static func forEachKey(_ line: [Unicode.Scalar], _ body: (Unicode.Scalar, Int) -> Void) {
         var offset = 0
         while offset < line.count {
             if line[offset] == "[", line.matches(bookmarkOpen, at: offset), let close = line[offset...].firstIndex(of: "]") {
                 offset = close + 1
                 continue
             }
-            if let folded = TextFolding.fold(line[offset]), !TextFolding.isSpace(folded) { keys.append((folded, offset)) }
+            if let folded = TextFolding.fold(line[offset]), !TextFolding.isSpace(folded) { body(folded, offset) }
             offset += 1
         }
-        return keys
     }
 
     /// Whether the written scalars between two quoted ones are only spaces (kept in the
@@ -134,6 +136,7 @@ public struct SourceText: Sendable {
     /// The scalars of a UTF-8 line, invalid bytes replaced by U+FFFD as `String(decoding:)`
     /// does, without building a String.
     static func scalars(_ utf8: ArraySlice<UInt8>) -> [Unicode.Scalar] {
+        if let scalars = TextFolding.scalarsOfValidUTF8(utf8) { return scalars }
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(utf8.count)
         var iterator = utf8.makeIterator()
@@ -147,7 +150,29 @@ public struct SourceText: Sendable {
         }
     }
 
-    static func lines(_ utf8: [UInt8]) -> [ArraySlice<UInt8>] {
-        utf8.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
+    /// The lines of UTF-8 text (split at LF, a CR before it dropped), kept as the byte
+    /// range of each line: one array of ranges rather than one slice per line.
+    struct Lines {
+        let bytes: [UInt8]
+        let ranges: [Range<Int>]
+
+        init(_ utf8: [UInt8]) {
+            bytes = utf8
+            var ranges: [Range<Int>] = []
+            utf8.withUnsafeBytes { buffer in
+                var start = 0
+                while start < buffer.count, let found = memchr(buffer.baseAddress! + start, 10, buffer.count - start) {
+                    let index = UnsafeRawPointer(found) - buffer.baseAddress!
+                    ranges.append(start..<(index > start && buffer[index - 1] == 13 ? index - 1 : index))
+                    start = index + 1
+                }
+                let end = buffer.count
+                ranges.append(start..<(end > start && buffer[end - 1] == 13 ? end - 1 : end))
+            }
+            self.ranges = ranges
+        }
+
+        var count: Int { ranges.count }
+        subscript(index: Int) -> ArraySlice<UInt8> { bytes[ranges[index]] }
     }
 }

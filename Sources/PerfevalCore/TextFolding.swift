@@ -31,16 +31,49 @@ public enum TextFolding {
     public static func compact(_ text: String) -> [Unicode.Scalar] {
         var text = text
         return text.withUTF8 { bytes in
-            var out: [Unicode.Scalar] = []
-            out.reserveCapacity(bytes.count / 3 + 1)
-            var index = 0
-            while index < bytes.count {
-                let (value, length) = decodeValidUTF8(bytes, at: index)
-                index += length
-                guard let scalar = Unicode.Scalar(value), let folded = fold(scalar), !isSpace(folded) else { continue }
-                out.append(folded)
-            }
-            return out
+            scalarArray(atMost: bytes.count) { out in
+                var count = 0
+                var index = 0
+                while index < bytes.count {
+                    let lead = bytes[index]
+                    if lead < 0x80 {
+                        // ASCII folds to itself.
+                        if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
+                        index += 1
+                        continue
+                    }
+                    if lead >= 0xE4 && lead <= 0xEE {
+                        // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
+                        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                        out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
+                        count += 1
+                        index += 3
+                        continue
+                    }
+                    let (value, length) = decodeValidUTF8(bytes, at: index)
+                    index += length
+                    // A String's UTF-8 is valid: every decoded value is a scalar.
+                    guard let folded = fold(unsafeBitCast(value, to: Unicode.Scalar.self)), !isSpace(folded) else { continue }
+                    out[count] = folded
+                    count += 1
+                }
+                return count
+            } ?? []
+        }
+    }
+
+    /// The scalars `fill` writes to a scratch buffer of `maxCount` (returning how many, or nil
+    /// to give up), as an array of exactly that size. Scratch first, then one copy: an array
+    /// made with `unsafeUninitializedCapacity` goes through the runtime's generic allocation,
+    /// which looks up its type's metadata on every call.
+    @inline(__always)
+    static func scalarArray(atMost maxCount: Int, _ fill: (UnsafeMutablePointer<Unicode.Scalar>) -> Int?) -> [Unicode.Scalar]? {
+        guard maxCount > 0 else { return [] }
+        return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maxCount) { scratch -> [Unicode.Scalar]? in
+            guard let count = fill(scratch.baseAddress!) else { return nil }
+            var scalars: [Unicode.Scalar] = []
+            scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            return scalars
         }
     }
 
@@ -56,42 +89,91 @@ public enum TextFolding {
     }
 
     /// Folds the scalars of UTF-8 bytes into `out` (scalars `fold` drops left out); false,
-    /// with `out` left partly filled, at the first byte that is not well-formed UTF-8 (then
+    /// with `out` unchanged, at the first byte that is not well-formed UTF-8 (then
     /// `String(decoding:)`, with its U+FFFD replacements, is the way to read them).
     public static func foldValidUTF8(_ bytes: ArraySlice<UInt8>, into out: inout [Unicode.Scalar]) -> Bool {
-        bytes.withUnsafeBufferPointer { bytes -> Bool in
-            var index = 0
-            while index < bytes.count {
-                let lead = bytes[index]
-                if lead < 0x80 {
-                    if let folded = fold(Unicode.Scalar(lead)) { out.append(folded) }
-                    index += 1
-                    continue
-                }
-                // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
-                let length: Int, low: UInt8, high: UInt8
-                switch lead {
-                case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-                case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-                case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-                case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-                case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-                case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-                case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-                default: return false
-                }
-                guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return false }
-                var value = UInt32(lead) & (0xFF >> (length + 1))
-                for offset in 1..<length {
-                    let byte = bytes[index + offset]
-                    guard byte & 0xC0 == 0x80 else { return false }
-                    value = value << 6 | UInt32(byte & 0x3F)
-                }
-                if let scalar = Unicode.Scalar(value), let folded = fold(scalar) { out.append(folded) }
-                index += length
+        guard let folded = foldedValidUTF8(bytes) else { return false }
+        out += folded
+        return true
+    }
+
+    /// The folded scalars of well-formed UTF-8 bytes, nil if they are not well-formed.
+    public static func foldedValidUTF8(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar]? {
+        decodedValidUTF8(bytes, folding: true)
+    }
+
+    /// The scalars of well-formed UTF-8 bytes, unfolded; nil if they are not well-formed.
+    public static func scalarsOfValidUTF8(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar]? {
+        decodedValidUTF8(bytes, folding: false)
+    }
+
+    /// Decodes into a scratch buffer of one slot per byte (an upper bound on the scalars),
+    /// written in place rather than appended scalar by scalar.
+    @inline(__always)
+    static func decodedValidUTF8(_ bytes: ArraySlice<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
+        bytes.withUnsafeBufferPointer { decodedValidUTF8($0, folding: folding) }
+    }
+
+    @inline(__always)
+    static func decodedValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool) -> [Unicode.Scalar]? {
+        scalarArray(atMost: bytes.count) { decodeValidUTF8(bytes, folding: folding, into: $0) }
+    }
+
+    /// Writes the (folded) scalars of `bytes` to `out` and returns their count; nil at the
+    /// first byte that is not well-formed UTF-8.
+    @inline(__always)
+    static func decodeValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int? {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                out[count] = Unicode.Scalar(lead)   // ASCII: folding keeps it
+                count += 1
+                index += 1
+                continue
             }
-            return true
+            // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
+            // continuation bytes, and folding keeps them.
+            if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
+               bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
+                count += 1
+                index += 3
+                continue
+            }
+            // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
+            let length: Int, low: UInt8, high: UInt8
+            switch lead {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            default: return nil
+            }
+            guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return nil }
+            var value = UInt32(lead) & (0xFF >> (length + 1))
+            for offset in 1..<length {
+                let byte = bytes[index + offset]
+                guard byte & 0xC0 == 0x80 else { return nil }
+                value = value << 6 | UInt32(byte & 0x3F)
+            }
+            if let scalar = Unicode.Scalar(value) {
+                if !folding {
+                    out[count] = scalar
+                    count += 1
+                } else if let folded = fold(scalar) {
+                    out[count] = folded
+                    count += 1
+                }
+            }
+            index += length
         }
+        return count
     }
 
     /// The scalars without leading and trailing whitespace.
@@ -114,6 +196,14 @@ public enum TextFolding {
     @inline(__always)
     public static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+}
+
+extension String {
+    /// The text's scalars, unfolded: `Array(unicodeScalars)` decoded from the UTF-8 directly.
+    public var scalarArray: [Unicode.Scalar] {
+        var text = self
+        return text.withUTF8 { TextFolding.decodedValidUTF8($0, folding: false) } ?? Array(unicodeScalars)
     }
 }
 
@@ -158,24 +248,35 @@ extension Array where Element == Unicode.Scalar {
 }
 
 extension ArraySlice where Element == Unicode.Scalar {
+    /// Encoded to UTF-8 straight into the String's own storage (no scratch array).
     public var string: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * 3)
-        for scalar in self {
-            let value = scalar.value
-            switch value {
-            case 0..<0x80:
-                bytes.append(UInt8(value))
-            case 0x80..<0x800:
-                bytes.append(UInt8(0xC0 | (value >> 6))); bytes.append(UInt8(0x80 | (value & 0x3F)))
-            case 0x800..<0x10000:
-                bytes.append(UInt8(0xE0 | (value >> 12))); bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (value & 0x3F)))
-            default:
-                bytes.append(UInt8(0xF0 | (value >> 18))); bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (value & 0x3F)))
+        if isEmpty { return "" }
+        return withUnsafeBufferPointer { scalars in
+            // The exact length first: short texts then stay small strings, with no allocation.
+            var length = 0
+            for scalar in scalars {
+                let value = scalar.value
+                length += value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+            }
+            return String(unsafeUninitializedCapacity: length) { bytes in
+                var at = 0
+                for scalar in scalars {
+                    let value = scalar.value
+                    switch value {
+                    case 0..<0x80:
+                        bytes[at] = UInt8(value); at += 1
+                    case 0x80..<0x800:
+                        bytes[at] = UInt8(0xC0 | (value >> 6)); bytes[at + 1] = UInt8(0x80 | (value & 0x3F)); at += 2
+                    case 0x800..<0x10000:
+                        bytes[at] = UInt8(0xE0 | (value >> 12)); bytes[at + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                        bytes[at + 2] = UInt8(0x80 | (value & 0x3F)); at += 3
+                    default:
+                        bytes[at] = UInt8(0xF0 | (value >> 18)); bytes[at + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+                        bytes[at + 2] = UInt8(0x80 | ((value >> 6) & 0x3F)); bytes[at + 3] = UInt8(0x80 | (value & 0x3F)); at += 4
+                    }
+                }
+                return at
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -229,7 +229,7 @@ final class BatchWriter: @unchecked Sendable {
         for (file, outcome) in zip(files, outcomes) {
             let rows = Tables.rows(for: file, outcome: outcome)
             for (index, rows) in rows.enumerated() where !rows.isEmpty {
-                tables[index] += try Emit.encodeRows(rows, encoding: .utf8)
+                Emit.encodeRows(rows, into: &tables[index])
             }
             if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(rows, issues: issues)) }
             totals.add(outcome)
