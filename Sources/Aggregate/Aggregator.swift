@@ -119,7 +119,7 @@ public struct Aggregator {
         }
         for (position, checks) in perRecord {
             for key in groupKeys(report.records[position]) {
-                for (check, entry) in checks { groups[key]!.checks[check, default: CheckFigures()].add(entry) }
+                for (check, entry) in checks { groups[key]!.addCheck(check, entry) }
             }
         }
     }
@@ -170,13 +170,19 @@ public struct Aggregator {
         var below90 = 0
         /// 执行数 and 全年预算数 summed over the records that give both (the weighted rate).
         var executedOfBoth = RunningSum(), budgetOfBoth = RunningSum()
-        /// Records graded 优, 良, 中, 差 (`gradeNames` order).
-        var grades = [0, 0, 0, 0]
+        /// Records graded 优, 良, 中, 差 (`gradeNames` order), held inline (no array per group).
+        var grades = SIMD4<Int32>()
         var withFindings = 0, highScoreWithFindings = 0
         var projectShares = RunningSum()
         /// Spending and 实有人数 summed over the records with both (spending per staff).
         var staffedSpending = RunningSum(), staff = 0
-        var checks: [Int32: CheckFigures] = [:]   // by check number
+        /// By check number (a dozen checks: an array is smaller than a dictionary per group).
+        var checks: [CheckFigures] = []
+
+        mutating func addCheck(_ check: Int32, _ entry: CheckFigures) {
+            if checks.count <= Int(check) { checks += Array(repeating: CheckFigures(), count: Int(check) + 1 - checks.count) }
+            checks[Int(check)].add(entry)
+        }
 
         static let gradeNames = ["优", "良", "中", "差"]
 
@@ -207,8 +213,10 @@ public struct Aggregator {
     }
 
     struct CheckFigures {
-        var checked = 0, findings = 0
-        mutating func add(_ other: CheckFigures) { checked += other.checked; findings += other.findings }
+        var checked: Int32 = 0, findings: Int32 = 0
+        /// Whether a record of the group had the check at all (then it has a row, even at 0).
+        var present = false
+        mutating func add(_ other: CheckFigures) { checked += other.checked; findings += other.findings; present = true }
     }
 
     /// The problem categories of one group's reports: the agency sets of those that filed
@@ -279,7 +287,7 @@ public struct Aggregator {
             let medians = try medians.get()
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
                 let summary = group.scores.summary(medians)
-                let grades = group.grades.map { CellValue.number($0) }
+                let grades = (0..<4).map { CellValue.number(Int(group.grades[$0])) }
                 try emit(key.cells + [
                     .number(group.records), .number(group.scores.count),
                     .percent(summary?.mean), .percent(summary?.median), .number(summary?.min), .number(summary?.max),
@@ -369,9 +377,9 @@ public struct Aggregator {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                for check in group.checks.keys.sorted(by: { checkNames[Int($0)] < checkNames[Int($1)] }) {
-                    let totals = group.checks[check]!
-                    try emit(key.cells + [.text(checkNames[Int(check)]), .number(totals.checked), .number(totals.findings)])
+                for check in group.checks.indices.filter({ group.checks[$0].present }).sorted(by: { checkNames[$0] < checkNames[$1] }) {
+                    let totals = group.checks[check]
+                    try emit(key.cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
                 }
             }
         }

@@ -66,6 +66,17 @@ final class TextFoldingTests: XCTestCase {
         }
     }
 
+    /// A scalar set answers as a Set would, also for scalars that share its mask bits.
+    func testScalarSetAnswersAsASet() {
+        let members = "，。；：、%万元（）"
+        let set = ScalarSet(members), reference = Set(members.unicodeScalars)
+        for value in UInt32(0)...0x1_0000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if set.contains(scalar) != reference.contains(scalar) { return XCTFail("U+\(String(value, radix: 16))") }
+        }
+        XCTAssertFalse(ScalarSet("").contains("a"))
+    }
+
     func testFoldsFullWidthAndSpecialSpaces() {
         XCTAssertEqual(TextFolding.compact("（２０２２年度）　全年\u{2002}预算数\u{00A0}").string, "(2022年度)全年预算数")
         XCTAssertEqual(TextFolding.compact("９１．６４％").string, "91.64%")
