@@ -27,6 +27,8 @@ let package = Package(
         // SQLite (Debian libsqlite3-dev), wrapped once by Store.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: nil,
                        providers: [.apt(["libsqlite3-dev"])]),
+        // glibc's <malloc.h> (part of libc: nothing to install), for mallopt in the CLI.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc", pkgConfig: nil),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -47,7 +49,7 @@ let package = Package(
         // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
         .target(name: "Store", dependencies: ["CSQLite", "PerfevalCore", "Ingest", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
-            "Pipeline", "Store",
+            "Pipeline", "Store", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [

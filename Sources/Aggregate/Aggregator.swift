@@ -12,10 +12,10 @@ public struct Aggregator {
     public static let maxChecks = 10_000
     /// Agencies whose figures are held in memory before they are written to a temporary file
     /// (about 0.6 KB each): this bounds the comparative step's memory however many agencies.
-    public static let defaultAgenciesInMemory = 8_192
+    public static let defaultAgenciesInMemory = 4_096
     /// Distinct (group column, value) counts held for the medians before they are written out
     /// (about 40 bytes each).
-    public static let defaultValuesInMemory = 1 << 18
+    public static let defaultValuesInMemory = 1 << 17
 
     let filter: AggregateFilter
     let levels: [RegionLevel]

@@ -112,7 +112,7 @@ public struct SpillReader {
     private let end: Int
     private var buffer: [UInt8] = []
     private var start = 0
-    public static let blockSize = 1 << 16
+    public static let blockSize = 1 << 14   // small: a merge reads from every run at once
 
     init(file: SpillFile, range: Range<Int>) { self.file = file; offset = range.lowerBound; end = range.upperBound }
 

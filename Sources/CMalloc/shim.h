@@ -1,0 +1,2 @@
+// glibc's malloc tuning (mallopt), for the CLI's memory settings.
+#include <malloc.h>
