@@ -3,9 +3,11 @@ import Emit
 
 /// Stage 5: the comparative tables of the annual cross-agency review, built report by report.
 /// `add` folds one report's rows into running per-group figures (counts, exact sums, how
-/// often each rate or score occurs, which agencies) and lets the rows go, so memory follows
-/// the number of groups and agencies, not of reports. Every table depends only on the set
-/// of reports added, not on their order, so split runs aggregate to the same bytes as one run.
+/// often each rate or score occurs, which agencies) and lets the rows go. What grows with
+/// the agencies and the values (`AgencyFigures`, `ValueCounts`) is written to a temporary
+/// file in sorted runs past a limit and merged back for the tables, so memory follows the
+/// number of groups, not of reports or agencies. Every table depends only on the set of
+/// reports added, not on their order, so split runs aggregate to the same bytes as one run.
 public struct Aggregator {
     /// Most distinct check names kept (the program writes about a dozen); audit rows naming
     /// more are counted in `skippedAudits` and left out.
