@@ -69,11 +69,13 @@ public struct Aggregator {
     /// Folds one report's rows into the figures; records the filter does not admit are left out.
     /// Throws only when per-agency figures cannot be written to their temporary file.
     public mutating func add(_ report: ReportRows) throws {
-        var admitted: [Int: Int32] = [:]   // record position → agency number
+        // By record position: the agency number and groups of each admitted record.
+        var admitted = [Admitted?](repeating: nil, count: report.records.count)
         for (position, record) in report.records.enumerated() where filter.admits(record) {
             let agency = perAgency.number(of: AgencyName(name: record.agency, regionCode: record.regionCode))
-            admitted[position] = agency
-            for key in groupKeys(record) {
+            let keys = groupKeys(record)
+            admitted[position] = Admitted(agency: agency, groups: keys)
+            for key in keys {
                 // Changed in place (a group's figures are never copied).
                 let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets, values: &valueCounts)
                 perAgency.addMember(agency, toSet: set)
@@ -86,12 +88,18 @@ public struct Aggregator {
         try valueCounts.spillIfFull()
     }
 
+    /// A record the filter admits: its agency's number and its groups.
+    private struct Admitted {
+        var agency: Int32
+        var groups: [GroupKey]
+    }
+
     /// The report's problems count under its first admitted record.
-    private mutating func addProblems(_ report: ReportRows, admitted: [Int: Int32]) {
-        guard !report.problemCategories.isEmpty, let first = admitted.keys.min() else { return }
-        let record = report.records[first], agency = admitted[first]!
+    private mutating func addProblems(_ report: ReportRows, admitted: [Admitted?]) {
+        guard !report.problemCategories.isEmpty, let first = admitted.firstIndex(where: { $0 != nil }), let entry = admitted[first] else { return }
+        let record = report.records[first], agency = entry.agency
         let categories = report.problemCategories.flatMap { $0 }
-        for key in groupKeys(record) {
+        for key in entry.groups {
             for set in problemGroups[key, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
                 perAgency.addMember(agency, toSet: set)
             }
@@ -101,12 +109,11 @@ public struct Aggregator {
         }
     }
 
-
-
     /// Per record and check: was it applicable, how many findings (indicator checks give one
-    /// row per finding); then added to every group of the record. Audits name their record
-    /// by project; when two records share a name, the later one has them.
-    private mutating func addAudits(_ report: ReportRows, admitted: [Int: Int32]) {
+    /// row per finding); then added to every group of the record (one group lookup for all
+    /// of a record's checks). Audits name their record by project; when two records share
+    /// a name, the later one has them.
+    private mutating func addAudits(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.audits.isEmpty else { return }
         var recordOfProject: [String: Int] = [:]
         for (position, record) in report.records.enumerated() { recordOfProject[record.project] = position }
@@ -120,9 +127,7 @@ public struct Aggregator {
             perRecord[position, default: [:]][check] = entry
         }
         for (position, checks) in perRecord {
-            for key in groupKeys(report.records[position]) {
-                for (check, entry) in checks { groups[key]!.addCheck(check, entry) }
-            }
+            for key in admitted[position]!.groups { groups[key]!.addChecks(checks) }
         }
     }
 
@@ -181,9 +186,11 @@ public struct Aggregator {
         /// By check number (a dozen checks: an array is smaller than a dictionary per group).
         var checks: [CheckFigures] = []
 
-        mutating func addCheck(_ check: Int32, _ entry: CheckFigures) {
-            if checks.count <= Int(check) { checks += Array(repeating: CheckFigures(), count: Int(check) + 1 - checks.count) }
-            checks[Int(check)].add(entry)
+        mutating func addChecks(_ entries: [Int32: CheckFigures]) {
+            for (check, entry) in entries {
+                if checks.count <= Int(check) { checks += Array(repeating: CheckFigures(), count: Int(check) + 1 - checks.count) }
+                checks[Int(check)].add(entry)
+            }
         }
 
         static let gradeNames = ["优", "良", "中", "差"]
