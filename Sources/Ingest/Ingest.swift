@@ -55,7 +55,7 @@ public enum Ingest {
     /// for the layout test and then, when it fails, for the Tika reader.
     static func layoutOrTika(_ utf8: [UInt8]) -> Document {
         if PipeText.hasTabLedLine(utf8) { return TikaText.parse(utf8: utf8) }
-        let lines = TikaText.splitLines(utf8)
+        let lines = FoldedLines(utf8)
         return PipeText.looksLikeLayoutText(lines: lines) ? PipeText.parseLayout(utf8: utf8) : TikaText.parse(lines: lines)
     }
 

@@ -26,7 +26,7 @@ enum PipeText {
     /// Space-aligned text (a web page's table laid out with spaces, or text saved from a
     /// PDF): no TAB-led line, and at least three lines of three or more columns.
     static func looksLikeLayoutText(_ utf8: [UInt8]) -> Bool {
-        !hasTabLedLine(utf8) && looksLikeLayoutText(lines: TikaText.splitLines(utf8))
+        !hasTabLedLine(utf8) && looksLikeLayoutText(lines: FoldedLines(utf8))
     }
 
     /// Tika text: TAB-led cells.
@@ -42,8 +42,26 @@ enum PipeText {
     }
 
     /// `looksLikeLayoutText` of text without TAB-led lines, from its lines.
-    static func looksLikeLayoutText(lines: [TikaText.Line]) -> Bool {
-        lines.lazy.filter { columns($0.scalars).count >= 3 }.prefix(3).count >= 3
+    static func looksLikeLayoutText(lines: FoldedLines) -> Bool {
+        lines.bytes.withUnsafeBufferPointer { bytes in
+            lines.ranges.lazy.filter { columnCount(UnsafeBufferPointer(rebasing: bytes[$0])) >= 3 }.prefix(3).count >= 3
+        }
+    }
+
+    /// `columns(_:).count` of a line's folded UTF-8: a space is one byte, and every byte of
+    /// another scalar counts as that scalar.
+    static func columnCount(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0, inCell = false, spaces = 0
+        for byte in line {
+            if byte == UInt8(ascii: " ") {
+                spaces += 1
+                if spaces == 2, inCell { count += 1; inCell = false }
+            } else {
+                inCell = true
+                spaces = 0
+            }
+        }
+        return inCell ? count + 1 : count
     }
 
     /// Rows are one per line, except on pages where rows start with `|`: there a row goes

@@ -10,42 +10,45 @@ import PerfevalCore
 /// the table when the text is followed, with no double blank line in between, by another
 /// TAB-led line.
 public enum TikaText {
-    public static func parse(utf8: [UInt8]) -> Document { parse(lines: splitLines(utf8)) }
+    public static func parse(utf8: [UInt8]) -> Document { parse(lines: FoldedLines(utf8)) }
 
-    static func parse(lines: [Line]) -> Document {
-        var builder = BlockBuilder()
-        var index = 0
-        var afterBlank = false
-        while index < lines.count {
-            let line = lines[index]
-            let number = index + 1
-            if line.isBlank {
-                builder.endRow()
-                afterBlank = true
-            } else if line.isCellStart {
-                builder.addCells(line.cells, line: number)
-                afterBlank = false
-            } else if builder.inTable && !afterBlank {
-                builder.continueCell(line.trimmedText, separator: "\n")
-            } else if builder.inTable && tableResumes(lines, after: index) {
-                builder.continueLastCell(line.trimmedText)
-                afterBlank = false
-            } else {
-                builder.endTable()
-                builder.addParagraph(line.trimmedText, line: number)
-                afterBlank = false
+    static func parse(lines: FoldedLines) -> Document {
+        lines.bytes.withUnsafeBufferPointer { bytes in
+            var builder = BlockBuilder()
+            var index = 0
+            var afterBlank = false
+            while index < lines.count {
+                let line = FoldedLine(bytes: UnsafeBufferPointer(rebasing: bytes[lines.ranges[index]]))
+                let number = index + 1
+                if line.isBlank {
+                    builder.endRow()
+                    afterBlank = true
+                } else if line.isCellStart {
+                    line.forEachCell { builder.addCell($0, line: number) }
+                    afterBlank = false
+                } else if builder.inTable && !afterBlank {
+                    builder.continueCell(line.trimmedText, separator: "\n")
+                } else if builder.inTable && tableResumes(lines, bytes, after: index) {
+                    builder.continueLastCell(line.trimmedText)
+                    afterBlank = false
+                } else {
+                    builder.endTable()
+                    builder.addParagraph(line.trimmedText, line: number)
+                    afterBlank = false
+                }
+                index += 1
             }
-            index += 1
+            builder.endTable()
+            return Document(blocks: builder.blocks)
         }
-        builder.endTable()
-        return Document(blocks: builder.blocks)
     }
 
     /// True when, from `index` on, the plain lines lead back to a TAB-led line without a
     /// double blank line in between: they are more paragraphs of the last cell.
-    static func tableResumes(_ lines: [Line], after index: Int) -> Bool {
+    static func tableResumes(_ lines: FoldedLines, _ bytes: UnsafeBufferPointer<UInt8>, after index: Int) -> Bool {
         var blankRun = 0
-        for next in lines[(index + 1)...].prefix(40) {
+        for range in lines.ranges[(index + 1)...].prefix(40) {
+            let next = FoldedLine(bytes: UnsafeBufferPointer(rebasing: bytes[range]))
             if next.isBlank {
                 blankRun += 1
                 if blankRun >= 2 { return false }
@@ -58,38 +61,18 @@ public enum TikaText {
         return false
     }
 
+    /// A line as scalars, for the web-text and layout readers.
     struct Line {
         var scalars: [Unicode.Scalar]
         var isBlank: Bool { !isCellStart && scalars.allSatisfy(TextFolding.isSpace) }
         var isCellStart: Bool { scalars.first == "\t" }
         var trimmedText: String { Line.trim(scalars[...]) }
-        /// The cells of a TAB-led line (usually one; a line with inner TABs holds several).
-        var cells: [String] {
-            let afterTab = scalars.dropFirst()
-            guard !afterTab.isEmpty else { return [""] }
-            guard afterTab.contains("\t") else { return [Line.trim(afterTab)] }
-            return afterTab.split(separator: "\t", omittingEmptySubsequences: false).map { Line.trim($0) }
-        }
 
         static func trim(_ slice: ArraySlice<Unicode.Scalar>) -> String { TextFolding.trimmed(slice).string }
     }
 
     /// Splits UTF-8 bytes into lines of folded scalars with `[bookmark: …]` artifacts removed.
-    static func splitLines(_ utf8: [UInt8]) -> [Line] {
-        var lines: [Line] = []
-        var start = 0
-        let count = utf8.count
-        while start <= count {
-            let end = nextLineFeed(in: utf8, from: start)
-            var lineEnd = end
-            if lineEnd > start && utf8[lineEnd - 1] == 13 { lineEnd -= 1 }
-            if !(end == count && start == count) {
-                lines.append(Line(scalars: foldLine(utf8[start..<lineEnd])))
-            }
-            start = end + 1
-        }
-        return lines
-    }
+    static func splitLines(_ utf8: [UInt8]) -> [Line] { FoldedLines(utf8).scalarLines }
 
     /// The index of the first LF at or after `start`, or the count when there is none.
     static func nextLineFeed(in utf8: [UInt8], from start: Int) -> Int {
@@ -99,56 +82,240 @@ public enum TikaText {
             return UnsafeRawPointer(found) - bytes.baseAddress!
         }
     }
+}
 
-    static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
+/// One line of `FoldedLines`, read in place (valid while the buffer it points into is).
+struct FoldedLine {
+    let bytes: UnsafeBufferPointer<UInt8>
 
-    static func foldLine(_ bytes: ArraySlice<UInt8>) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar]
-        if let folded = TextFolding.foldedValidUTF8(bytes) {
-            scalars = folded
-        } else {
-            scalars = []
-            for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
-                if let folded = TextFolding.fold(scalar) { scalars.append(folded) }
+    /// Folded text holds only ASCII whitespace.
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+
+    var isCellStart: Bool { bytes.first == 9 }
+    var isBlank: Bool { !isCellStart && bytes.allSatisfy(Self.isSpace) }
+    var trimmedText: String { Self.trimmedText(bytes) }
+
+    /// The cells of a TAB-led line (usually one; a line with inner TABs holds several).
+    func forEachCell(_ body: (String) -> Void) {
+        let afterTab = UnsafeBufferPointer(rebasing: bytes.dropFirst())
+        var start = 0
+        while let tab = afterTab[start...].firstIndex(of: 9) {
+            body(Self.trimmedText(UnsafeBufferPointer(rebasing: afterTab[start..<tab])))
+            start = tab + 1
+        }
+        body(Self.trimmedText(UnsafeBufferPointer(rebasing: afterTab[start...])))
+    }
+
+    /// The text without leading and trailing whitespace.
+    static func trimmedText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var start = 0, end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return start == end ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}
+
+/// The lines of a text (split at LF, a CR before it dropped), each folded
+/// (`TextFolding.fold`) and without the `[bookmark: …]` and pinyin artifacts: one UTF-8
+/// buffer and the byte range of each line in it, rather than an array of scalars per line.
+struct FoldedLines {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+    var count: Int { ranges.count }
+
+    init(_ utf8: [UInt8]) {
+        // Folding never lengthens well-formed UTF-8; only U+FFFD replacing invalid bytes can
+        // (three bytes for one), so such text is folded again with room for that.
+        (bytes, ranges) = Self.fold(utf8, capacity: utf8.count) ?? Self.fold(utf8, capacity: utf8.count * 3)!
+    }
+
+    /// Each line as scalars.
+    var scalarLines: [TikaText.Line] {
+        ranges.map { range in
+            TikaText.Line(scalars: TextFolding.scalarsOfValidUTF8(bytes[range]) ?? Array(String(decoding: bytes[range], as: UTF8.self).unicodeScalars))
+        }
+    }
+
+    /// The folded lines written into a buffer of `capacity` bytes; nil when they do not fit.
+    static func fold(_ utf8: [UInt8], capacity: Int) -> ([UInt8], [Range<Int>])? {
+        var ranges: [Range<Int>] = []
+        var fits = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+            utf8.withUnsafeBufferPointer { text in
+                var start = 0
+                while start < text.count {
+                    let lineFeed = firstIndex(of: 10, in: text, from: start) ?? text.count
+                    let end = lineFeed > start && text[lineFeed - 1] == 13 ? lineFeed - 1 : lineFeed
+                    let line = UnsafeBufferPointer(rebasing: text[start..<end])
+                    guard let length = foldLine(line, into: UnsafeMutableBufferPointer(rebasing: out[written...])) else { fits = false; return }
+                    ranges.append(written..<(written + length))
+                    written += length
+                    start = lineFeed + 1
+                }
             }
         }
-        return removePinyin(removeBookmarks(scalars))
+        return fits ? (bytes, ranges) : nil
+    }
+
+    /// Writes one line folded and without artifacts to `out`; returns its length, or nil
+    /// when `out` is too short.
+    static func foldLine(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var length: Int
+        if let folded = foldWellFormed(line, into: out) {
+            length = folded
+        } else {
+            var encoded: [UInt8] = []
+            for scalar in String(decoding: line, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
+                if let folded = TextFolding.fold(scalar) { encoded += UTF8.encode(folded)! }
+            }
+            guard encoded.count <= out.count else { return nil }
+            _ = out.initialize(from: encoded)
+            length = encoded.count
+        }
+        length = removeBookmarks(UnsafeMutableBufferPointer(rebasing: out[..<length]))
+        return removePinyin(UnsafeMutableBufferPointer(rebasing: out[..<length]))
+    }
+
+    /// Folds well-formed UTF-8 into `out` (never longer than the input; folded scalars are
+    /// ASCII); nil at the first byte that is not well-formed (Unicode table 3-7).
+    static func foldWellFormed(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var read = 0, written = 0
+        let count = line.count
+        while read < count {
+            let lead = line[read]
+            if lead < 0x80 {
+                out[written] = lead
+                read += 1; written += 1
+                continue
+            }
+            // U+4000…U+CFFF (the CJK ideographs among them): folding keeps them.
+            if lead >= 0xE4 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80 {
+                out[written] = lead; out[written + 1] = line[read + 1]; out[written + 2] = line[read + 2]
+                read += 3; written += 3
+                continue
+            }
+            let length: Int, low: UInt8, high: UInt8
+            switch lead {
+            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+            default: return nil
+            }
+            guard read + length <= count, (low...high).contains(line[read + 1]) else { return nil }
+            var value = UInt32(lead) & (0xFF >> (length + 1))
+            for offset in 1..<length {
+                let byte = line[read + offset]
+                guard byte & 0xC0 == 0x80 else { return nil }
+                value = value << 6 | UInt32(byte & 0x3F)
+            }
+            let scalar = Unicode.Scalar(value)!   // well-formed: a scalar value
+            if let folded = TextFolding.fold(scalar) {
+                if folded == scalar {
+                    for offset in 0..<length { out[written + offset] = line[read + offset] }
+                    written += length
+                } else {
+                    out[written] = UInt8(folded.value)
+                    written += 1
+                }
+            }
+            read += length
+        }
+        return written
+    }
+
+    static let bookmarkOpen = Array("[bookmark:".utf8)
+
+    /// Drops Word bookmark markers such as `[bookmark: _GoBack]` that Tika writes inline,
+    /// in place; returns the new length.
+    static func removeBookmarks(_ line: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard var open = firstIndex(of: bookmarkOpen, in: line, from: 0) else { return line.count }
+        var written = 0, cursor = 0
+        while true {
+            guard let close = firstIndex(of: UInt8(ascii: "]"), in: UnsafeBufferPointer(line), from: open) else { break }
+            written = move(line, cursor..<open, to: written)
+            cursor = close + 1
+            guard let nextOpen = firstIndex(of: bookmarkOpen, in: line, from: cursor) else { break }
+            open = nextOpen
+        }
+        return move(line, cursor..<line.count, to: written)
+    }
+
+    static func firstIndex(of needle: [UInt8], in line: UnsafeMutableBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + needle.count <= line.count {
+            guard let open = firstIndex(of: needle[0], in: UnsafeBufferPointer(line), from: index) else { return nil }
+            if open + needle.count <= line.count, needle.indices.allSatisfy({ line[open + $0] == needle[$0] }) { return open }
+            index = open + 1
+        }
+        return nil
+    }
+
+    /// The first `byte` at or after `start` (memchr).
+    @inline(__always)
+    static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress, let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    }
+
+    /// Moves `range` of `line` down to `to`; returns the end of the moved bytes.
+    static func move(_ line: UnsafeMutableBufferPointer<UInt8>, _ range: Range<Int>, to: Int) -> Int {
+        if to != range.lowerBound {
+            for offset in 0..<range.count { line[to + offset] = line[range.lowerBound + offset] }
+        }
+        return to + range.count
     }
 
     static let pinyinLetters = ScalarSet("abcdefghijklmnopqrstuvwxyzüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ".unicodeScalars)
 
-    /// Drops pinyin that mirror sites insert after characters: `项(xiàng)目` → `项目`.
-    static func removePinyin(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard scalars.contains("(") else { return scalars }
-        var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        var index = 0
-        while index < scalars.count {
-            if scalars[index] == "(", let last = out.last, TextFolding.isHan(last) {
-                var end = index + 1
-                while end < scalars.count, pinyinLetters.contains(scalars[end]) { end += 1 }
-                if end < scalars.count, scalars[end] == ")", end > index + 1, end - index <= 8 { index = end + 1; continue }
+    /// Drops pinyin that mirror sites insert after characters (`项(xiàng)目` → `项目`): a `(`
+    /// after a Han character, one to seven pinyin letters and `)`. In place; returns the new length.
+    static func removePinyin(_ line: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let first = firstIndex(of: UInt8(ascii: "("), in: UnsafeBufferPointer(line), from: 0) else { return line.count }
+        var read = first, written = first
+        while read < line.count {
+            if line[read] == UInt8(ascii: "("), endsWithHan(UnsafeMutableBufferPointer(rebasing: line[..<written])),
+               let close = pinyinClose(line, after: read) {
+                read = close + 1
+                continue
             }
-            out.append(scalars[index])
-            index += 1
+            line[written] = line[read]
+            read += 1; written += 1
         }
-        return out
+        return written
     }
 
-    /// Drops Word bookmark markers such as `[bookmark: _GoBack]` that Tika writes inline.
-    static func removeBookmarks(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        guard var open = scalars.firstIndex(of: bookmarkOpen) else { return scalars }
-        var out: [Unicode.Scalar] = []
-        var cursor = 0
-        while true {
-            guard let close = scalars[open...].firstIndex(of: "]") else { break }
-            out.append(contentsOf: scalars[cursor..<open])
-            cursor = close + 1
-            guard let nextOpen = scalars.firstIndex(of: bookmarkOpen, from: cursor) else { break }
-            open = nextOpen
+    /// Whether the last scalar of `text` is a CJK unified ideograph (all three bytes long).
+    static func endsWithHan(_ text: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let count = text.count
+        guard count >= 3, text[count - 3] & 0xF0 == 0xE0 else { return false }
+        let value = UInt32(text[count - 3] & 0x0F) << 12 | UInt32(text[count - 2] & 0x3F) << 6 | UInt32(text[count - 1] & 0x3F)
+        return TextFolding.isHan(Unicode.Scalar(value)!)
+    }
+
+    /// The index of the `)` that closes one to seven pinyin letters after the `(` at `open`.
+    static func pinyinClose(_ line: UnsafeMutableBufferPointer<UInt8>, after open: Int) -> Int? {
+        var index = open + 1, letters = 0
+        while index < line.count {
+            let lead = line[index]
+            let scalar: UInt32, length: Int
+            if lead < 0x80 {
+                (scalar, length) = (UInt32(lead), 1)
+            } else if lead & 0xE0 == 0xC0, index + 1 < line.count {
+                (scalar, length) = (UInt32(lead & 0x1F) << 6 | UInt32(line[index + 1] & 0x3F), 2)
+            } else {
+                break
+            }
+            guard pinyinLetters.contains(Unicode.Scalar(scalar)!) else { break }
+            letters += 1
+            index += length
         }
-        out.append(contentsOf: scalars[cursor...])
-        return out
+        guard index < line.count, line[index] == UInt8(ascii: ")"), letters >= 1, letters <= 7 else { return nil }
+        return index
     }
 }
 
@@ -159,13 +326,14 @@ struct BlockBuilder {
     var cells: [Cell] = []
     var inTable: Bool { !rows.isEmpty || !cells.isEmpty }
 
-    mutating func addCells(_ texts: [String], line: Int) {
-        for text in texts { cells.append(Cell(text: text, line: line)) }
+    mutating func addCell(_ text: String, line: Int) {
+        cells.append(Cell(text: text, line: line))
     }
 
     mutating func continueCell(_ text: String, separator: String) {
         guard !cells.isEmpty else { return }
-        cells[cells.count - 1].text += cells[cells.count - 1].text.isEmpty ? text : separator + text
+        if !cells[cells.count - 1].text.isEmpty { cells[cells.count - 1].text += separator }
+        cells[cells.count - 1].text += text
     }
 
     /// A paragraph after a blank line inside a cell: it belongs to the last cell of the last row.
