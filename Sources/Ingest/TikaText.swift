@@ -112,7 +112,8 @@ struct FoldedLine {
         var start = 0, end = bytes.count
         while start < end, isSpace(bytes[start]) { start += 1 }
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return start == end ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        // Folded lines are well-formed: validated or encoded by `FoldedLines.foldLine`.
+        return start == end ? "" : String(wellFormedUTF8: UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 }
 
