@@ -248,17 +248,12 @@ extension Array where Element == Unicode.Scalar {
 }
 
 extension ArraySlice where Element == Unicode.Scalar {
-    /// Encoded to UTF-8 straight into the String's own storage (no scratch array).
+    /// Encoded to UTF-8 in a scratch buffer, then copied into the String without being
+    /// validated again (encoded scalars are well-formed UTF-8).
     public var string: String {
         if isEmpty { return "" }
         return withUnsafeBufferPointer { scalars in
-            // The exact length first: short texts then stay small strings, with no allocation.
-            var length = 0
-            for scalar in scalars {
-                let value = scalar.value
-                length += value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
-            }
-            return String(unsafeUninitializedCapacity: length) { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count * 4) { bytes in
                 var at = 0
                 for scalar in scalars {
                     let value = scalar.value
@@ -275,7 +270,7 @@ extension ArraySlice where Element == Unicode.Scalar {
                         bytes[at + 2] = UInt8(0x80 | ((value >> 6) & 0x3F)); bytes[at + 3] = UInt8(0x80 | (value & 0x3F)); at += 4
                     }
                 }
-                return at
+                return String(wellFormedUTF8: UnsafeBufferPointer(rebasing: bytes[..<at]))
             }
         }
     }
