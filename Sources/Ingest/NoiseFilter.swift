@@ -23,6 +23,8 @@ public struct NoiseFilter: Sendable {
     }
 
     private let phrases: ScalarIndex<Phrase>
+    /// The first two scalars of every phrase, for `mayHoldNoise`.
+    private let openings: Openings
     /// Lines of at most this many scalars (spaces removed) holding furniture or spam are dropped.
     static let shortLine = 60
 
@@ -32,6 +34,7 @@ public struct NoiseFilter: Sendable {
         self.phrases = ScalarIndex(phrases.compactMap { phrase in phrase.scalars.first.map { ($0, phrase) } }) {
             $0.scalars.count > $1.scalars.count
         }
+        openings = Openings(phrases.map(\.scalars))
     }
 
     public init(rows: [[String]]) throws {
@@ -76,9 +79,13 @@ public struct NoiseFilter: Sendable {
 
     /// The text without furniture and spam; nil when nothing is left of it.
     public func clean(_ text: String) -> String? {
-        let scalars = TextFolding.compact(text)
-        let matches = self.matches(in: scalars)
+        // Most texts hold no noise: told by one pass over their bytes, or else looked for
+        // in a scratch copy of the compacted text.
+        guard mayHoldNoise(text) else { return text }
+        var matches: [Match] = []
+        TextFolding.withCompacted(text) { matches = self.matches(in: $0) }
         guard !matches.isEmpty else { return text }
+        let scalars = TextFolding.compact(text)
         if scalars.count <= Self.shortLine && matches.contains(where: { $0.kind == .furniture || !$0.isPhone }) { return nil }
         var removed = [Bool](repeating: false, count: scalars.count)
         for match in matches {
@@ -99,31 +106,127 @@ public struct NoiseFilter: Sendable {
 
     struct Match { var kind: Kind; var range: Range<Int>; var isPhone = false }
 
+    /// Whether `matches` may find something in `text`: a run of ten or more digits (a phone
+    /// number) or two scalars that open a phrase, read from the text's UTF-8 as `compact`
+    /// gives it (folded, spaces left out). False means it finds nothing.
+    func mayHoldNoise(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            phrases.withFilter { filter in
+                var previous: Unicode.Scalar?   // the last scalar when it may open a phrase
+                var digits = 0
+                var index = 0
+                while index < utf8.count {
+                    let scalar: Unicode.Scalar
+                    let lead = utf8[index]
+                    if lead < 0x80 {
+                        index += 1
+                        scalar = Unicode.Scalar(lead)
+                        if TextFolding.isSpace(scalar) { continue }
+                    } else if lead >= 0xE4 && lead <= 0xEE {
+                        // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
+                        let value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+                        index += 3
+                        scalar = unsafeBitCast(value, to: Unicode.Scalar.self)
+                    } else {
+                        let (decoded, length) = Self.decode(utf8, at: index)
+                        index += length
+                        guard let folded = TextFolding.fold(decoded), !TextFolding.isSpace(folded) else { continue }
+                        scalar = folded
+                    }
+                    if let first = previous, openings.contains(first, scalar) { return true }
+                    if TextFolding.isDigit(scalar) {
+                        digits += 1
+                        if digits >= 10 { return true }
+                    } else {
+                        digits = 0
+                    }
+                    previous = phrases.mayStart(with: scalar, filter: filter) ? scalar : nil
+                    if previous != nil && openings.anyOneScalar { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    /// The scalar at `index` of a String's (well-formed) UTF-8 and its length in bytes.
+    @inline(__always)
+    static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(utf8[index])
+        func continuation(_ offset: Int) -> UInt32 { UInt32(utf8[index + offset] & 0x3F) }
+        let (value, length): (UInt32, Int)
+        if lead < 0xE0 { (value, length) = ((lead & 0x1F) << 6 | continuation(1), 2) }
+        else if lead < 0xF0 { (value, length) = ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), 3) }
+        else { (value, length) = ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4) }
+        return (unsafeBitCast(value, to: Unicode.Scalar.self), length)
+    }
+
+    /// The pairs of scalars that open a phrase (`#` for a digit second), as bits of a hash:
+    /// a pair not set opens none (a set one may still open none).
+    struct Openings: Sendable {
+        private var bits = [UInt64](repeating: 0, count: 1024)
+        /// A phrase of one scalar: any of its first scalars is a match.
+        private(set) var anyOneScalar = false
+
+        init(_ phrases: [[Unicode.Scalar]]) {
+            for phrase in phrases where !phrase.isEmpty {
+                guard phrase.count >= 2 else { anyOneScalar = true; continue }
+                let slot = Self.slot(phrase[0], phrase[1])
+                bits[slot >> 6] |= 1 << UInt64(slot & 63)
+            }
+        }
+
+        @inline(__always)
+        static func slot(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Int {
+            Int((first.value &* 0x9E37_79B1 ^ second.value &* 0x85EB_CA77) >> 16 & 0xFFFF)
+        }
+
+        @inline(__always)
+        func contains(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+            let slot = Self.slot(first, second)
+            if bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0 { return true }
+            guard TextFolding.isDigit(second) else { return false }
+            let digitSlot = Self.slot(first, "#")
+            return bits[digitSlot >> 6] & (1 << UInt64(digitSlot & 63)) != 0
+        }
+    }
+
     /// Listed phrases (longest first at each position) and phone numbers, spam for both.
-    func matches(in text: [Unicode.Scalar]) -> [Match] {
+    func matches(in text: UnsafeBufferPointer<Unicode.Scalar>) -> [Match] {
         var found: [Match] = []
         var index = 0
-        while index < text.count {
-            if TextFolding.isDigit(text[index]) {
-                var end = index
-                while end < text.count, TextFolding.isDigit(text[end]) { end += 1 }
-                if Self.isPhoneNumber(text, index..<end) { found.append(Match(kind: .spam, range: index..<end, isPhone: true)) }
-                index = end
-                continue
+        phrases.withFilter { filter in
+            while index < text.count {
+                if TextFolding.isDigit(text[index]) {
+                    var end = index
+                    while end < text.count, TextFolding.isDigit(text[end]) { end += 1 }
+                    if Self.isPhoneNumber(text, index..<end) { found.append(Match(kind: .spam, range: index..<end, isPhone: true)) }
+                    index = end
+                    continue
+                }
+                if phrases.mayStart(with: text[index], filter: filter), let match = phraseMatch(in: text, at: index) {
+                    found.append(match)
+                    index = match.range.upperBound
+                    continue
+                }
+                index += 1
             }
-            if let candidates = phrases.candidates(startingWith: text[index]),
-               let (phrase, end) = candidates.lazy.compactMap({ phrase in Self.end(of: phrase.scalars, in: text, at: index).map { (phrase, $0) } }).first {
-                found.append(Match(kind: phrase.kind, range: index..<end))
-                index = end
-                continue
-            }
-            index += 1
         }
         return found
     }
 
+    /// The longest listed phrase spelled at `start`, if any.
+    func phraseMatch(in text: UnsafeBufferPointer<Unicode.Scalar>, at start: Int) -> Match? {
+        phrases.withCandidates(startingWith: text[start]) { candidates in
+            for phrase in candidates {
+                if let end = Self.end(of: phrase.scalars, in: text, at: start) { return Match(kind: phrase.kind, range: start..<end) }
+            }
+            return nil
+        }
+    }
+
     /// Where `phrase` ends when it matches at `start`; `#` takes a run of digits.
-    static func end(of phrase: [Unicode.Scalar], in text: [Unicode.Scalar], at start: Int) -> Int? {
+    static func end(of phrase: [Unicode.Scalar], in text: UnsafeBufferPointer<Unicode.Scalar>, at start: Int) -> Int? {
         var position = start
         for scalar in phrase {
             if scalar == "#" {
@@ -140,7 +243,7 @@ public struct NoiseFilter: Sendable {
 
     /// A mobile number (11 digits, 13…–19…) or a 400/800 service number, not part of a
     /// decimal or an amount (`13500000000元` is money).
-    static func isPhoneNumber(_ text: [Unicode.Scalar], _ run: Range<Int>) -> Bool {
+    static func isPhoneNumber(_ text: UnsafeBufferPointer<Unicode.Scalar>, _ run: Range<Int>) -> Bool {
         guard run.count == 10 || run.count == 11 else { return false }
         func digit(_ offset: Int) -> UInt32 { text[run.lowerBound + offset].value - 48 }
         let mobile = run.count == 11 && digit(0) == 1 && digit(1) >= 3

@@ -30,36 +30,50 @@ public enum TextFolding {
     /// every paragraph and cell goes through here.
     public static func compact(_ text: String) -> [Unicode.Scalar] {
         var text = text
-        return text.withUTF8 { bytes in
-            scalarArray(atMost: bytes.count) { out in
-                var count = 0
-                var index = 0
-                while index < bytes.count {
-                    let lead = bytes[index]
-                    if lead < 0x80 {
-                        // ASCII folds to itself.
-                        if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
-                        index += 1
-                        continue
-                    }
-                    if lead >= 0xE4 && lead <= 0xEE {
-                        // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
-                        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-                        out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
-                        count += 1
-                        index += 3
-                        continue
-                    }
-                    let (value, length) = decodeValidUTF8(bytes, at: index)
-                    index += length
-                    // A String's UTF-8 is valid: every decoded value is a scalar.
-                    guard let folded = fold(unsafeBitCast(value, to: Unicode.Scalar.self)), !isSpace(folded) else { continue }
-                    out[count] = folded
-                    count += 1
-                }
-                return count
-            } ?? []
+        return text.withUTF8 { bytes in scalarArray(atMost: bytes.count) { compactUTF8(bytes, into: $0) } ?? [] }
+    }
+
+    /// Calls `body` with `compact(text)` held in a scratch buffer, for a caller that only
+    /// reads it (no array made).
+    public static func withCompacted(_ text: String, _ body: (UnsafeBufferPointer<Unicode.Scalar>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: max(bytes.count, 1)) { scratch in
+                body(UnsafeBufferPointer(rebasing: scratch[..<compactUTF8(bytes, into: scratch.baseAddress!)]))
+            }
         }
+    }
+
+    /// Writes the compacted scalars of a String's UTF-8 to `out` (room for one per byte);
+    /// returns their count.
+    @inline(__always)
+    static func compactUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                // ASCII folds to itself.
+                if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
+                index += 1
+                continue
+            }
+            if lead >= 0xE4 && lead <= 0xEE {
+                // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
+                count += 1
+                index += 3
+                continue
+            }
+            let (value, length) = decodeValidUTF8(bytes, at: index)
+            index += length
+            // A String's UTF-8 is valid: every decoded value is a scalar.
+            guard let folded = fold(unsafeBitCast(value, to: Unicode.Scalar.self)), !isSpace(folded) else { continue }
+            out[count] = folded
+            count += 1
+        }
+        return count
     }
 
     /// The scalars `fill` writes to a scratch buffer of `maxCount` (returning how many, or nil
