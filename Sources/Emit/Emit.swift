@@ -65,12 +65,13 @@ public enum Emit {
     /// without building the row's strings first.
     public static func encodeRows(_ rows: [[CellValue]], into out: inout [UInt8]) {
         for row in rows {
-            for (index, cell) in row.enumerated() {
+            for index in row.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                switch cell {
+                switch row[index] {
                 case .empty: break
                 case .number(let value): CSV.encodeField(value, into: &out)
-                case .text: CSV.encodeField(render(cell), into: &out)
+                case .text(let value):
+                    if needsGuard(value) { CSV.encodeField("'" + value, into: &out) } else { CSV.encodeField(value, into: &out) }
                 }
             }
             out.append(13)
@@ -88,11 +89,14 @@ public enum Emit {
         switch cell {
         case .empty: return ""
         case .number(let value): return value
-        case .text(let value):
-            guard let first = value.utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+")
-                    || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") else { return value }
-            return "'" + value
+        case .text(let value): return needsGuard(value) ? "'" + value : value
         }
+    }
+
+    /// Whether text would start a formula: `=`, `+`, `-` or `@` first.
+    static func needsGuard(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
     }
 
     public static func write(_ table: OutputTable, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
