@@ -184,18 +184,25 @@ struct FoldedLines {
         var read = 0, written = 0
         let count = line.count
         while read < count {
+            // A run that folding keeps as it is (ASCII, and U+4000…U+CFFF, the CJK ideographs
+            // among them), copied at once.
+            let run = read
+            while read < count {
+                let lead = line[read]
+                if lead < 0x80 {
+                    read += 1
+                } else if lead >= 0xE4 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80 {
+                    read += 3
+                } else {
+                    break
+                }
+            }
+            if read > run {
+                UnsafeMutableRawPointer(out.baseAddress! + written).copyMemory(from: line.baseAddress! + run, byteCount: read - run)
+                written += read - run
+                if read == count { break }
+            }
             let lead = line[read]
-            if lead < 0x80 {
-                out[written] = lead
-                read += 1; written += 1
-                continue
-            }
-            // U+4000…U+CFFF (the CJK ideographs among them): folding keeps them.
-            if lead >= 0xE4 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80 {
-                out[written] = lead; out[written + 1] = line[read + 1]; out[written + 2] = line[read + 2]
-                read += 3; written += 3
-                continue
-            }
             let length: Int, low: UInt8, high: UInt8
             switch lead {
             case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
