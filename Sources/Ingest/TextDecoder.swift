@@ -39,14 +39,29 @@ public enum TextDecoder {
         let sampleCount = min(bytes.count, 65_536)
         let controls = try bytes.withUnsafeBufferPointer { bytes in
             var controls = 0
-            for byte in bytes[..<sampleCount] where byte < 32 {
-                if byte == 0 { throw Failure.binary("contains NUL bytes") }
-                if byte != 9 && byte != 10 && byte != 13 && byte != 12 { controls += 1 }
+            var index = 0
+            while index < sampleCount {
+                let end = min(index + 8, sampleCount)
+                // Eight bytes at a time: only a word holding a byte below 32 is looked at byte by byte.
+                if end - index == 8, !Self.hasControl(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                    index = end
+                    continue
+                }
+                for byte in bytes[index..<end] where byte < 32 {
+                    if byte == 0 { throw Failure.binary("contains NUL bytes") }
+                    if byte != 9 && byte != 10 && byte != 13 && byte != 12 { controls += 1 }
+                }
+                index = end
             }
             return controls
         }
         if controls * 20 > sampleCount { throw Failure.binary("\(controls) control bytes in the first \(sampleCount)") }
     }
+
+    /// Whether a byte of the word is below 32 (false: none is; true may come from a byte
+    /// below 32 with others after it).
+    @inline(__always)
+    static func hasControl(_ word: UInt64) -> Bool { (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0 }
 
     /// Strict UTF-8 validation; an incomplete sequence at the very end is a truncation.
     static func decodeUTF8(_ bytes: [UInt8], name: String) throws -> Decoded {
@@ -66,8 +81,14 @@ public enum TextDecoder {
             var index = 0
             let count = bytes.count
             while index < count {
+                // The common cases first, from four bytes read at once: a three-byte sequence,
+                // whole (Chinese text), or ASCII.
+                if index + 4 <= count {
+                    let word = UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt32.self))
+                    if word & 0x00C0_C0F0 == 0x0080_80E0 { index += 3; continue }
+                    if word & 0x80 == 0 { index += 1; continue }
+                }
                 let lead = bytes[index]
-                // The common case of Chinese text first: a three-byte sequence, whole.
                 if lead & 0xF0 == 0xE0, index + 3 <= count, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
                     index += 3
                     continue
