@@ -201,7 +201,14 @@ public enum AggregateRun {
     }
 
     /// A problems.csv row's categories (`;`-separated codes).
-    static func categories(_ row: NamedRow) -> [String] { row["categories"].split(separator: ";").map(String.init) }
+    static func categories(_ row: NamedRow) -> [String] { categories(row["categories"]) }
+
+    /// The codes of a `categories` cell. ASCII text (taxonomy codes are) is split on its
+    /// bytes, which is the same as splitting its characters and faster.
+    static func categories(_ cell: String) -> [String] {
+        guard cell.utf8.allSatisfy({ $0 < 0x80 }) else { return cell.split(separator: ";").map(String.init) }
+        return cell.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
+    }
 
     static func auditRow(_ row: NamedRow) -> AuditRow { AuditRow(project: row["project"], check: row["check"], statusCell: row["status"]) }
 

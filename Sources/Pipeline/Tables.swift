@@ -81,18 +81,31 @@ public enum Tables {
     /// A file's rows for the comparative tables, read from its records, problems and audits
     /// rows (`rows(for:outcome:)`) as `perfeval aggregate` reads them back from the CSVs.
     static func reportRows(_ tables: [[[CellValue]]], issues: RowIssues) -> ReportRows {
-        func named(_ table: Int, _ columns: [String: Int]) -> [AggregateRun.NamedRow] {
-            tables[table].map { AggregateRun.NamedRow(cells: $0.map(Emit.render), index: columns, file: layouts[table].fileName, line: 0) }
-        }
         var report = ReportRows()
-        report.records = named(position("records.csv"), recordIndex).map { AggregateRun.recordRow($0, issues: issues) }
-        report.audits = named(position("audits.csv"), auditIndex).map(AggregateRun.auditRow)
-        report.problemCategories = named(position("problems.csv"), problemIndex).map(AggregateRun.categories)
+        report.records = tables[TablePosition.records].map { cells in
+            AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordIndex, file: "records.csv", line: 0), issues: issues)
+        }
+        // Audits and problems by column position: the few cells read, not a named row each.
+        report.audits = tables[TablePosition.audits].map { cells in
+            AuditRow(project: Emit.render(cells[AuditColumn.project]), check: Emit.render(cells[AuditColumn.check]),
+                     statusCell: Emit.render(cells[AuditColumn.status]))
+        }
+        report.problemCategories = tables[TablePosition.problems].map { cells in AggregateRun.categories(Emit.render(cells[ProblemColumn.categories])) }
         return report
     }
 
     /// Where a table stands in `layouts` (and in the result of `rows(for:outcome:)`).
     static func position(_ fileName: String) -> Int { layouts.firstIndex { $0.fileName == fileName }! }
+
+    enum TablePosition {
+        static let records = position("records.csv"), audits = position("audits.csv"), problems = position("problems.csv")
+    }
+    enum AuditColumn {
+        static let project = auditIndex["project"]!, check = auditIndex["check"]!, status = auditIndex["status"]!
+    }
+    enum ProblemColumn {
+        static let categories = problemIndex["categories"]!
+    }
 
     static let recordIndex = columnIndex(recordColumns), auditIndex = columnIndex(auditColumns), problemIndex = columnIndex(problemColumns)
     static func columnIndex(_ columns: [Column]) -> [String: Int] {
@@ -137,11 +150,23 @@ public enum Tables {
             .amount(record.publicExp), .amount(record.projectExp), .percent(record.personnelShare),
             .text(record.derivedFields.isEmpty ? nil : record.derivedFields.joined(separator: ";")),
             .number(record.indicators.count), .number(report?.problems.count),
-            .text(record.sourceLines.map { "\($0.field):\($0.line)" }.joined(separator: " ")),
+            .text(sourceLinesText(record.sourceLines)),
             .text(record.flags.isEmpty ? nil : record.flags.joined(separator: ";")),
             .text(record.scoreSumConvention), .number(record.audits.filter { $0.status == .finding }.count),
             .text(report.map { distinctCategories($0.problems.flatMap(\.categories)) }), .number(report?.measures.count),
         ]
+    }
+
+    /// `field:line` of each source line, space-separated.
+    static func sourceLinesText(_ sourceLines: [(field: String, line: Int)]) -> String {
+        var text = ""
+        for (index, source) in sourceLines.enumerated() {
+            if index > 0 { text += " " }
+            text += source.field
+            text += ":"
+            text += String(source.line)
+        }
+        return text
     }
 
     static func distinctCategories(_ codes: [String]) -> String {
