@@ -152,9 +152,16 @@ public enum Tables {
             .number(record.indicators.count), .number(report?.problems.count),
             .text(sourceLinesText(record.sourceLines)),
             .text(record.flags.isEmpty ? nil : record.flags.joined(separator: ";")),
-            .text(record.scoreSumConvention), .number(record.audits.filter { $0.status == .finding }.count),
+            .text(record.scoreSumConvention), .number(findings(record.audits)),
             .text(report.map { distinctCategories($0.problems.flatMap(\.categories)) }), .number(report?.measures.count),
         ]
+    }
+
+    /// How many of the audits are findings (counted in place, no filtered copy).
+    static func findings(_ audits: [Audit]) -> Int {
+        var count = 0
+        for index in audits.indices where audits[index].status == .finding { count += 1 }
+        return count
     }
 
     /// `field:line` of each source line, space-separated.
