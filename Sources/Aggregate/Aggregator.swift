@@ -117,16 +117,22 @@ public struct Aggregator {
         guard !report.audits.isEmpty else { return }
         var recordOfProject: [String: Int] = [:]
         for (position, record) in report.records.enumerated() { recordOfProject[record.project] = position }
-        var perRecord: [Int: [Int32: CheckFigures]] = [:]
+        // By record position, then check number; `present` marks the checks a record has.
+        var perRecord = [[CheckFigures]?](repeating: nil, count: report.records.count)
+        var last: (project: String, position: Int?)?   // a record's audits come together: its name looked up once
         for audit in report.audits {
-            guard let position = recordOfProject[audit.project], admitted[position] != nil else { continue }
+            if last?.project != audit.project { last = (audit.project, recordOfProject[audit.project]) }
+            guard let position = last?.position, admitted[position] != nil else { continue }
             guard let check = checkNumber(audit.check) else { skippedAudits += 1; continue }
-            var entry = perRecord[position, default: [:]][check] ?? CheckFigures()
-            if audit.status != .notApplicable { entry.checked = 1 }
-            if audit.status == .finding { entry.findings += 1 }
-            perRecord[position, default: [:]][check] = entry
+            if perRecord[position] == nil { perRecord[position] = Array(repeating: CheckFigures(), count: checkNames.count) }
+            perRecord[position]!.withEntry(Int(check)) { entry in
+                entry.present = true
+                if audit.status != .notApplicable { entry.checked = 1 }
+                if audit.status == .finding { entry.findings += 1 }
+            }
         }
-        for (position, checks) in perRecord {
+        for (position, checks) in perRecord.enumerated() {
+            guard let checks else { continue }
             for key in admitted[position]!.groups { groups[key]!.addChecks(checks) }
         }
     }
@@ -186,10 +192,10 @@ public struct Aggregator {
         /// By check number (a dozen checks: an array is smaller than a dictionary per group).
         var checks: [CheckFigures] = []
 
-        mutating func addChecks(_ entries: [Int32: CheckFigures]) {
-            for (check, entry) in entries {
-                if checks.count <= Int(check) { checks += Array(repeating: CheckFigures(), count: Int(check) + 1 - checks.count) }
-                checks[Int(check)].add(entry)
+        /// A record's checks, by check number (those it has marked `present`).
+        mutating func addChecks(_ entries: [CheckFigures]) {
+            for check in entries.indices where entries[check].present {
+                checks.withEntry(check) { $0.add(entries[check]) }
             }
         }
 
@@ -227,6 +233,7 @@ public struct Aggregator {
         var present = false
         mutating func add(_ other: CheckFigures) { checked += other.checked; findings += other.findings; present = true }
     }
+
 
     /// The problem categories of one group's reports: the agency sets of those that filed
     /// problems and, per category, of those that reported it; and how many items per category.
@@ -392,5 +399,13 @@ public struct Aggregator {
                 }
             }
         }
+    }
+}
+
+extension Array where Element == Aggregator.CheckFigures {
+    /// Changes the entry of check number `check` in place, growing the array to hold it.
+    mutating func withEntry(_ check: Int, _ change: (inout Aggregator.CheckFigures) -> Void) {
+        if count <= check { self += Array(repeating: Aggregator.CheckFigures(), count: check + 1 - count) }
+        change(&self[check])
     }
 }
