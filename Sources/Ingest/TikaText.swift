@@ -164,7 +164,9 @@ struct FoldedLines {
     static func foldLine(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         var length: Int
         if let folded = foldWellFormed(line, into: out) {
-            length = folded
+            // Bookmarks and pinyin start with `[` and `(`: a line without them keeps its text.
+            guard folded.brackets else { return folded.length }
+            length = folded.length
         } else {
             var encoded: [UInt8] = []
             for scalar in String(decoding: line, as: UTF8.self).unicodeScalars {   // invalid bytes → U+FFFD
@@ -179,9 +181,10 @@ struct FoldedLines {
     }
 
     /// Folds well-formed UTF-8 into `out` (never longer than the input; folded scalars are
-    /// ASCII); nil at the first byte that is not well-formed (Unicode table 3-7).
-    static func foldWellFormed(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        var read = 0, written = 0
+    /// ASCII); nil at the first byte that is not well-formed (Unicode table 3-7). Also tells
+    /// whether the folded text holds a `(` or a `[`.
+    static func foldWellFormed(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> (length: Int, brackets: Bool)? {
+        var read = 0, written = 0, brackets = false
         let count = line.count
         while read < count {
             // A run that folding keeps as it is (ASCII, and U+4000…U+CFFF, the CJK ideographs
@@ -190,6 +193,7 @@ struct FoldedLines {
             while read < count {
                 let lead = line[read]
                 if lead < 0x80 {
+                    if lead == UInt8(ascii: "(") || lead == UInt8(ascii: "[") { brackets = true }
                     read += 1
                 } else if lead >= 0xE4 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80 {
                     read += 3
@@ -228,12 +232,13 @@ struct FoldedLines {
                     written += length
                 } else {
                     out[written] = UInt8(folded.value)
+                    if folded == "(" || folded == "[" { brackets = true }
                     written += 1
                 }
             }
             read += length
         }
-        return written
+        return (written, brackets)
     }
 
     static let bookmarkOpen = Array("[bookmark:".utf8)
