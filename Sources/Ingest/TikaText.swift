@@ -162,6 +162,8 @@ struct FoldedLines {
     /// Writes one line folded and without artifacts to `out`; returns its length, or nil
     /// when `out` is too short.
     static func foldLine(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        // Room for the line as it is (an earlier line with U+FFFD replacements may have taken it).
+        guard line.count <= out.count else { return nil }
         var length: Int
         if let folded = foldWellFormed(line, into: out) {
             // Bookmarks and pinyin start with `[` and `(`: a line without them keeps its text.
@@ -307,7 +309,7 @@ struct FoldedLines {
         let count = text.count
         guard count >= 3, text[count - 3] & 0xF0 == 0xE0 else { return false }
         let value = UInt32(text[count - 3] & 0x0F) << 12 | UInt32(text[count - 2] & 0x3F) << 6 | UInt32(text[count - 1] & 0x3F)
-        return TextFolding.isHan(Unicode.Scalar(value)!)
+        return Unicode.Scalar(value).map(TextFolding.isHan) ?? false
     }
 
     /// The index of the `)` that closes one to seven pinyin letters after the `(` at `open`.
