@@ -361,7 +361,11 @@ struct BlockBuilder {
     }
 
     mutating func endRow() {
-        if !cells.isEmpty { rows.append(TableRow(cells: cells)); cells = [] }
+        guard !cells.isEmpty else { return }
+        let width = cells.count
+        rows.append(TableRow(cells: cells))
+        cells = []
+        cells.reserveCapacity(width)   // the next row is most often as wide: one allocation, not several
     }
 
     mutating func endTable() {
