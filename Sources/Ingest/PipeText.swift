@@ -44,8 +44,21 @@ enum PipeText {
     /// `looksLikeLayoutText` of text without TAB-led lines, from its lines.
     static func looksLikeLayoutText(lines: FoldedLines) -> Bool {
         lines.bytes.withUnsafeBufferPointer { bytes in
-            lines.ranges.lazy.filter { columnCount(UnsafeBufferPointer(rebasing: bytes[$0])) >= 3 }.prefix(3).count >= 3
+            lines.ranges.lazy.filter { isLayoutRow(UnsafeBufferPointer(rebasing: bytes[$0])) }.prefix(3).count >= 3
         }
+    }
+
+    /// Three columns or more; a line without two spaces in a row has one at most (found
+    /// with memchr: most lines of text are not rows).
+    static func isLayoutRow(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = line.baseAddress else { return false }
+        var start = 0
+        while start + 1 < line.count, let found = memchr(base + start, Int32(UInt8(ascii: " ")), line.count - start - 1) {
+            let space = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            if line[space + 1] == UInt8(ascii: " ") { return columnCount(line) >= 3 }
+            start = space + 1
+        }
+        return false
     }
 
     /// `columns(_:).count` of a line's folded UTF-8: a space is one byte, and every byte of

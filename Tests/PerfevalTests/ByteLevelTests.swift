@@ -104,11 +104,14 @@ final class ByteLevelTests: XCTestCase {
     }
 
     func testLayoutColumnsCountedOnBytes() {
-        for text in ["a  b  c", "  a  b ", "项目  预算   执行", "a b c", "\ta  b", "ａ  ｂ", "", "   ", "a  "] {
+        for text in ["a  b  c", "  a  b ", "项目  预算   执行", "a b c", "\ta  b", "ａ  ｂ", "", "   ", "a  ", "a  b  c  ", " a b  c  d", "a  b  c d"] {
             let line = FoldedLines(Array(text.utf8))
             let scalars = line.scalarLines.first?.scalars ?? []
-            let count = line.bytes.withUnsafeBufferPointer { PipeText.columnCount(UnsafeBufferPointer(rebasing: $0[line.ranges.first ?? 0..<0])) }
+            let range = line.ranges.first ?? 0..<0
+            let count = line.bytes.withUnsafeBufferPointer { PipeText.columnCount(UnsafeBufferPointer(rebasing: $0[range])) }
             XCTAssertEqual(count, PipeText.columns(scalars).count, text)
+            let isRow = line.bytes.withUnsafeBufferPointer { PipeText.isLayoutRow(UnsafeBufferPointer(rebasing: $0[range])) }
+            XCTAssertEqual(isRow, count >= 3, text)
         }
     }
 
