@@ -81,8 +81,13 @@ public enum TextDecoder {
             var index = 0
             let count = bytes.count
             while index < count {
-                // The common cases first, from four bytes read at once: a three-byte sequence,
-                // whole (Chinese text), or ASCII.
+                // The common cases first, from eight or four bytes read at once: two or one
+                // three-byte sequences, whole (Chinese text), or ASCII.
+                if index + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                    if word & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 { index += 6; continue }
+                    if word & 0x8080_8080_8080_8080 == 0 { index += 8; continue }
+                }
                 if index + 4 <= count {
                     let word = UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt32.self))
                     if word & 0x00C0_C0F0 == 0x0080_80E0 { index += 3; continue }
