@@ -46,17 +46,18 @@ public enum Ingest {
             decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
         }
         let text = Simplified.fold(decoded.utf8)
-        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(utf8: text.utf8) : layoutOrTika(text.utf8)
-        document.source = SourceText(written: decoded.utf8, simplified: text.converted ? text.utf8 : nil)
+        let lines = FoldedLines(text.utf8)
+        var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(lines: lines) : layoutOrTika(text.utf8, lines: lines)
+        // Unconverted, the text is the written one: its lines are where the folded lines came from.
+        document.source = text.converted ? SourceText(written: decoded.utf8, simplified: text.utf8)
+                                         : SourceText(written: decoded.utf8, lineRanges: lines.sourceRanges(of: decoded.utf8))
         return Result(document: document, encoding: decoded.encoding + (text.converted ? ", traditional → simplified" : ""), truncated: decoded.truncated)
     }
 
-    /// Space-aligned text or Tika text; text without TAB-led lines is split into lines once,
-    /// for the layout test and then, when it fails, for the Tika reader.
-    static func layoutOrTika(_ utf8: [UInt8]) -> Document {
-        if PipeText.hasTabLedLine(utf8) { return TikaText.parse(utf8: utf8) }
-        let lines = FoldedLines(utf8)
-        return PipeText.looksLikeLayoutText(lines: lines) ? PipeText.parseLayout(utf8: utf8) : TikaText.parse(lines: lines)
+    /// Space-aligned text or Tika text, from the text's folded lines.
+    static func layoutOrTika(_ utf8: [UInt8], lines: FoldedLines) -> Document {
+        if PipeText.hasTabLedLine(utf8) { return TikaText.parse(lines: lines) }
+        return PipeText.looksLikeLayoutText(lines: lines) ? PipeText.parseLayout(lines: lines) : TikaText.parse(lines: lines)
     }
 
     static func readZip(_ bytes: [UInt8], limits: Limits) throws -> Result {

@@ -79,8 +79,10 @@ enum PipeText {
 
     /// Rows are one per line, except on pages where rows start with `|`: there a row goes
     /// on over the following lines that do not (`| 项目名称 |` / `某某经费 |` / `||||`).
-    static func parse(utf8: [UInt8]) -> Document {
-        let lines = TikaText.splitLines(utf8)
+    static func parse(utf8: [UInt8]) -> Document { parse(lines: FoldedLines(utf8)) }
+
+    static func parse(lines folded: FoldedLines) -> Document {
+        let lines = folded.scalarLines
         let pipeLines = lines.filter { $0.scalars.contains("|") }
         if pipeLines.filter(isSingleCell).count * 5 >= pipeLines.count * 4 { return cellPerLine(lines) }
         let rowsStartWithPipe = pipeLines.filter { TextFolding.trimmed($0.scalars[...]).first == "|" }.count * 2 > pipeLines.count
@@ -125,7 +127,9 @@ enum PipeText {
     /// or more spaces between them) is a table row. The character column where a cell
     /// starts tells its column, so the empty cells that leave only a gap keep their place:
     /// the start columns of a table's rows are clustered into one grid.
-    static func parseLayout(utf8: [UInt8]) -> Document {
+    static func parseLayout(utf8: [UInt8]) -> Document { parseLayout(lines: FoldedLines(utf8)) }
+
+    static func parseLayout(lines folded: FoldedLines) -> Document {
         var blocks: [Block] = []
         var table: [(line: Int, cells: [(start: Int, text: String)])] = []
         func endTable() {
@@ -143,7 +147,7 @@ enum PipeText {
             blocks.append(.table(Table(rows: rows)))
             table = []
         }
-        for (index, line) in TikaText.splitLines(utf8).enumerated() {
+        for (index, line) in folded.scalarLines.enumerated() {
             let cells = columns(line.scalars)
             if cells.count >= 2 {
                 table.append((index + 1, cells.map { ($0.start, $0.text.string) }))

@@ -123,12 +123,20 @@ struct FoldedLine {
 struct FoldedLines {
     let bytes: [UInt8]
     let ranges: [Range<Int>]
+    /// Where each line is in the text it was folded from.
+    let textRanges: [Range<Int>]
     var count: Int { ranges.count }
 
     init(_ utf8: [UInt8]) {
         // Folding never lengthens well-formed UTF-8; only U+FFFD replacing invalid bytes can
         // (three bytes for one), so such text is folded again with room for that.
-        (bytes, ranges) = Self.fold(utf8, capacity: utf8.count) ?? Self.fold(utf8, capacity: utf8.count * 3)!
+        (bytes, ranges, textRanges) = Self.fold(utf8, capacity: utf8.count) ?? Self.fold(utf8, capacity: utf8.count * 3)!
+    }
+
+    /// The lines of `text` (the text folded) as `SourceText` takes them: these lines, and
+    /// the empty one after a final line feed (or of an empty text).
+    func sourceRanges(of text: [UInt8]) -> [Range<Int>] {
+        text.isEmpty || text.last == 10 ? textRanges + [text.count..<text.count] : textRanges
     }
 
     /// Each line as scalars.
@@ -139,8 +147,8 @@ struct FoldedLines {
     }
 
     /// The folded lines written into a buffer of `capacity` bytes; nil when they do not fit.
-    static func fold(_ utf8: [UInt8], capacity: Int) -> ([UInt8], [Range<Int>])? {
-        var ranges: [Range<Int>] = []
+    static func fold(_ utf8: [UInt8], capacity: Int) -> ([UInt8], [Range<Int>], [Range<Int>])? {
+        var ranges: [Range<Int>] = [], textRanges: [Range<Int>] = []
         var fits = true
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
             utf8.withUnsafeBufferPointer { text in
@@ -151,12 +159,13 @@ struct FoldedLines {
                     let line = UnsafeBufferPointer(rebasing: text[start..<end])
                     guard let length = foldLine(line, into: UnsafeMutableBufferPointer(rebasing: out[written...])) else { fits = false; return }
                     ranges.append(written..<(written + length))
+                    textRanges.append(start..<end)
                     written += length
                     start = lineFeed + 1
                 }
             }
         }
-        return fits ? (bytes, ranges) : nil
+        return fits ? (bytes, ranges, textRanges) : nil
     }
 
     /// Writes one line folded and without artifacts to `out`; returns its length, or nil

@@ -14,6 +14,12 @@ public struct SourceText: Sendable {
         simplifiedLines = simplified.map(Lines.init)
     }
 
+    /// The written text with its lines already found (split as `Lines` splits them).
+    public init(written: [UInt8], lineRanges: [Range<Int>]) {
+        writtenLines = Lines(bytes: written, ranges: lineRanges)
+        simplifiedLines = nil
+    }
+
     /// The same written text with its simplified form from `convert` (which keeps lines).
     public func simplified(by convert: ([UInt8]) -> [UInt8]) -> SourceText {
         let written = Array((0..<writtenLines.count).map { writtenLines[$0] }.joined(separator: [10]))
@@ -155,6 +161,11 @@ public struct SourceText: Sendable {
     struct Lines {
         let bytes: [UInt8]
         let ranges: [Range<Int>]
+
+        init(bytes: [UInt8], ranges: [Range<Int>]) {
+            self.bytes = bytes
+            self.ranges = ranges
+        }
 
         init(_ utf8: [UInt8]) {
             bytes = utf8

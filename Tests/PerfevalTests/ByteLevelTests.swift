@@ -1,6 +1,6 @@
 import XCTest
 @testable import CSVKit
-import PerfevalCore
+@testable import PerfevalCore
 @testable import Ingest
 @testable import Pipeline
 
@@ -100,6 +100,13 @@ final class ByteLevelTests: XCTestCase {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<24, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
             assertFoldsAsScalars(bytes)
+        }
+    }
+
+    func testSourceLinesTakenFromTheFoldedLines() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb", "a\r\nb\r\n", "\r", "a\rb\n\n", "项目\n\t预算\n"] {
+            let utf8 = Array(text.utf8)
+            XCTAssertEqual(FoldedLines(utf8).sourceRanges(of: utf8), SourceText.Lines(utf8).ranges, text.debugDescription)
         }
     }
 
