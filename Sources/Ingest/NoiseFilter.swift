@@ -61,8 +61,9 @@ public struct NoiseFilter: Sendable {
                     droppedSinceTable = true
                 }
             case .table(var table):
+                // Only cells that may hold noise are written: a table left as it is is not copied.
                 for row in table.rows.indices {
-                    for cell in table.rows[row].cells.indices {
+                    for cell in table.rows[row].cells.indices where mayHoldNoise(table.rows[row].cells[cell].text) {
                         table.rows[row].cells[cell].text = clean(table.rows[row].cells[cell].text) ?? ""
                     }
                 }

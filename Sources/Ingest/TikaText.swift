@@ -100,7 +100,7 @@ struct FoldedLine {
     func forEachCell(_ body: (String) -> Void) {
         let afterTab = UnsafeBufferPointer(rebasing: bytes.dropFirst())
         var start = 0
-        while let tab = afterTab[start...].firstIndex(of: 9) {
+        while let tab = FoldedLines.firstIndex(of: 9, in: afterTab, from: start) {
             body(Self.trimmedText(UnsafeBufferPointer(rebasing: afterTab[start..<tab])))
             start = tab + 1
         }
