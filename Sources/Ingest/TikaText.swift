@@ -198,15 +198,16 @@ struct FoldedLines {
         var read = 0, written = 0, brackets = false
         let count = line.count
         while read < count {
-            // A run that folding keeps as it is (ASCII, and U+4000…U+CFFF, the CJK ideographs
-            // among them), copied at once.
+            // A run that folding keeps as it is (ASCII; U+3001…U+CFFF: CJK punctuation, the
+            // ideographs), copied at once.
             let run = read
             while read < count {
                 let lead = line[read]
                 if lead < 0x80 {
                     if lead == UInt8(ascii: "(") || lead == UInt8(ascii: "[") { brackets = true }
                     read += 1
-                } else if lead >= 0xE4 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80 {
+                } else if lead >= 0xE3 && lead <= 0xEC, read + 3 <= count, line[read + 1] & 0xC0 == 0x80, line[read + 2] & 0xC0 == 0x80,
+                          lead != 0xE3 || line[read + 1] != 0x80 || line[read + 2] != 0x80 {   // U+3000 folds to a space
                     read += 3
                 } else {
                     break
@@ -218,6 +219,15 @@ struct FoldedLines {
                 if read == count { break }
             }
             let lead = line[read]
+            // Full-width forms U+FF01…U+FF5E (EF BC 81 … EF BD 9E) fold to ASCII.
+            if lead == 0xEF, read + 3 <= count, line[read + 2] & 0xC0 == 0x80,
+               (line[read + 1] == 0xBC && line[read + 2] != 0x80) || (line[read + 1] == 0xBD && line[read + 2] <= 0x9E) {
+                let ascii = (line[read + 1] == 0xBC ? 0x20 : 0x60) + (line[read + 2] - 0x80)
+                out[written] = ascii
+                if ascii == UInt8(ascii: "(") || ascii == UInt8(ascii: "[") { brackets = true }
+                read += 3; written += 1
+                continue
+            }
             let length: Int, low: UInt8, high: UInt8
             switch lead {
             case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)

@@ -79,7 +79,7 @@ final class ByteLevelTests: XCTestCase {
             "项(xiàng)目(mù)资金", "项(xiang)(mu)目", "项(abcdefgh)目", "项(abcdefg)目", "项()目", "a(xiang)b", "项（ｘｉａｎｇ）目",
             "项(xiàng", "(xiang)项", "项 (xiang)", "项(XIANG)目", "项(ǖǘǚǜ)目",
             "4、 [bookmark: _GoBack]支出情况", "[bookmark: a][bookmark: b]文字[bookmark: c", "［ｂｏｏｋｍａｒｋ： x］文字", "[bookmark:", "]]",
-            "𠀀扩展字符\u{10FFFF}", "ｅｍ\u{2003}ｓｐａｃｅ\u{202F}\u{205F}",
+            "𠀀扩展字符\u{10FFFF}", "ｅｍ\u{2003}ｓｐａｃｅ\u{202F}\u{205F}", "一、二。\u{3000}三〇〿㐀", "！～｟＀｠ｚ［］（）",
         ]
         for text in texts { assertFoldsAsScalars(Array(text.utf8)) }
         // Bytes that are not well-formed UTF-8: each line is read with U+FFFD replacements.
@@ -95,7 +95,8 @@ final class ByteLevelTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         let pieces: [[UInt8]] = [Array("项".utf8), Array("（".utf8), Array("(".utf8), Array(")".utf8), Array("x".utf8), Array("à".utf8),
                                  Array("[bookmark: ".utf8), Array("]".utf8), Array("　".utf8), Array("\u{200B}".utf8), [10], [13], [9],
-                                 [0x80], [0xE4], [0xED, 0xA0], Array("１".utf8), Array("𠀀".utf8)]
+                                 [0x80], [0xE4], [0xED, 0xA0], Array("１".utf8), Array("𠀀".utf8), Array("、".utf8), Array("＀".utf8),
+                                 Array("｟".utf8), Array("～".utf8), [0xEF, 0xBC], [0xE3, 0x80]]
         for _ in 0..<2_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<24, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
