@@ -5,6 +5,7 @@ extension String {
     /// well-formed UTF-8 must never come here (the String would break its invariants).
     @inlinable
     public init(wellFormedUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        assert(String(validating: bytes, as: UTF8.self) != nil, "bytes that are not well-formed UTF-8")  // debug builds (tests) only
         self = String(copying: UTF8Span(unchecked: bytes.span))
     }
 }
