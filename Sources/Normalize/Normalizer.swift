@@ -79,9 +79,9 @@ public struct Normalizer: Sendable {
     /// converted to 万元. Without any unit the amount is taken as 万元, the unit of these forms.
     public static func amountInWan(_ raw: RawValue) -> ExactDecimal? {
         let scalars = raw.text.scalarArray
-        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
-        let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
-        if let wan = MoneyUnit.inWan(value, unit: unit) { return wan }
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].lazy.filter { $0 != "," }) else { return nil }
+        let wan = scalars[end...].isEmpty ? MoneyUnit.inWan(value, unit: raw.unitHint ?? "万元") : MoneyUnit.inWan(value, unitScalars: scalars[end...])
+        if let wan { return wan }
         return raw.unitHint == nil || scalars[end...].first == "%" ? nil : value
     }
 
@@ -97,7 +97,7 @@ public struct Normalizer: Sendable {
     public static func number(_ text: String) -> ExactDecimal? {
         let scalars = text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0) else { return nil }
-        return ExactDecimal(digits: scalars[..<end].filter { $0 != "," })
+        return ExactDecimal(digits: scalars[..<end].lazy.filter { $0 != "," })
     }
 
     static func integer(_ value: ExactDecimal) -> Int { Int(value.rounded(decimals: 0).millionths / ExactDecimal.scale) }

@@ -22,6 +22,9 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
 
     /// Parses ASCII digits with an optional sign and decimal point ("150.00", "-3", ".5").
     /// Digits beyond the sixth decimal are rounded half away from zero.
+    /// Inlinable, so that callers in other modules get it specialized for their sequence
+    /// (unspecialized, each scalar went through the generic iterator's witnesses).
+    @inlinable
     public init?<S: Sequence>(digits: S) where S.Element == Unicode.Scalar {
         var negative = false, seenDigit = false, seenPoint = false
         var integerPart: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0, roundUp = false

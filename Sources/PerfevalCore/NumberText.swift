@@ -55,6 +55,27 @@ public enum MoneyUnit {
     /// The amount in 万元 for a unit written as `亿元`, `万元`, `万`, `千元` or `元`; nil for
     /// anything else.
     public static func inWan(_ value: ExactDecimal, unit: String) -> ExactDecimal? {
+        inWan(value, unitScalars: unit.unicodeScalars)
+    }
+
+    /// The same for the unit's scalars (the text after a number), without making a String.
+    public static func inWan<C: Collection>(_ value: ExactDecimal, unitScalars unit: C) -> ExactDecimal? where C.Element == Unicode.Scalar {
+        let head = Array(unit.prefix(3))
+        guard head.allSatisfy(\.isWholeCharacter) else {
+            return inWanComparingCharacters(value, unit: String(String.UnicodeScalarView(unit)))
+        }
+        // Scalars that are whole characters compare as the characters do.
+        let first = head.first, second = head.count > 1 ? head[1] : nil
+        if first == "亿" && second == "元" { return value.scaled(byPowerOfTen: 4) }
+        if first == "万" { return value }
+        if first == "千" && second == "元" { return value.scaled(byPowerOfTen: -1) }
+        if first == "元" { return value.scaled(byPowerOfTen: -4) }
+        return nil
+    }
+
+    /// The rule by `String` comparison, for units with combining marks or other scalars
+    /// that are not characters of their own.
+    static func inWanComparingCharacters(_ value: ExactDecimal, unit: String) -> ExactDecimal? {
         if unit.hasPrefix("亿元") { return value.scaled(byPowerOfTen: 4) }
         if unit.hasPrefix("万元") || unit.hasPrefix("万") { return value }
         if unit.hasPrefix("千元") { return value.scaled(byPowerOfTen: -1) }
@@ -65,7 +86,22 @@ public enum MoneyUnit {
     /// `12.8万元`, `6500元` → 万元.
     public static func parse(_ text: String) -> ExactDecimal? {
         let scalars = text.scalarArray
-        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
-        return inWan(value, unit: String(String.UnicodeScalarView(scalars[end...])))
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].lazy.filter { $0 != "," }) else { return nil }
+        return inWan(value, unitScalars: scalars[end...])
+    }
+}
+
+extension Unicode.Scalar {
+    /// Whether the scalar is a character by itself beside any other such scalar, and
+    /// canonically equivalent to no other scalar: ASCII (but CR and LF, which join), CJK
+    /// ideographs and punctuation, full-width forms, `≤ ≥ ≦ ≧`. Among these, comparing
+    /// scalars gives what comparing `String`s (by characters) gives, much faster.
+    @inlinable
+    public var isWholeCharacter: Bool {
+        switch value {
+        case 0x0A, 0x0D: return false
+        case 0x00...0x7F, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E, 0x2264...0x2267: return true
+        default: return false
+        }
     }
 }
