@@ -23,7 +23,7 @@ extension Extractor {
         static let labelled = 7, title = 6, besideTitle = 5, publisher = 4, shortForm = 3, signature = 3, opening = 2, supervisor = 1, quoted = 1
     }
 
-    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawValue]) {
+    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawPlace]) {
         var runs: [AgencyCandidate] = []
         collectLabelled(units, matcher: agencyMatcher, within: 120, strength: Evidence.labelled, into: &runs)
         if let titleIndex { collectTitle(units, titleIndex: titleIndex, into: &runs) }
@@ -37,7 +37,7 @@ extension Extractor {
 
         // Every run, valid agency or not, may name the place (`某县` in a title without the unit).
         runs.removeAll { run in !(run.name.first.map(TextFolding.isHan) ?? false) }
-        let places = runs.sorted { $0.strength > $1.strength }.map { RawValue(text: $0.name.string, line: $0.line) }
+        let places = runs.sorted { $0.strength > $1.strength }.map { RawPlace(scalars: $0.name, line: $0.line) }
         let valid = runs.compactMap { run -> AgencyCandidate? in
             guard let (name, trimmed) = agencyName(run.name) else { return nil }
             var candidate = run

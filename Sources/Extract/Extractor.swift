@@ -14,9 +14,9 @@ public struct RawRecord: Sendable {
     public var items: [RawItem] = []
     /// Texts that may name the report's place when the agency's name does not (the title,
     /// the `发布机构` line, the opening sentences), strongest first.
-    public var places: [RawValue] = []
+    public var places: [RawPlace] = []
     /// Short lines that may name a division inside that place (project names, table cells).
-    public var detailPlaces: [RawValue] = []
+    public var detailPlaces: [RawPlace] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -145,8 +145,7 @@ public final class Extractor: Sendable {
             for field in Self.perProjectFields { reportValues[field] = nil }
         }
         let allPlaces = places + openingPlaces(units)
-        let detailPlaces = units.prefix(120).filter { (6...40).contains($0.text.count) && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
-            .map { RawValue(text: $0.text.string, line: $0.line) }
+        let detailPlaces = Self.detailPlaces(units)
         for index in records.indices {
             let fallbacks = records[index].kind == .dept || (wholeReport && !splitIntoForms) ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
@@ -346,8 +345,24 @@ public final class Extractor: Sendable {
     }
 
     /// The opening paragraphs, as the weakest evidence of the report's place (`我县…某县财政局`).
-    func openingPlaces(_ units: [CompactUnit]) -> [RawValue] {
-        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(5).map { RawValue(text: $0.text.string, line: $0.line) }
+    func openingPlaces(_ units: [CompactUnit]) -> [RawPlace] {
+        var places: [RawPlace] = []
+        for unit in units where !unit.isCell && unit.text.count >= 20 && unit.text.lazy.filter(TextFolding.isHan).count >= 20 {
+            places.append(RawPlace(scalars: unit.text, line: unit.line))
+            if places.count == 5 { break }
+        }
+        return places
+    }
+
+    /// Short lines and cells among the first units, not sentences: places inside the report's
+    /// place (a project `某市某区某医院建设工程`).
+    static func detailPlaces(_ units: [CompactUnit]) -> [RawPlace] {
+        var places: [RawPlace] = []
+        let sentenceEnd = Self.sentenceEnd
+        for unit in units.prefix(120) where (6...40).contains(unit.text.count) && !unit.text.contains(where: sentenceEnd.contains) {
+            places.append(RawPlace(scalars: unit.text, line: unit.line))
+        }
+        return places
     }
 
     /// Fund values of forms that lost their table rows, and the allocated amount of a

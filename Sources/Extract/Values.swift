@@ -12,6 +12,14 @@ public struct RawValue: Sendable, Equatable {
     }
 }
 
+/// A text that may name a place: compact (folded, without spaces) as the stages hold it,
+/// read by the gazetteer only when the unit's own name gives no place.
+public struct RawPlace: Sendable {
+    public var scalars: [Unicode.Scalar]
+    public var line: Int
+    public init(scalars: [Unicode.Scalar], line: Int) { self.scalars = scalars; self.line = line }
+}
+
 /// What kind of value follows a label in running text.
 enum ValueShape {
     case amount   // 96.40万元 (a unit is required in paragraphs; in cells the header's unit applies)

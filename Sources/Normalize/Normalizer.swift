@@ -50,16 +50,17 @@ public struct Normalizer: Sendable {
     /// naming a division inside that place (a project `某市某区某医院建设工程`); else from a
     /// short form (`苏州某职业学校`, `某新区(重庆)`). `fromText`: not from the names.
     func region(names: [String], raw: RawRecord) -> (Region?, fromText: Bool) {
-        if let region = names.lazy.compactMap({ self.gazetteer.resolve($0) }).first { return (region, false) }
-        let clear = { (text: String, stems: Bool) in self.gazetteer.resolve(text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }
-        if var region = raw.places.lazy.compactMap({ clear($0.text, false) }).first {
+        let compactNames = names.map(TextFolding.compact)
+        if let region = compactNames.lazy.compactMap({ self.gazetteer.resolve(compact: $0) }).first { return (region, false) }
+        let clear = { (text: [Unicode.Scalar], stems: Bool) in self.gazetteer.resolve(compact: text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }
+        if var region = raw.places.lazy.compactMap({ clear($0.scalars, false) }).first {
             for detail in raw.detailPlaces {
-                if let finer = clear(detail.text, false), finer.code != region.code, let code = finer.code, let outer = region.code,
+                if let finer = clear(detail.scalars, false), finer.code != region.code, let code = finer.code, let outer = region.code,
                    gazetteer.chain(code).contains(where: { $0.code == outer }) { region = finer; break }
             }
             return (region, true)
         }
-        let stemmed = (names + raw.places.map(\.text)).lazy.compactMap { clear($0, true) }.first
+        let stemmed = (compactNames + raw.places.map(\.scalars)).lazy.compactMap { clear($0, true) }.first
         return (stemmed, stemmed != nil)
     }
 
