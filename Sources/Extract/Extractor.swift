@@ -163,11 +163,7 @@ public final class Extractor: Sendable {
             records[index].places = allPlaces
             records[index].detailPlaces = detailPlaces
         }
-        var sections = sections(document, paragraphs: paragraphs)
-        if let source = document.source {
-            for index in sections.problems.indices { sections.problems[index].quote(from: source) }
-            for index in sections.measures.indices { sections.measures[index].quote(from: source) }
-        }
+        let sections = sections(document, paragraphs: paragraphs)
         return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records, sections: sections)
     }
 

@@ -12,11 +12,6 @@ public struct RawSectionItem: Sendable {
     /// traditional characters), when the source text has them; for output.
     public var writtenText: String?
     public var writtenCause: String?
-
-    mutating func quote(from source: SourceText) {
-        writtenText = source.quote(text, line: line)
-        writtenCause = cause.flatMap { source.quote($0, line: line) }
-    }
 }
 
 /// What the report's headings show, and the two free-text sections itemized.
@@ -40,7 +35,8 @@ extension Extractor {
         var isTitle: Bool { body.count <= 30 && !body.contains("。") && !body.contains(";") }
     }
 
-    /// `paragraphs`: each block's compact text (nil for a table).
+    /// `paragraphs`: each block's compact text (nil for a table). Items are quoted as the
+    /// document's source text writes them, when it has one.
     func sections(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> ReportSections {
         var lines: [NumberedLine?] = []   // nil stands for a table
         for (block, compact) in zip(document.blocks, paragraphs) {
@@ -55,8 +51,8 @@ extension Extractor {
             if let field = sectionMatcher.firstMatch(in: line.body)?.label.field { found.insert(field) }
         }
         result.present = Self.sectionFields.filter(found.contains).map(\.rawValue)
-        if let body = sectionBody(lines, field: .sectionProblems) { result.problems = itemize(body, splitCause: true) }
-        if let body = sectionBody(lines, field: .sectionMeasures) { result.measures = itemize(body, splitCause: false) }
+        if let body = sectionBody(lines, field: .sectionProblems) { result.problems = itemize(body, splitCause: true, source: document.source) }
+        if let body = sectionBody(lines, field: .sectionMeasures) { result.measures = itemize(body, splitCause: false, source: document.source) }
         return result
     }
 
@@ -81,7 +77,7 @@ extension Extractor {
     /// paragraphs stay with it; a short numbered title followed by deeper-numbered lines
     /// only groups them (each of those is an item); an unnumbered first paragraph is one
     /// item, or several when it enumerates `一是…二是…`.
-    func itemize(_ lines: [NumberedLine], splitCause: Bool) -> [RawSectionItem] {
+    func itemize(_ lines: [NumberedLine], splitCause: Bool, source: SourceText? = nil) -> [RawSectionItem] {
         var texts: [(text: [Unicode.Scalar], line: Int, level: Int)] = []
         for (index, line) in lines.enumerated() {
             if line.level > 0 {
@@ -100,7 +96,12 @@ extension Extractor {
         }
         return texts.enumerated().map { offset, entry in
             let (statement, cause) = splitCause ? splitOffCause(entry.text) : (entry.text, nil)
-            return RawSectionItem(item: offset + 1, text: statement.string, cause: cause?.string, line: entry.line)
+            var item = RawSectionItem(item: offset + 1, text: statement.string, cause: cause?.string, line: entry.line)
+            if let source {
+                item.writtenText = source.quote(compact: statement, line: entry.line)
+                item.writtenCause = cause.flatMap { source.quote(compact: $0, line: entry.line) }
+            }
+            return item
         }
     }
 
