@@ -67,7 +67,7 @@ extension Extractor {
     private func collectLabelled(_ units: [CompactUnit], matcher: LabelMatcher, within limit: Int, strength: Int,
                                  into runs: inout [AgencyCandidate]) {
         for (index, unit) in units.prefix(limit).enumerated() {
-            for match in matcher.matches(in: Self.head(unit.text)) {
+            for match in matcher.matches(in: unit, upTo: Self.headLength) {
                 // A short label (`部门:`, `来源`) must start the text or follow punctuation, not end a
                 // word (`主管部门:`, `资金来源`).
                 if match.label.scalars.count <= 3, match.start > 0, TextFolding.isHan(unit.text[match.start - 1]) { continue }
@@ -79,13 +79,13 @@ extension Extractor {
 
     /// Where labels of a form or a page header stand: the first 200 scalars of a line (a page
     /// that glued a whole form into one line keeps its header there).
-    static func head(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] { text.count <= 200 ? text : Array(text.prefix(200)) }
+    static let headLength = 200
 
     /// The text a label introduces: the rest of its line or cell after `:` or a note, else the
     /// next line or cell when that is not a label itself (`单位名称` / `某局`).
     func labelledText(_ units: [CompactUnit], at index: Int, after end: Int) -> (text: ArraySlice<Unicode.Scalar>, line: Int) {
         let rest = Self.droppingNote(units[index].text[end...])
-        guard rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1].text) == nil else { return (rest, units[index].line) }
+        guard rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1]) == nil else { return (rest, units[index].line) }
         return (units[index + 1].text[...], units[index + 1].line)
     }
 
@@ -145,7 +145,7 @@ extension Extractor {
     /// Names marked as the report's own: `某某(以下简称某某)` and `某某(盖章)`.
     private func collectMarked(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
         for unit in units.prefix(80) {
-            for match in markerMatcher.matches(in: unit.text) {
+            for match in markerMatcher.matches(in: unit) {
                 let strength = match.label.field == .shortFormMarker ? Evidence.shortForm : Evidence.signature
                 let before = nameBefore(unit.text, end: match.start)
                 if !before.isEmpty, agencyName(before) != nil {

@@ -57,6 +57,8 @@ public final class Extractor: Sendable {
     let columnHeaderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
     let agencySuffixes: [[Unicode.Scalar]]
+    /// The labels of every matcher that reads paragraphs and cells, found once per text.
+    let hitsMatcher: LabelMatcher
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
     static let textShapes: [Field: ValueShape] = [
@@ -102,10 +104,15 @@ public final class Extractor: Sendable {
         columnHeaderMatcher = labels.matcher(for: [.columnHeader])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
         agencySuffixes = labels.labels(for: [.agencySuffix]).map(\.scalars)
+        hitsMatcher = labels.matcher(for: Set(Self.textShapes.keys).union(Self.indicatorColumns).union(
+            [.agency, .supervisor, .project, .budgetInitial, .budgetFull, .executed, .available, .executionRate, .weight, .score,
+             .fundTotal, .totalRow, .scoreTotal, .grade, .reportTitle, .reportTitleWeak, .publisher, .shortFormMarker, .sealMarker,
+             .staffAuthorizedWord, .staffActualWord, .kindDeptHint, .kindProjectHint, .projectCount, .yearLabel,
+             .kindDept, .kindProject, .allocated, .columnHeader]))
     }
 
     public func extract(_ document: Document) -> ExtractedReport {
-        let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
+        let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher, hitsMatcher: hitsMatcher)) }
         // Each paragraph folded and compacted once, for every reader below.
         let paragraphs = Self.compactParagraphs(document)
         let units = compactUnits(document, paragraphs: paragraphs, tables: tables)
@@ -172,10 +179,10 @@ public final class Extractor: Sendable {
     func kind(units: [CompactUnit], titleIndex: Int?) -> RecordKind? {
         if let titleIndex {
             for unit in units[max(0, titleIndex - 1)...titleIndex].reversed() {
-                if let kind = kindMatcher.firstMatch(in: unit.text).map({ $0.label.field == .kindDept ? RecordKind.dept : .project }) { return kind }
+                if let kind = kindMatcher.firstMatch(in: unit).map({ $0.label.field == .kindDept ? RecordKind.dept : .project }) { return kind }
             }
         }
-        return units.prefix(60).lazy.compactMap { self.kindMatcher.firstMatch(in: $0.text) }.first
+        return units.prefix(60).lazy.compactMap { self.kindMatcher.firstMatch(in: $0) }.first
             .map { $0.label.field == .kindDept ? .dept : .project }
     }
 
@@ -194,14 +201,15 @@ public final class Extractor: Sendable {
             switch block {
             case .paragraph(let paragraph):
                 if let cells = Self.spacedRowCells(paragraph.text) {
-                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil) }
+                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil, hits: hitsMatcher.hits(in: $0)) }
                 } else {
-                    units.append(CompactUnit(text: compact ?? [], line: paragraph.line, isCell: false, unitHint: nil))
+                    let text = compact ?? []
+                    units.append(CompactUnit(text: text, line: paragraph.line, isCell: false, unitHint: nil, hits: hitsMatcher.hits(in: text)))
                 }
             case .table:
                 guard let table = nextTable.next() else { continue }
                 for row in table.rows {
-                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit)) }
+                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit, hits: cell.hits)) }
                 }
             }
         }
@@ -249,7 +257,7 @@ public final class Extractor: Sendable {
     func scanText(units: [CompactUnit]) -> (values: [Field: RawValue], nextLine: [Field: RawValue]) {
         var values: [Field: RawValue] = [:], nextLine: [Field: RawValue] = [:]
         for (index, unit) in units.enumerated() {
-            for match in textMatcher.matches(in: unit.text) where values[match.label.field] == nil {
+            for match in textMatcher.matches(in: unit) where values[match.label.field] == nil {
                 let field = match.label.field
                 let shape = Self.textShapes[field]!
                 let afterNote = Self.droppingNote(unit.text[match.end...]).startIndex
@@ -291,7 +299,7 @@ public final class Extractor: Sendable {
         for matcher in [titleMatcher, titleLineMatcher] {
             let lines = units.prefix(60).indices.filter { index in
                 let text = units[index].text
-                guard let match = matcher.firstMatch(in: text), match.start <= 60 else { return false }
+                guard let match = matcher.firstMatch(in: units[index]), match.start <= 60 else { return false }
                 // Not a sentence, nor a site's breadcrumb (`首页 > 政务公开 > 绩效评价`).
                 return !text[..<match.start].contains { Self.sentenceEnd.contains($0) || $0 == ">" || $0 == "»" }
             }
@@ -308,7 +316,7 @@ public final class Extractor: Sendable {
     /// Whether the opening of a document without a title speaks of a performance
     /// self-evaluation (`绩效目标分解下达情况`, `开展绩效自评`): a report that lost its title.
     func mentionsEvaluation(_ units: [CompactUnit]) -> Bool {
-        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0.text) != nil || $0.text.contains(Self.performanceTarget) }
+        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0) != nil || $0.text.contains(Self.performanceTarget) }
     }
 
     static let performanceTarget = Array("绩效目标".unicodeScalars)
@@ -320,7 +328,7 @@ public final class Extractor: Sendable {
         let scope = titleIndex.map { units[$0...$0] } ?? units.prefix(30)
         var dept = 0, project = 0
         for unit in scope {
-            for match in kindHintMatcher.matches(in: unit.text) {
+            for match in kindHintMatcher.matches(in: unit) {
                 if match.label.field == .kindProjectHint { project += 1 } else { dept += 1 }
             }
         }
@@ -331,7 +339,7 @@ public final class Extractor: Sendable {
     /// amount of its text may be one project's, not the record's budget.
     func coversSeveralProjects(_ units: [CompactUnit]) -> Bool {
         units.contains { unit in
-            projectCountMatcher.matches(in: unit.text).contains { match in
+            projectCountMatcher.matches(in: unit).contains { match in
                 let isAfterNumber = match.label.scalars.first == "个"
                 let digits = isAfterNumber ? unit.text[..<match.start].reversed().prefix(while: TextFolding.isDigit).reversed()
                                            : unit.text[match.end...].prefix(while: TextFolding.isDigit)
@@ -455,10 +463,24 @@ public final class Extractor: Sendable {
 }
 
 /// A text unit in compact form (folded, no whitespace).
-struct CompactUnit {
+struct CompactUnit: LabelledText {
     var text: [Unicode.Scalar]
     var line: Int
     var isCell: Bool
     /// For a cell: the money unit its table's header announces.
     var unitHint: String?
+    var hits: LabelMatcher.Hits
+}
+
+/// A compact text with the labels found in it once (`Extractor.hitsMatcher`), which the
+/// matchers read instead of scanning the text again.
+protocol LabelledText {
+    var text: [Unicode.Scalar] { get }
+    var hits: LabelMatcher.Hits { get }
+}
+
+extension LabelMatcher {
+    func matches(in unit: some LabelledText, upTo end: Int = .max) -> [Match] { matches(in: unit.text, hits: unit.hits, upTo: end) }
+    func firstMatch(in unit: some LabelledText) -> Match? { firstMatch(in: unit.text, hits: unit.hits) }
+    func cellLabel(_ unit: some LabelledText, maxExtra: Int = 8) -> Label? { cellLabel(unit.text, hits: unit.hits, maxExtra: maxExtra) }
 }

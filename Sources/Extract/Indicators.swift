@@ -57,7 +57,7 @@ extension Extractor {
     }
 
     func isIndicatorHeader(_ row: [CompactTable.CompactCell]) -> Bool {
-        let fields = Set(row.compactMap { headerLabel($0.text)?.field })
+        let fields = Set(row.compactMap { headerLabel($0)?.field })
         return fields.isSuperset(of: [.level1, .level2])
     }
 
@@ -67,7 +67,7 @@ extension Extractor {
         var firstDataRow = headerIndex + 1
         if firstDataRow < rows.count {
             let next = rows[firstDataRow]
-            let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0.text)?.field }
+            let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0)?.field }
             if !nextFields.isEmpty, next.filter({ !$0.isEmpty }).count == nextFields.count,
                Set(nextFields).isSubset(of: [.target, .actual, .weight, .score]) {
                 if next.count == header.count {
@@ -96,6 +96,7 @@ extension Extractor {
     func isWholeLabel(_ text: [Unicode.Scalar]) -> Bool { headerLabel(text)?.scalars == text }
 
     func headerLabel(_ text: [Unicode.Scalar]) -> Label? { indicatorHeaderMatcher.cellLabel(text, maxExtra: 6) }
+    func headerLabel(_ cell: some LabelledText) -> Label? { indicatorHeaderMatcher.cellLabel(cell, maxExtra: 6) }
 
     /// Index of the score cell: the second cell of the last pair of adjacent numbers.
     static func scoreIndex(_ row: [CompactTable.CompactCell]) -> Int? {

@@ -28,7 +28,7 @@ extension Extractor {
         guard let totalColumn = rows[anchorIndex].firstIndex(where: { $0.label?.field == .fundTotal }) else { return [] }
         var items: [RawItem] = []
         for row in rows[(anchorIndex + 1)...].prefix(8) {
-            if row.contains(where: { headerLabel($0.text) != nil || $0.text.count > 40 }) { break }
+            if row.contains(where: { headerLabel($0) != nil || $0.text.count > 40 }) { break }
             for (column, cell) in row.enumerated() {
                 if let (name, amount) = Self.labelledAmount(cell.text) {
                     items.append(RawItem(parent: "年度资金总额", parentAmount: parentAmount, item: name, amount: amount, unitHint: unit,
