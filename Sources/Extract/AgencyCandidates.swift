@@ -91,10 +91,12 @@ extension Extractor {
 
     /// The text after a label without the punctuation and note that may follow it:
     /// `：`, `]`, `(盖章)`.
+    static let noteLeads = ScalarSet(":]】|/")
+
     static func droppingNote(_ text: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
         var rest = text
         while true {
-            while let first = rest.first, ":]】|/".unicodeScalars.contains(first) { rest = rest.dropFirst() }
+            while let first = rest.first, noteLeads.contains(first) { rest = rest.dropFirst() }
             guard rest.first == "(" else { return rest }
             // A note closed within a few characters, or cut by the end of the line (`总分(100`).
             guard let close = rest.firstIndex(of: ")") else { return rest.count <= 6 ? rest[rest.endIndex...] : rest }
@@ -137,8 +139,8 @@ extension Extractor {
     /// `1、`, `一、`, `(一)` before a line's text.
     static func droppingListNumber(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var index = 0
-        while index < text.count, index < 3, TextFolding.isDigit(text[index]) || "一二三四五六七八九十".unicodeScalars.contains(text[index]) { index += 1 }
-        if index > 0, index < text.count, "、.".unicodeScalars.contains(text[index]) { return Array(text[(index + 1)...]) }
+        while index < text.count, index < 3, TextFolding.isDigit(text[index]) || chineseNumerals.contains(text[index]) { index += 1 }
+        if index > 0, index < text.count, listMarks.contains(text[index]) { return Array(text[(index + 1)...]) }
         return text
     }
 

@@ -135,8 +135,8 @@ extension Extractor {
         while index < text.count {
             guard TextFolding.isDigit(text[index]), index == 0 || !(TextFolding.isDigit(text[index - 1]) || text[index - 1] == ".") ,
                   let end = NumberText.end(in: text, from: index) else { index += 1; continue }
-            let rest = Array(text[end...].prefix(2))
-            if let unit = ValueScanner.moneyUnits.first(where: { rest.starts(with: $0) }) {
+            // (Every money unit has at most two scalars: spelled at `end` is spelled in the two after it.)
+            if let unit = ValueScanner.moneyUnit(in: text, at: end) {
                 spans.append(AmountSpan(start: index, end: end + unit.count))
             }
             index = end
@@ -211,6 +211,9 @@ extension Extractor {
         return Array(rest)
     }
 
+    static let chineseNumerals = ScalarSet("一二三四五六七八九十")
+    static let listMarks = ScalarSet("、.")
+
     /// A section heading (`二、一般公共预算支出情况`, `(一)基本支出情况`) → its name
     /// without numbering and without the closing 情况.
     static func headingName(_ text: [Unicode.Scalar]) -> String? {
@@ -218,8 +221,8 @@ extension Extractor {
         var index = 0
         if text.first == "(" , let close = text.firstIndex(of: ")"), close <= 4 { index = close + 1 }
         else {
-            while index < text.count, index < 3, TextFolding.isDigit(text[index]) || "一二三四五六七八九十".unicodeScalars.contains(text[index]) { index += 1 }
-            guard index > 0, index < text.count, "、.".unicodeScalars.contains(text[index]) else { return nil }
+            while index < text.count, index < 3, TextFolding.isDigit(text[index]) || chineseNumerals.contains(text[index]) { index += 1 }
+            guard index > 0, index < text.count, listMarks.contains(text[index]) else { return nil }
             index += 1
         }
         var name = Array(text[index...])

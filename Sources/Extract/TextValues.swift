@@ -261,8 +261,10 @@ extension Extractor {
             || ValueScanner.moneyUnits.contains { rest.elementsEqual($0) }
     }
 
+    static let dashes = ScalarSet("-—/－–")
+
     static func isDash(_ text: [Unicode.Scalar]) -> Bool {
-        !text.isEmpty && text.count <= 2 && text.allSatisfy { "-—/－–".unicodeScalars.contains($0) }
+        !text.isEmpty && text.count <= 2 && text.allSatisfy(dashes.contains)
     }
 
     // MARK: the amount allocated to a transfer payment
@@ -351,10 +353,9 @@ extension Extractor {
             while position < end {
                 guard TextFolding.isDigit(unit.text[position]), position == 0 || !TextFolding.isDigit(unit.text[position - 1]) && unit.text[position - 1] != ".",
                       let numberEnd = NumberText.end(in: unit.text, from: position),
-                      let value = ExactDecimal(digits: unit.text[position..<numberEnd].filter { $0 != "," }) else { position += 1; continue }
-                let rest = Array(unit.text[numberEnd...].prefix(2))
-                let moneyUnit = ValueScanner.moneyUnits.first { rest.starts(with: $0) }
-                let isRate = rest.first == "%"
+                      let value = ExactDecimal(digits: unit.text[position..<numberEnd].lazy.filter { $0 != "," }) else { position += 1; continue }
+                let moneyUnit = ValueScanner.moneyUnit(in: unit.text, at: numberEnd)
+                let isRate = numberEnd < unit.text.count && unit.text[numberEnd] == "%"
                 if isRate || moneyUnit != nil || numberEnd == unit.text.count {
                     numbers.append((Array(unit.text[position..<numberEnd]).string + (isRate ? "%" : ""), value, isRate, moneyUnit?.string, unit.line))
                 }

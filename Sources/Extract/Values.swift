@@ -35,6 +35,12 @@ enum ValueScanner {
     static let filler = ScalarSet("为是共计达约完成合总额均:批复安排金“”\"'")
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
+
+    /// The money unit spelled at `index` (`moneyUnits` order), without copying the text after it.
+    static func moneyUnit(in text: [Unicode.Scalar], at index: Int) -> [Unicode.Scalar]? {
+        guard index < text.count else { return nil }
+        return moneyUnits.first { text.matches($0, at: index) }
+    }
     static let grades = ScalarSet("优良中差")
     /// Units after a number that make it something else than a score (`98万元`, `98人`, `98年`).
     static let scoreUnitsExcluded = ScalarSet("万元亿千人个项次年月日名条件台户家所")
