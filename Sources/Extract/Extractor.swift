@@ -462,14 +462,19 @@ public final class Extractor: Sendable {
     static let attachment = Array("附件".unicodeScalars)
 }
 
-/// A text unit in compact form (folded, no whitespace).
-struct CompactUnit: LabelledText {
-    var text: [Unicode.Scalar]
-    var line: Int
-    var isCell: Bool
+/// A text unit in compact form (folded, no whitespace). A class: the readers pass over a
+/// report's units a dozen times, and a copy of a reference is one count, not one per field.
+final class CompactUnit: LabelledText {
+    let text: [Unicode.Scalar]
+    let line: Int
+    let isCell: Bool
     /// For a cell: the money unit its table's header announces.
-    var unitHint: String?
-    var hits: LabelMatcher.Hits
+    let unitHint: String?
+    let hits: LabelMatcher.Hits
+
+    init(text: [Unicode.Scalar], line: Int, isCell: Bool, unitHint: String?, hits: LabelMatcher.Hits) {
+        (self.text, self.line, self.isCell, self.unitHint, self.hits) = (text, line, isCell, unitHint, hits)
+    }
 }
 
 /// A compact text with the labels found in it once (`Extractor.hitsMatcher`), which the

@@ -44,7 +44,8 @@ public struct SourceText: Sendable {
             guard var at = position else { return nil }
             if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
-                if let open = run, open.line == key.line, Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
+                if let open = run, open.line == key.line,
+                   key.offset == open.last + 1 || Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
                     run = (open.line, open.first, key.offset)
                 } else {
                     closeRun(); run = (key.line, key.offset, key.offset)
@@ -102,7 +103,15 @@ public struct SourceText: Sendable {
             var keys = self.keys
             self.keys = []
             if keys.capacity < keys.count + read.count { keys.reserveCapacity(max(keys.count + read.count, 2 * keys.capacity)) }
-            SourceText.forEachKey(read) { scalar, offset in keys.append((scalar, lineIndex, offset, keys.count == firstKey)) }
+            // The line's keys written to scratch, then appended at once.
+            withUnsafeTemporaryAllocation(of: Key.self, capacity: max(read.count, 1)) { scratch in
+                var count = 0
+                SourceText.forEachKey(read) { scalar, offset in
+                    scratch[count] = (scalar, lineIndex, offset, keys.count + count == firstKey)
+                    count += 1
+                }
+                keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            }
             self.keys = keys
             lines.append(original)
             return true
