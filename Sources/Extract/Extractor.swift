@@ -1,3 +1,4 @@
+import Glibc
 import PerfevalCore
 
 public enum RecordKind: String, Sendable {
@@ -236,19 +237,33 @@ public final class Extractor: Sendable {
     }
 
     static func mayBeSpacedRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Both counts only grow, so the totals tell (plain loops the compiler vectorizes).
-        var digits = 0, spaces = 0
-        for byte in bytes {
-            digits &+= byte &- 0x30 < 10 ? 1 : 0
-            spaces &+= byte == 0x20 ? 1 : 0
+        guard let base = bytes.baseAddress, bytes.count >= 2 else { return false }
+        // Spaces first, found by memchr / memmem (most paragraphs have none); digits only then.
+        var spaces = count(of: [0x20], in: base, length: bytes.count, upTo: 2)
+        if spaces < 2 { spaces += count(of: [0xE3, 0x80, 0x80], in: base, length: bytes.count, upTo: 2 - spaces) }   // U+3000
+        guard spaces >= 2 else { return false }
+        var digits = 0
+        for byte in bytes where byte &- 0x30 < 10 {
+            digits += 1
+            if digits == 2 { return true }
         }
-        guard digits >= 2 else { return false }
-        if spaces < 2, bytes.count >= 3 {
-            for index in 2..<bytes.count where bytes[index] == 0x80 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE3 {
-                spaces += 1   // U+3000 is E3 80 80
+        return false
+    }
+
+    /// How many times `needle` occurs in the bytes, counting no further than `limit` (its
+    /// first byte found by memchr).
+    static func count(of needle: [UInt8], in base: UnsafePointer<UInt8>, length: Int, upTo limit: Int) -> Int {
+        var found = 0, start = 0
+        while found < limit, start < length, let hit = memchr(base + start, Int32(needle[0]), length - start) {
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if at + needle.count <= length, (1..<needle.count).allSatisfy({ base[at + $0] == needle[$0] }) {
+                found += 1
+                start = at + needle.count
+            } else {
+                start = at + 1
             }
         }
-        return spaces >= 2
+        return found
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
