@@ -91,8 +91,12 @@ extension Normalizer {
                          weight: number(raw.weight), score: number(raw.score), deviation: raw.deviation, isCost: raw.isCost, line: raw.line)
     }
 
+    static let fullWidthClose = Array("）".utf8)
+
     /// `利用档案的人次（人）` → `人`.
     static func parenthesizedUnit(_ name: String) -> String {
+        // Only `)` and `）` fold to `)`.
+        guard name.utf8.contains(0x29) || name.containsUTF8(fullWidthClose) else { return "" }
         let scalars = TextFolding.compact(name)
         guard scalars.last == ")", let open = scalars.lastIndex(of: "("), scalars.count - open <= 6 else { return "" }
         return Array(scalars[(open + 1)..<(scalars.count - 1)]).string

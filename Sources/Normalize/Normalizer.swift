@@ -66,14 +66,20 @@ public struct Normalizer: Sendable {
 
     /// `51092324T000010263357-2023年全县安可替代补助资金项目` → the name after the project code.
     static func withoutProjectCode(_ name: String) -> String {
+        // No dash byte, no dash character: the name as it is, without reading its characters.
+        guard name.utf8.contains(0x2D) || name.containsUTF8(emDash) else { return name }
         guard let dash = name.firstIndex(where: { $0 == "-" || $0 == "—" }) else { return name }
         let code = name[..<dash]
         guard code.count >= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), name.index(after: dash) < name.endIndex else { return name }
         return String(name[name.index(after: dash)...])
     }
 
+    static let emDash = Array("—".utf8)
+
     func cleanName(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
+        // The spaces `isSpace` drops are ASCII: a text without those bytes is clean already.
+        guard text.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
     }
 
     /// An amount as written (`150.00万元`, `96.40` under a `（万元）` header, `1,200元`)
@@ -102,4 +108,19 @@ public struct Normalizer: Sendable {
     }
 
     static func integer(_ value: ExactDecimal) -> Int { Int(value.rounded(decimals: 0).millionths / ExactDecimal.scale) }
+}
+
+extension String {
+    /// Whether these UTF-8 bytes occur in the text (a byte search: no characters read).
+    func containsUTF8(_ needle: [UInt8]) -> Bool {
+        utf8.withContiguousStorageIfAvailable { Self.bytes($0, contain: needle) } ?? Array(utf8).withUnsafeBufferPointer { Self.bytes($0, contain: needle) }
+    }
+
+    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+        }
+        return false
+    }
 }

@@ -55,17 +55,28 @@ public enum MoneyUnit {
     /// The amount in 万元 for a unit written as `亿元`, `万元`, `万`, `千元` or `元`; nil for
     /// anything else.
     public static func inWan(_ value: ExactDecimal, unit: String) -> ExactDecimal? {
-        inWan(value, unitScalars: unit.unicodeScalars)
+        var scalars = unit.unicodeScalars.makeIterator()
+        let (first, second, third) = (scalars.next(), scalars.next(), scalars.next())
+        guard isWhole(first), isWhole(second), isWhole(third) else { return inWanComparingCharacters(value, unit: unit) }
+        return inWan(value, first: first, second: second)
     }
 
     /// The same for the unit's scalars (the text after a number), without making a String.
-    public static func inWan<C: Collection>(_ value: ExactDecimal, unitScalars unit: C) -> ExactDecimal? where C.Element == Unicode.Scalar {
-        let head = Array(unit.prefix(3))
-        guard head.allSatisfy(\.isWholeCharacter) else {
+    public static func inWan(_ value: ExactDecimal, unitScalars unit: ArraySlice<Unicode.Scalar>) -> ExactDecimal? {
+        let start = unit.startIndex
+        let first = unit.count > 0 ? unit[start] : nil, second = unit.count > 1 ? unit[start + 1] : nil, third = unit.count > 2 ? unit[start + 2] : nil
+        guard isWhole(first), isWhole(second), isWhole(third) else {
             return inWanComparingCharacters(value, unit: String(String.UnicodeScalarView(unit)))
         }
-        // Scalars that are whole characters compare as the characters do.
-        let first = head.first, second = head.count > 1 ? head[1] : nil
+        return inWan(value, first: first, second: second)
+    }
+
+    @inline(__always)
+    static func isWhole(_ scalar: Unicode.Scalar?) -> Bool { scalar?.isWholeCharacter ?? true }
+
+    /// The rule on a unit's first two scalars, when its first three are whole characters:
+    /// then comparing scalars gives what comparing characters gives.
+    static func inWan(_ value: ExactDecimal, first: Unicode.Scalar?, second: Unicode.Scalar?) -> ExactDecimal? {
         if first == "亿" && second == "元" { return value.scaled(byPowerOfTen: 4) }
         if first == "万" { return value }
         if first == "千" && second == "元" { return value.scaled(byPowerOfTen: -1) }
