@@ -196,19 +196,36 @@ public final class Extractor: Sendable {
 
     /// Paragraphs and cells in reading order, compact, each cell with its table's unit.
     func compactUnits(_ document: Document, paragraphs: [[Unicode.Scalar]?], tables: [CompactTable]) -> [CompactUnit] {
-        var units: [CompactUnit] = []
+        // A paragraph's labels are found into one store for the document; its unit is made
+        // once the store is complete. Cells come with their table's.
+        enum Pending {
+            case text([Unicode.Scalar], line: Int, isCell: Bool, found: LabelMatcher.PendingHits)
+            case table(CompactTable)
+        }
+        var pending: [Pending] = []
+        var store: [LabelMatcher.Match] = []
         var nextTable = tables.makeIterator()
         for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
             case .paragraph(let paragraph):
                 if let cells = Self.spacedRowCells(paragraph.text) {
-                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil, hits: hitsMatcher.hits(in: $0)) }
+                    for cell in cells { pending.append(.text(cell, line: paragraph.line, isCell: true, found: hitsMatcher.appendHits(of: cell, to: &store))) }
                 } else {
                     let text = compact ?? []
-                    units.append(CompactUnit(text: text, line: paragraph.line, isCell: false, unitHint: nil, hits: hitsMatcher.hits(in: text)))
+                    pending.append(.text(text, line: paragraph.line, isCell: false, found: hitsMatcher.appendHits(of: text, to: &store)))
                 }
             case .table:
                 guard let table = nextTable.next() else { continue }
+                pending.append(.table(table))
+            }
+        }
+        var units: [CompactUnit] = []
+        units.reserveCapacity(pending.count)
+        for unit in pending {
+            switch unit {
+            case let .text(text, line, isCell, found):
+                units.append(CompactUnit(text: text, line: line, isCell: isCell, unitHint: nil, hits: found.hits(in: store)))
+            case .table(let table):
                 for row in table.rows {
                     for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit, hits: cell.hits)) }
                 }

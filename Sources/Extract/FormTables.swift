@@ -16,11 +16,22 @@ struct CompactTable {
     var unit: String?
 
     init(_ table: Table, cellMatcher: LabelMatcher, hitsMatcher: LabelMatcher) {
+        // The labels of every cell found first, into one store; the cells made once it is complete.
+        var store: [LabelMatcher.Match] = []
+        var texts: [[Unicode.Scalar]] = [], found: [LabelMatcher.PendingHits] = []
+        for row in table.rows {
+            for cell in row.cells {
+                let compact = TextFolding.compact(cell.text)
+                texts.append(compact)
+                found.append(hitsMatcher.appendHits(of: compact, to: &store))
+            }
+        }
+        var next = 0
         rows = table.rows.map { row in
             row.cells.map { cell in
-                let compact = TextFolding.compact(cell.text)
-                let hits = hitsMatcher.hits(in: compact)
-                return CompactCell(text: compact, raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(compact, hits: hits), hits: hits)
+                defer { next += 1 }
+                let hits = found[next].hits(in: store)
+                return CompactCell(text: texts[next], raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(texts[next], hits: hits), hits: hits)
             }
         }
         unit = rows.prefix(12).lazy.flatMap { $0 }.compactMap { ValueScanner.unit(in: $0.text) }.first

@@ -162,12 +162,31 @@ public struct LabelMatcher: Sendable {
     public struct Hits: Sendable {
         /// The fields looked for, and those of the labels found.
         let fields: UInt64, found: UInt64
-        let all: [Match]
-        public static let none = Hits(fields: 0, found: 0, all: [])
+        /// The hits are `store[range]`: one array holds those of every text of a table or a
+        /// document (an array per text cost an allocation per text).
+        let store: [Match]
+        let range: Range<Int>
+        var all: ArraySlice<Match> { store[range] }
+        public static let none = Hits(fields: 0, found: 0, store: [], range: 0..<0)
+    }
+
+    /// The hits of one text appended to a shared store, before the store is complete:
+    /// `hits(in:)` once it is.
+    public struct PendingHits: Sendable {
+        let fields: UInt64, found: UInt64
+        let range: Range<Int>
+        public func hits(in store: [Match]) -> Hits {
+            Hits(fields: fields, found: found, store: found == 0 ? [] : store, range: range)
+        }
     }
 
     public func hits(in text: [Unicode.Scalar]) -> Hits {
-        var all: [Match] = []
+        var store: [Match] = []
+        return appendHits(of: text, to: &store).hits(in: store)
+    }
+
+    public func appendHits(of text: [Unicode.Scalar], to all: inout [Match]) -> PendingHits {
+        let start = all.count
         var found: UInt64 = 0
         text.withUnsafeBufferPointer { text in
             guard !pairFilter.isEmpty else {
@@ -188,7 +207,7 @@ public struct LabelMatcher: Sendable {
                 }
             }
         }
-        return Hits(fields: fields, found: found, all: all)
+        return PendingHits(fields: fields, found: found, range: found == 0 ? 0..<0 : start..<all.count)
     }
 
     @inline(__always)
@@ -287,8 +306,22 @@ public struct LabelMatcher: Sendable {
     /// `cellLabel`, read from the cell's hits when they cover this matcher.
     public func cellLabel(_ cell: [Unicode.Scalar], hits: Hits, maxExtra: Int = 8) -> Label? {
         guard !cell.isEmpty else { return nil }
-        return matches(in: cell, hits: hits)
-            .filter { cell.count - $0.label.scalars.count <= maxExtra }
-            .max { ($0.label.scalars.count, -$0.label.priority) < ($1.label.scalars.count, -$1.label.priority) }?.label
+        guard isCovered(by: hits) else {
+            return matches(in: cell)
+                .filter { cell.count - $0.label.scalars.count <= maxExtra }
+                .max { ($0.label.scalars.count, -$0.label.priority) < ($1.label.scalars.count, -$1.label.priority) }?.label
+        }
+        guard hits.found & fields != 0 else { return nil }
+        // The matches as `matches(in:hits:)` reads them, the longest (then earliest listed) kept.
+        var best: Label?
+        var position = 0
+        for hit in hits.all where hit.start >= position && fields & Self.bit(hit.label.field) != 0 {
+            position = hit.end
+            let label = hit.label
+            guard cell.count - label.scalars.count <= maxExtra else { continue }
+            if let kept = best, (kept.scalars.count, -kept.priority) >= (label.scalars.count, -label.priority) { continue }
+            best = label
+        }
+        return best
     }
 }
