@@ -197,13 +197,15 @@ extension Extractor {
         if let cut = cuts.compactMap({ $0 }).min() { run = Array(run[..<cut]) }
         if run.last == "(" { run.removeLast() }
         guard !endsInAgencyWord(run) else { return nameCandidate(run).map { _ in (run, false) } }
-        let longWordEnds = run.indices.filter { index in agencySuffixes.contains { $0.count >= 2 && run.matches($0, at: index + 1 - $0.count) } }
+        let lastLongWordEnd = run.indices.reversed().first { index in
+            longSuffixEnds.contains(run[index]) && agencySuffixes.contains { $0.count >= 2 && run.matches($0, at: index + 1 - $0.count) }
+        }
         // A one-character agency word that starts another word (`处室`, `局长`) ends no name.
         let shortWordEnd = run.indices.first { index in
-            index >= 2 && agencySuffixes.contains { $0.count == 1 && $0[0] == run[index] }
+            index >= 2 && oneScalarSuffixes.contains(run[index])
                 && !(index + 1 < run.count && suffixBlockers.contains(run[index + 1]))
         }
-        guard let end = longWordEnds.last ?? shortWordEnd else { return nil }
+        guard let end = lastLongWordEnd ?? shortWordEnd else { return nil }
         let name = Array(run[...end])
         return nameCandidate(name).map { _ in (name, true) }
     }
@@ -215,7 +217,9 @@ extension Extractor {
     }
 
     func endsInAgencyWord(_ name: [Unicode.Scalar]) -> Bool {
-        agencySuffixes.contains { name.count > $0.count && Self.hasSuffix(name, $0) }
+        guard let last = name.last else { return false }
+        if name.count > 1 && oneScalarSuffixes.contains(last) { return true }
+        return agencySuffixes.contains { $0.count != 1 && name.count > $0.count && Self.hasSuffix(name, $0) }
     }
 
     static func hasSuffix(_ text: [Unicode.Scalar], _ suffix: [Unicode.Scalar]) -> Bool {

@@ -58,6 +58,10 @@ public final class Extractor: Sendable {
     let columnHeaderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
     let agencySuffixes: [[Unicode.Scalar]]
+    /// The agency words of one scalar, and the last scalars of the longer ones (a name's
+    /// scalars are tested against these before any word is compared).
+    let oneScalarSuffixes: ScalarSet
+    let longSuffixEnds: ScalarSet
     /// The labels of every matcher that reads paragraphs and cells, found once per text.
     let hitsMatcher: LabelMatcher
 
@@ -105,6 +109,8 @@ public final class Extractor: Sendable {
         columnHeaderMatcher = labels.matcher(for: [.columnHeader])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
         agencySuffixes = labels.labels(for: [.agencySuffix]).map(\.scalars)
+        oneScalarSuffixes = ScalarSet(agencySuffixes.filter { $0.count == 1 }.map { $0[0] })
+        longSuffixEnds = ScalarSet(agencySuffixes.filter { $0.count >= 2 }.compactMap(\.last))
         hitsMatcher = labels.matcher(for: Set(Self.textShapes.keys).union(Self.indicatorColumns).union(
             [.agency, .supervisor, .project, .budgetInitial, .budgetFull, .executed, .available, .executionRate, .weight, .score,
              .fundTotal, .totalRow, .scoreTotal, .grade, .reportTitle, .reportTitleWeak, .publisher, .shortFormMarker, .sealMarker,
