@@ -523,7 +523,14 @@ protocol LabelledText {
 }
 
 extension LabelMatcher {
-    func matches(in unit: some LabelledText, upTo end: Int = .max) -> [Match] { matches(in: unit.text, hits: unit.hits, upTo: end) }
-    func firstMatch(in unit: some LabelledText) -> Match? { firstMatch(in: unit.text, hits: unit.hits) }
-    func cellLabel(_ unit: some LabelledText, maxExtra: Int = 8) -> Label? { cellLabel(unit.text, hits: unit.hits, maxExtra: maxExtra) }
+    @inline(__always)
+    func matches(in unit: some LabelledText, upTo end: Int = .max) -> [Match] {
+        mayMatch(unit.hits) ? matches(in: unit.text, hits: unit.hits, upTo: end) : []
+    }
+    @inline(__always)
+    func firstMatch(in unit: some LabelledText) -> Match? { mayMatch(unit.hits) ? firstMatch(in: unit.text, hits: unit.hits) : nil }
+    @inline(__always)
+    func cellLabel(_ unit: some LabelledText, maxExtra: Int = 8) -> Label? {
+        mayMatch(unit.hits) ? cellLabel(unit.text, hits: unit.hits, maxExtra: maxExtra) : nil
+    }
 }

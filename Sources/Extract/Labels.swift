@@ -221,6 +221,10 @@ public struct LabelMatcher: Sendable {
         }
     }
 
+    /// False only when `hits` cover this matcher and hold none of its labels.
+    @inline(__always)
+    func mayMatch(_ hits: Hits) -> Bool { !isCovered(by: hits) || hits.found & fields != 0 }
+
     /// Whether `hits` hold every match of this matcher (found by a matcher of the same
     /// table with at least its fields).
     @inline(__always)

@@ -167,7 +167,9 @@ extension Extractor {
         for table in tables {
             for (header, row) in zip(table.rows, table.rows.dropFirst()) where header.count == row.count && header.count >= 2 {
                 let labelled = header.indices.compactMap { column -> (Int, Field)? in
-                    guard let field = textMatcher.cellLabel(header[column])?.field, Self.textShapes[field] != nil else { return nil }
+                    // (A cell none of whose hits is a text label's has no text label: no need to look.)
+                    guard textMatcher.mayMatch(header[column].hits),
+                          let field = textMatcher.cellLabel(header[column])?.field, Self.textShapes[field] != nil else { return nil }
                     return (column, field)
                 }
                 guard labelled.count >= 2 else { continue }
