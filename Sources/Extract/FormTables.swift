@@ -34,7 +34,15 @@ struct CompactTable {
                 return CompactCell(text: texts[next], raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(texts[next], hits: hits), hits: hits)
             }
         }
-        unit = rows.prefix(12).lazy.flatMap { $0 }.compactMap { ValueScanner.unit(in: $0.text) }.first
+        unit = Self.announcedUnit(rows)
+    }
+
+    /// The first money unit a cell of the first twelve rows names, row by row.
+    static func announcedUnit(_ rows: [[CompactCell]]) -> String? {
+        for row in rows.prefix(12) {
+            for cell in row { if let unit = ValueScanner.unit(in: cell.text) { return unit } }
+        }
+        return nil
     }
 }
 

@@ -32,7 +32,14 @@ extension Extractor {
         var body: [Unicode.Scalar]
         var line: Int
         /// Short and not a sentence: a heading or an item title.
-        var isTitle: Bool { body.count <= 30 && !body.contains("。") && !body.contains(";") }
+        let isTitle: Bool
+        /// For a title: the section its words name (`sectionMatcher`), read once.
+        var section: Field?
+
+        init(level: Int, body: [Unicode.Scalar], line: Int) {
+            (self.level, self.body, self.line) = (level, body, line)
+            isTitle = body.count <= 30 && !body.contains("。") && !body.contains(";")
+        }
     }
 
     /// `paragraphs`: each block's compact text (nil for a table). Items are quoted as the
@@ -41,14 +48,17 @@ extension Extractor {
         var lines: [NumberedLine?] = []   // nil stands for a table
         for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
-            case .paragraph(let paragraph): lines.append(Self.numbered(compact ?? [], line: paragraph.line))
+            case .paragraph(let paragraph):
+                var line = Self.numbered(compact ?? [], line: paragraph.line)
+                if line.isTitle { line.section = sectionMatcher.firstMatch(in: line.body)?.label.field }
+                lines.append(line)
             case .table: lines.append(nil)
             }
         }
         var result = ReportSections()
         var found = Set<Field>()
         for case let line? in lines where line.isTitle {
-            if let field = sectionMatcher.firstMatch(in: line.body)?.label.field { found.insert(field) }
+            if let field = line.section { found.insert(field) }
         }
         result.present = Self.sectionFields.filter(found.contains).map(\.rawValue)
         if let body = sectionBody(lines, field: .sectionProblems) { result.problems = itemize(body, splitCause: true, source: document.source) }
@@ -61,13 +71,13 @@ extension Extractor {
     func sectionBody(_ lines: [NumberedLine?], field: Field) -> [NumberedLine]? {
         guard let start = lines.firstIndex(where: { line in
             guard let line, line.isTitle else { return false }
-            return sectionMatcher.firstMatch(in: line.body)?.label.field == field
+            return line.section == field
         }) else { return nil }
         let level = lines[start]!.level == 0 ? 1 : lines[start]!.level
         var body: [NumberedLine] = []
         for entry in lines[(start + 1)...] {
             guard let line = entry else { break }
-            if line.isTitle && ((line.level > 0 && line.level <= level) || sectionMatcher.firstMatch(in: line.body) != nil) { break }
+            if line.isTitle && ((line.level > 0 && line.level <= level) || line.section != nil) { break }
             body.append(line)
         }
         return body

@@ -106,12 +106,15 @@ enum ValueScanner {
     }
 
     static let project = Array("项目".unicodeScalars)
+    static let yuan: Unicode.Scalar = "元"
 
     static func numberEnd(in text: [Unicode.Scalar], from start: Int) -> Int? { NumberText.end(in: text, from: start) }
 
     /// The unit a header cell announces: `（万元）`, `(单位：元)`, `项目资金（万元）`.
     static func unit(in text: [Unicode.Scalar]) -> String? {
-        moneyUnits.first(where: { text.contains($0) })?.string
+        // Every money unit ends in 元: a text without it names none (one pass instead of four).
+        guard text.contains(yuan) else { return nil }
+        return moneyUnits.first(where: { text.contains($0) })?.string
     }
 
     /// Fiscal years written `2022年度`, `2022年年初…` or `2022年全年…` — never a date such
