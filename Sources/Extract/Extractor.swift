@@ -445,9 +445,11 @@ public final class Extractor: Sendable {
     /// 财政预算全额拨款单位`, `某区生态环境局的主要职责是` (data/labels.csv `statement_word`).
     func openingName(units: [CompactUnit]) -> RawValue? {
         for unit in units.prefix(40) where !unit.isCell {
-            let text = Self.droppingListNumber(Array(unit.text.prefix(60)))
-            let statement = statementMatcher.matches(in: text).first { $0.start >= 3 }?.start
-            guard let end = [Self.yearStart(in: text), statement].compactMap({ $0 }).filter({ $0 >= 3 }).min() else { continue }
+            let text = Self.droppingListNumber(unit.text.count <= 60 ? unit.text : Array(unit.text.prefix(60)))
+            // The name ends at the first year or statement word, either at least three scalars in.
+            var end = Self.yearStart(in: text).flatMap { $0 >= 3 ? $0 : nil }
+            if let statement = statementMatcher.matches(in: text).first(where: { $0.start >= 3 })?.start { end = min(end ?? statement, statement) }
+            guard let end else { continue }
             let name = Array(text[..<end])
             guard endsInAgencyWord(name), let (candidate, trimmed) = agencyName(name), !trimmed, candidate.count == name.count else { continue }
             return RawValue(text: candidate.string, line: unit.line)

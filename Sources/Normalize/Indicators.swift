@@ -96,7 +96,7 @@ extension Normalizer {
     /// `利用档案的人次（人）` → `人`.
     static func parenthesizedUnit(_ name: String) -> String {
         // Only `)` and `）` fold to `)`.
-        guard name.utf8.contains(0x29) || name.containsUTF8(fullWidthClose) else { return "" }
+        guard name.containsByte(where: { $0 == 0x29 }) || name.containsUTF8(fullWidthClose) else { return "" }
         let scalars = TextFolding.compact(name)
         guard scalars.last == ")", let open = scalars.lastIndex(of: "("), scalars.count - open <= 6 else { return "" }
         return Array(scalars[(open + 1)..<(scalars.count - 1)]).string

@@ -67,7 +67,7 @@ public struct Normalizer: Sendable {
     /// `51092324T000010263357-2023年全县安可替代补助资金项目` → the name after the project code.
     static func withoutProjectCode(_ name: String) -> String {
         // No dash byte, no dash character: the name as it is, without reading its characters.
-        guard name.utf8.contains(0x2D) || name.containsUTF8(emDash) else { return name }
+        guard name.containsByte(where: { $0 == 0x2D }) || name.containsUTF8(emDash) else { return name }
         guard let dash = name.firstIndex(where: { $0 == "-" || $0 == "—" }) else { return name }
         let code = name[..<dash]
         guard code.count >= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), name.index(after: dash) < name.endIndex else { return name }
@@ -78,7 +78,7 @@ public struct Normalizer: Sendable {
 
     func cleanName(_ text: String) -> String {
         // The spaces `isSpace` drops are ASCII: a text without those bytes is clean already.
-        guard text.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        guard text.containsByte(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
     }
 
@@ -111,6 +111,11 @@ public struct Normalizer: Sendable {
 }
 
 extension String {
+    /// Whether one of the text's UTF-8 bytes passes `test`, read from its storage in place.
+    func containsByte(where test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+    }
+
     /// Whether these UTF-8 bytes occur in the text (a byte search: no characters read).
     func containsUTF8(_ needle: [UInt8]) -> Bool {
         utf8.withContiguousStorageIfAvailable { Self.bytes($0, contain: needle) } ?? Array(utf8).withUnsafeBufferPointer { Self.bytes($0, contain: needle) }
