@@ -65,15 +65,14 @@ public enum TextFolding {
     /// The scalars `fill` writes to a scratch buffer of `maxCount` (returning how many, or nil
     /// to give up), as an array of exactly that size. Scratch first, then one copy: an array
     /// made with `unsafeUninitializedCapacity` goes through the runtime's generic allocation,
-    /// which looks up its type's metadata on every call.
+    /// which looks up its type's metadata on every call; `append(contentsOf:)` to an empty
+    /// array takes the growth path. `Array(buffer)` allocates the exact size at once.
     @inline(__always)
     static func scalarArray(atMost maxCount: Int, _ fill: (UnsafeMutablePointer<Unicode.Scalar>) -> Int?) -> [Unicode.Scalar]? {
         guard maxCount > 0 else { return [] }
         return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maxCount) { scratch -> [Unicode.Scalar]? in
             guard let count = fill(scratch.baseAddress!) else { return nil }
-            var scalars: [Unicode.Scalar] = []
-            scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
-            return scalars
+            return Array(UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
     }
 
