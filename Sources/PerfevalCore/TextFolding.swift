@@ -32,22 +32,24 @@ public enum TextFolding {
         var text = text
         return text.withUTF8 { bytes in
             scalarArray(atMost: bytes.count) { out in
+                // Counts and offsets stay within the buffer's size: wrapping arithmetic, no
+                // overflow checks in the loop every text of a report goes through.
                 var count = 0
                 var index = 0
                 while index < bytes.count {
                     let lead = bytes[index]
                     if lead < 0x80 {
                         // ASCII folds to itself.
-                        if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
-                        index += 1
+                        if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count &+= 1 }
+                        index &+= 1
                         continue
                     }
                     if lead >= 0xE4 && lead <= 0xEE {
                         // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
-                        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                         out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
-                        count += 1
-                        index += 3
+                        count &+= 1
+                        index &+= 3
                         continue
                     }
                     let (value, length) = decodeValidUTF8(bytes, at: index)
@@ -122,24 +124,25 @@ public enum TextFolding {
     /// first byte that is not well-formed UTF-8.
     @inline(__always)
     static func decodeValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int? {
+        // Counts and offsets stay within the buffer's size: wrapping arithmetic in the fast paths.
         var count = 0
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]
             if lead < 0x80 {
                 out[count] = Unicode.Scalar(lead)   // ASCII: folding keeps it
-                count += 1
-                index += 1
+                count &+= 1
+                index &+= 1
                 continue
             }
             // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
             // continuation bytes, and folding keeps them.
-            if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
-               bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
-                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+            if lead >= 0xE4 && lead <= 0xEC, index &+ 3 <= bytes.count,
+               bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 {
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                 out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
-                count += 1
-                index += 3
+                count &+= 1
+                index &+= 3
                 continue
             }
             // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
