@@ -255,26 +255,29 @@ extension ArraySlice where Element == Unicode.Scalar {
         if isEmpty { return "" }
         return withUnsafeBufferPointer { scalars in
             // The exact length first: short texts then stay small strings, with no allocation.
+            // (Lengths and offsets stay within the text's size, and each byte is computed in
+            // range: wrapping arithmetic and truncating conversions, no checks per scalar.)
             var length = 0
             for scalar in scalars {
                 let value = scalar.value
-                length += value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+                length &+= value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
             }
             return String(unsafeUninitializedCapacity: length) { bytes in
+                func byte(_ value: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: value) }
                 var at = 0
                 for scalar in scalars {
                     let value = scalar.value
                     switch value {
                     case 0..<0x80:
-                        bytes[at] = UInt8(value); at += 1
+                        bytes[at] = byte(value); at &+= 1
                     case 0x80..<0x800:
-                        bytes[at] = UInt8(0xC0 | (value >> 6)); bytes[at + 1] = UInt8(0x80 | (value & 0x3F)); at += 2
+                        bytes[at] = byte(0xC0 | (value >> 6)); bytes[at &+ 1] = byte(0x80 | (value & 0x3F)); at &+= 2
                     case 0x800..<0x10000:
-                        bytes[at] = UInt8(0xE0 | (value >> 12)); bytes[at + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                        bytes[at + 2] = UInt8(0x80 | (value & 0x3F)); at += 3
+                        bytes[at] = byte(0xE0 | (value >> 12)); bytes[at &+ 1] = byte(0x80 | ((value >> 6) & 0x3F))
+                        bytes[at &+ 2] = byte(0x80 | (value & 0x3F)); at &+= 3
                     default:
-                        bytes[at] = UInt8(0xF0 | (value >> 18)); bytes[at + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
-                        bytes[at + 2] = UInt8(0x80 | ((value >> 6) & 0x3F)); bytes[at + 3] = UInt8(0x80 | (value & 0x3F)); at += 4
+                        bytes[at] = byte(0xF0 | (value >> 18)); bytes[at &+ 1] = byte(0x80 | ((value >> 12) & 0x3F))
+                        bytes[at &+ 2] = byte(0x80 | ((value >> 6) & 0x3F)); bytes[at &+ 3] = byte(0x80 | (value & 0x3F)); at &+= 4
                     }
                 }
                 return at
