@@ -66,7 +66,9 @@ extension Extractor {
     /// weakest evidence, for reports that name no other unit).
     private func collectLabelled(_ units: [CompactUnit], matcher: LabelMatcher, within limit: Int, strength: Int,
                                  into runs: inout [AgencyCandidate]) {
-        for (index, unit) in units.prefix(limit).enumerated() {
+        // (Units whose hits hold none of the matcher's labels are passed over by index.)
+        for index in 0..<min(limit, units.count) where matcher.mayMatch(units[index].hits) {
+            let unit = units[index]
             for match in matcher.matches(in: unit, upTo: Self.headLength) {
                 // A short label (`部门:`, `来源`) must start the text or follow punctuation, not end a
                 // word (`主管部门:`, `资金来源`).
@@ -146,7 +148,8 @@ extension Extractor {
 
     /// Names marked as the report's own: `某某(以下简称某某)` and `某某(盖章)`.
     private func collectMarked(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for unit in units.prefix(80) {
+        for index in 0..<min(80, units.count) where markerMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
             for match in markerMatcher.matches(in: unit) {
                 let strength = match.label.field == .shortFormMarker ? Evidence.shortForm : Evidence.signature
                 let before = nameBefore(unit.text, end: match.start)

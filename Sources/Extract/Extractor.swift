@@ -294,7 +294,8 @@ public final class Extractor: Sendable {
     /// than a table's header row over its values (`编制人数 | 自评得分` over `22 | 96`).
     func scanText(units: [CompactUnit]) -> (values: [Field: RawValue], nextLine: [Field: RawValue]) {
         var values: [Field: RawValue] = [:], nextLine: [Field: RawValue] = [:]
-        for (index, unit) in units.enumerated() {
+        for index in units.indices where textMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
             for match in textMatcher.matches(in: unit) where values[match.label.field] == nil {
                 let field = match.label.field
                 let shape = Self.textShapes[field]!
@@ -376,8 +377,10 @@ public final class Extractor: Sendable {
     /// Whether the report counts several projects (`年初批复预算8个项目`, `项目共14个`): then an
     /// amount of its text may be one project's, not the record's budget.
     func coversSeveralProjects(_ units: [CompactUnit]) -> Bool {
-        units.contains { unit in
-            projectCountMatcher.matches(in: unit).contains { match in
+        units.indices.contains { index in
+            guard projectCountMatcher.mayMatch(units[index].hits) else { return false }
+            let unit = units[index]
+            return projectCountMatcher.matches(in: unit).contains { match in
                 let isAfterNumber = match.label.scalars.first == "个"
                 let digits = isAfterNumber ? unit.text[..<match.start].reversed().prefix(while: TextFolding.isDigit).reversed()
                                            : unit.text[match.end...].prefix(while: TextFolding.isDigit)

@@ -25,8 +25,8 @@ extension Extractor {
 
     /// `评价年度:2024`, `所属年度 | 2022`: a form's year field (data/labels.csv `year_label`).
     func labelledYear(_ units: [CompactUnit]) -> RawValue? {
-        for (index, unit) in units.prefix(60).enumerated() {
-            for match in yearLabelMatcher.matches(in: unit) {
+        for index in 0..<min(60, units.count) where yearLabelMatcher.mayMatch(units[index].hits) {
+            for match in yearLabelMatcher.matches(in: units[index]) {
                 let (rest, line) = labelledText(units, at: index, after: match.end)
                 let digits = rest.prefix(while: TextFolding.isDigit)
                 guard digits.count == 4, let year = Int(Array(digits).string), (1990...2100).contains(year) else { continue }
@@ -71,7 +71,8 @@ extension Extractor {
     /// other excluded staff (`staff_excluded`) and the other count's anchor break the link.
     func staffInSentences(_ units: [CompactUnit]) -> [Field: RawValue] {
         var values: [Field: RawValue] = [:]
-        for unit in units {
+        for index in units.indices where staffWordMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
             for match in staffWordMatcher.matches(in: unit) {
                 let field: Field = match.label.field == .staffAuthorizedWord ? .staffAuthorized : .staffActual
                 guard values[field] == nil, let count = headCount(unit.text, anchor: match, field: field) else { continue }
@@ -277,7 +278,8 @@ extension Extractor {
     /// be the total (`全年实际下达`, `共计下达`; data/labels.csv `total_word`), if any.
     func allocatedAmount(_ units: [CompactUnit]) -> RawValue? {
         var found: [(value: RawValue, amount: ExactDecimal, total: Bool)] = []
-        for unit in units where !unit.isCell {
+        for index in units.indices where allocationMatcher.mayMatch(units[index].hits) && !units[index].isCell {
+            let unit = units[index]
             for match in allocationMatcher.matches(in: unit) {
                 var start = match.start
                 while start > 0, match.start - start < 12, !Self.clauseEnd.contains(unit.text[start - 1]) { start -= 1 }
@@ -313,7 +315,8 @@ extension Extractor {
 /// the row is computed (执行率 = 执行数 ÷ 预算数, 得分 = 分值 × 执行率); otherwise nothing.
 extension Extractor {
     func gluedFundRow(_ units: [CompactUnit]) -> [Field: RawValue]? {
-        for (index, unit) in units.enumerated() where unit.text.count > Self.longestRowLabel {
+        for index in units.indices where cellMatcher.mayMatch(units[index].hits) && units[index].text.count > Self.longestRowLabel {
+            let unit = units[index]
             for match in cellMatcher.matches(in: unit) where match.label.field == .fundTotal {
                 // The header stands before the row label (on the line before, when the row
                 // starts its line), or between it and the digits
@@ -379,8 +382,8 @@ extension Extractor {
 
     /// Where a fund header with 预算数, 执行数 and 执行率 (in that order) ends: unit and offset.
     private func fundHeaderEnd(_ units: [CompactUnit]) -> (unit: Int, offset: Int)? {
-        for (index, unit) in units.enumerated() {
-            let fields = cellMatcher.matches(in: unit).filter { Self.fundColumns.contains($0.label.field) }
+        for index in units.indices where cellMatcher.mayMatch(units[index].hits) {
+            let fields = cellMatcher.matches(in: units[index]).filter { Self.fundColumns.contains($0.label.field) }
             guard let budget = fields.firstIndex(where: { $0.label.field == .budgetFull }),
                   let spent = fields[budget...].firstIndex(where: { $0.label.field == .executed }),
                   let rate = fields[spent...].firstIndex(where: { $0.label.field == .executionRate }) else { continue }
