@@ -145,6 +145,8 @@ extension Extractor {
 
     /// Number-plus-money-unit spans (`100.50万元`), not preceded by another digit.
     private static func amountSpans(_ text: [Unicode.Scalar]) -> [AmountSpan] {
+        // Every money unit ends in 元: most paragraphs name no amount.
+        guard text.contains(ValueScanner.yuan) else { return [] }
         var spans: [AmountSpan] = []
         var index = 0
         while index < text.count {
