@@ -134,24 +134,35 @@ public enum Audits {
                      detail: "indicator weights \(sum)\(record.executionWeight.map { ", execution row \($0)" } ?? "")")
     }
 
+    static let indicatorCheckNames = ["score_above_weight", "full_score_target_missed", "full_score_cost_overrun",
+                                      "score_without_measurable_target", "under_scored_target_met"]
+
     static func indicatorChecks(_ indicators: [Indicator]) -> [Audit] {
-        let checks: [(String, (Indicator) -> String?)] = [
-            ("score_above_weight", scoreAboveWeight),
-            ("full_score_target_missed", fullScoreTargetMissed),
-            ("full_score_cost_overrun", fullScoreCostOverrun),
-            ("score_without_measurable_target", scoreWithoutMeasurableTarget),
-            ("under_scored_target_met", underScoredTargetMet),
-        ]
         var audits: [Audit] = []
-        for (check, test) in checks {
+        for (number, check) in indicatorCheckNames.enumerated() {
             guard !indicators.isEmpty else { audits.append(Audit(check: check, status: .notApplicable, detail: "no indicator table")); continue }
-            let findings = indicators.compactMap { indicator in
-                test(indicator).map { Audit(check: check, status: .finding, expected: indicator.target.raw, found: indicator.actual.raw,
-                                            detail: "\(indicator.level2) / \(indicator.name): \($0)", line: indicator.line) }
+            var findings: [Audit] = []
+            for index in indicators.indices {
+                guard let message = indicatorFinding(number, indicators[index]) else { continue }
+                let indicator = indicators[index]
+                findings.append(Audit(check: check, status: .finding, expected: indicator.target.raw, found: indicator.actual.raw,
+                                      detail: "\(indicator.level2) / \(indicator.name): \(message)", line: indicator.line))
             }
             audits += findings.isEmpty ? [Audit(check: check, status: .ok, detail: "\(indicators.count) indicators")] : findings
         }
         return audits
+    }
+
+    /// The finding of check `number` of `indicatorCheckNames` on one indicator, if any (a
+    /// switch rather than a table of closures, which copied each indicator per call).
+    static func indicatorFinding(_ number: Int, _ indicator: Indicator) -> String? {
+        switch number {
+        case 0: return scoreAboveWeight(indicator)
+        case 1: return fullScoreTargetMissed(indicator)
+        case 2: return fullScoreCostOverrun(indicator)
+        case 3: return scoreWithoutMeasurableTarget(indicator)
+        default: return underScoredTargetMet(indicator)
+        }
     }
 
     static func scoreAboveWeight(_ indicator: Indicator) -> String? {

@@ -41,6 +41,7 @@ public struct Taxonomy: Sendable {
             return Category(code: row[0], name: row[1], area: row[2], keywords: terms(row[3]), exclusions: terms(row[4]))
         }
         self.categories = categories
+        areas = Self.areas(of: categories)
         keywords = ScalarIndex(categories.enumerated().flatMap { index, category in
             category.keywords.map { ($0[0], Keyword(category: index, scalars: $0)) }   // terms are never empty
         }) { ($0.category, $0.scalars.count) < ($1.category, $1.scalars.count) }
@@ -65,7 +66,9 @@ public struct Taxonomy: Sendable {
     public func area(of code: String) -> String? { categories.first { $0.code == code }.flatMap { $0.area.isEmpty ? nil : $0.area } }
 
     /// The five areas, in the order the taxonomy first names them.
-    public var areas: [String] {
+    public let areas: [String]
+
+    static func areas(of categories: [Category]) -> [String] {
         var seen: [String] = []
         for category in categories where !category.area.isEmpty && !seen.contains(category.area) { seen.append(category.area) }
         return seen

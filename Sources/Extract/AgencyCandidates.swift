@@ -23,7 +23,7 @@ extension Extractor {
         static let labelled = 7, title = 6, besideTitle = 5, publisher = 4, shortForm = 3, signature = 3, opening = 2, supervisor = 1, quoted = 1
     }
 
-    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawValue]) {
+    func reportAgency(units: [CompactUnit], titleIndex: Int?) -> (agency: RawValue?, places: [RawPlace]) {
         var runs: [AgencyCandidate] = []
         collectLabelled(units, matcher: agencyMatcher, within: 120, strength: Evidence.labelled, into: &runs)
         if let titleIndex { collectTitle(units, titleIndex: titleIndex, into: &runs) }
@@ -37,7 +37,7 @@ extension Extractor {
 
         // Every run, valid agency or not, may name the place (`某县` in a title without the unit).
         runs.removeAll { run in !(run.name.first.map(TextFolding.isHan) ?? false) }
-        let places = runs.sorted { $0.strength > $1.strength }.map { RawValue(text: $0.name.string, line: $0.line) }
+        let places = runs.sorted { $0.strength > $1.strength }.map { RawPlace(scalars: $0.name, line: $0.line) }
         let valid = runs.compactMap { run -> AgencyCandidate? in
             guard let (name, trimmed) = agencyName(run.name) else { return nil }
             var candidate = run
@@ -66,8 +66,10 @@ extension Extractor {
     /// weakest evidence, for reports that name no other unit).
     private func collectLabelled(_ units: [CompactUnit], matcher: LabelMatcher, within limit: Int, strength: Int,
                                  into runs: inout [AgencyCandidate]) {
-        for (index, unit) in units.prefix(limit).enumerated() {
-            for match in matcher.matches(in: Self.head(unit.text)) {
+        // (Units whose hits hold none of the matcher's labels are passed over by index.)
+        for index in 0..<min(limit, units.count) where matcher.mayMatch(units[index].hits) {
+            let unit = units[index]
+            for match in matcher.matches(in: unit, upTo: Self.headLength) {
                 // A short label (`部门:`, `来源`) must start the text or follow punctuation, not end a
                 // word (`主管部门:`, `资金来源`).
                 if match.label.scalars.count <= 3, match.start > 0, TextFolding.isHan(unit.text[match.start - 1]) { continue }
@@ -79,22 +81,24 @@ extension Extractor {
 
     /// Where labels of a form or a page header stand: the first 200 scalars of a line (a page
     /// that glued a whole form into one line keeps its header there).
-    static func head(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] { text.count <= 200 ? text : Array(text.prefix(200)) }
+    static let headLength = 200
 
     /// The text a label introduces: the rest of its line or cell after `:` or a note, else the
     /// next line or cell when that is not a label itself (`单位名称` / `某局`).
     func labelledText(_ units: [CompactUnit], at index: Int, after end: Int) -> (text: ArraySlice<Unicode.Scalar>, line: Int) {
         let rest = Self.droppingNote(units[index].text[end...])
-        guard rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1].text) == nil else { return (rest, units[index].line) }
+        guard rest.isEmpty, index + 1 < units.count, cellMatcher.cellLabel(units[index + 1]) == nil else { return (rest, units[index].line) }
         return (units[index + 1].text[...], units[index + 1].line)
     }
 
     /// The text after a label without the punctuation and note that may follow it:
     /// `：`, `]`, `(盖章)`.
+    static let noteLeads = ScalarSet(":]】|/")
+
     static func droppingNote(_ text: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
         var rest = text
         while true {
-            while let first = rest.first, ":]】|/".unicodeScalars.contains(first) { rest = rest.dropFirst() }
+            while let first = rest.first, noteLeads.contains(first) { rest = rest.dropFirst() }
             guard rest.first == "(" else { return rest }
             // A note closed within a few characters, or cut by the end of the line (`总分(100`).
             guard let close = rest.firstIndex(of: ")") else { return rest.count <= 6 ? rest[rest.endIndex...] : rest }
@@ -137,15 +141,16 @@ extension Extractor {
     /// `1、`, `一、`, `(一)` before a line's text.
     static func droppingListNumber(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var index = 0
-        while index < text.count, index < 3, TextFolding.isDigit(text[index]) || "一二三四五六七八九十".unicodeScalars.contains(text[index]) { index += 1 }
-        if index > 0, index < text.count, "、.".unicodeScalars.contains(text[index]) { return Array(text[(index + 1)...]) }
+        while index < text.count, index < 3, TextFolding.isDigit(text[index]) || chineseNumerals.contains(text[index]) { index += 1 }
+        if index > 0, index < text.count, listMarks.contains(text[index]) { return Array(text[(index + 1)...]) }
         return text
     }
 
     /// Names marked as the report's own: `某某(以下简称某某)` and `某某(盖章)`.
     private func collectMarked(_ units: [CompactUnit], into runs: inout [AgencyCandidate]) {
-        for unit in units.prefix(80) {
-            for match in markerMatcher.matches(in: unit.text) {
+        for index in 0..<min(80, units.count) where markerMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
+            for match in markerMatcher.matches(in: unit) {
                 let strength = match.label.field == .shortFormMarker ? Evidence.shortForm : Evidence.signature
                 let before = nameBefore(unit.text, end: match.start)
                 if !before.isEmpty, agencyName(before) != nil {
@@ -195,13 +200,15 @@ extension Extractor {
         if let cut = cuts.compactMap({ $0 }).min() { run = Array(run[..<cut]) }
         if run.last == "(" { run.removeLast() }
         guard !endsInAgencyWord(run) else { return nameCandidate(run).map { _ in (run, false) } }
-        let longWordEnds = run.indices.filter { index in agencySuffixes.contains { $0.count >= 2 && run.matches($0, at: index + 1 - $0.count) } }
+        let lastLongWordEnd = run.indices.reversed().first { index in
+            longSuffixEnds.contains(run[index]) && agencySuffixes.contains { $0.count >= 2 && run.matches($0, at: index + 1 - $0.count) }
+        }
         // A one-character agency word that starts another word (`处室`, `局长`) ends no name.
         let shortWordEnd = run.indices.first { index in
-            index >= 2 && agencySuffixes.contains { $0.count == 1 && $0[0] == run[index] }
+            index >= 2 && oneScalarSuffixes.contains(run[index])
                 && !(index + 1 < run.count && suffixBlockers.contains(run[index + 1]))
         }
-        guard let end = longWordEnds.last ?? shortWordEnd else { return nil }
+        guard let end = lastLongWordEnd ?? shortWordEnd else { return nil }
         let name = Array(run[...end])
         return nameCandidate(name).map { _ in (name, true) }
     }
@@ -213,7 +220,9 @@ extension Extractor {
     }
 
     func endsInAgencyWord(_ name: [Unicode.Scalar]) -> Bool {
-        agencySuffixes.contains { name.count > $0.count && Self.hasSuffix(name, $0) }
+        guard let last = name.last else { return false }
+        if name.count > 1 && oneScalarSuffixes.contains(last) { return true }
+        return agencySuffixes.contains { $0.count != 1 && name.count > $0.count && Self.hasSuffix(name, $0) }
     }
 
     static func hasSuffix(_ text: [Unicode.Scalar], _ suffix: [Unicode.Scalar]) -> Bool {

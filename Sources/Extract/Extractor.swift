@@ -1,3 +1,4 @@
+import Glibc
 import PerfevalCore
 
 public enum RecordKind: String, Sendable {
@@ -14,9 +15,9 @@ public struct RawRecord: Sendable {
     public var items: [RawItem] = []
     /// Texts that may name the report's place when the agency's name does not (the title,
     /// the `发布机构` line, the opening sentences), strongest first.
-    public var places: [RawValue] = []
+    public var places: [RawPlace] = []
     /// Short lines that may name a division inside that place (project names, table cells).
-    public var detailPlaces: [RawValue] = []
+    public var detailPlaces: [RawPlace] = []
     public init(kind: RecordKind, values: [Field: RawValue] = [:]) { self.kind = kind; self.values = values }
 }
 
@@ -57,6 +58,12 @@ public final class Extractor: Sendable {
     let columnHeaderMatcher: LabelMatcher
     let genericNames: Set<[Unicode.Scalar]>
     let agencySuffixes: [[Unicode.Scalar]]
+    /// The agency words of one scalar, and the last scalars of the longer ones (a name's
+    /// scalars are tested against these before any word is compared).
+    let oneScalarSuffixes: ScalarSet
+    let longSuffixEnds: ScalarSet
+    /// The labels of every matcher that reads paragraphs and cells, found once per text.
+    let hitsMatcher: LabelMatcher
 
     /// Fields read from running text (`基本支出完成120.50万元`), and the shape of their value.
     static let textShapes: [Field: ValueShape] = [
@@ -102,10 +109,17 @@ public final class Extractor: Sendable {
         columnHeaderMatcher = labels.matcher(for: [.columnHeader])
         genericNames = Set(labels.labels(for: [.genericAgency]).map(\.scalars))
         agencySuffixes = labels.labels(for: [.agencySuffix]).map(\.scalars)
+        oneScalarSuffixes = ScalarSet(agencySuffixes.filter { $0.count == 1 }.map { $0[0] })
+        longSuffixEnds = ScalarSet(agencySuffixes.filter { $0.count >= 2 }.compactMap(\.last))
+        hitsMatcher = labels.matcher(for: Set(Self.textShapes.keys).union(Self.indicatorColumns).union(
+            [.agency, .supervisor, .project, .budgetInitial, .budgetFull, .executed, .available, .executionRate, .weight, .score,
+             .fundTotal, .totalRow, .scoreTotal, .grade, .reportTitle, .reportTitleWeak, .publisher, .shortFormMarker, .sealMarker,
+             .staffAuthorizedWord, .staffActualWord, .kindDeptHint, .kindProjectHint, .projectCount, .yearLabel,
+             .kindDept, .kindProject, .allocated, .columnHeader]))
     }
 
     public func extract(_ document: Document) -> ExtractedReport {
-        let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher)) }
+        let tables = document.tables.map { reflowedIfFlat(CompactTable($0, cellMatcher: cellMatcher, hitsMatcher: hitsMatcher)) }
         // Each paragraph folded and compacted once, for every reader below.
         let paragraphs = Self.compactParagraphs(document)
         let units = compactUnits(document, paragraphs: paragraphs, tables: tables)
@@ -145,8 +159,7 @@ public final class Extractor: Sendable {
             for field in Self.perProjectFields { reportValues[field] = nil }
         }
         let allPlaces = places + openingPlaces(units)
-        let detailPlaces = units.prefix(120).filter { (6...40).contains($0.text.count) && !$0.text.contains(where: { Self.sentenceEnd.contains($0) }) }
-            .map { RawValue(text: $0.text.string, line: $0.line) }
+        let detailPlaces = Self.detailPlaces(units)
         for index in records.indices {
             let fallbacks = records[index].kind == .dept || (wholeReport && !splitIntoForms) ? Array(reportValues.keys) : Self.projectFallbacks
             for field in fallbacks where records[index].values[field] == nil {
@@ -164,11 +177,7 @@ public final class Extractor: Sendable {
             records[index].places = allPlaces
             records[index].detailPlaces = detailPlaces
         }
-        var sections = sections(document, paragraphs: paragraphs)
-        if let source = document.source {
-            for index in sections.problems.indices { sections.problems[index].quote(from: source) }
-            for index in sections.measures.indices { sections.measures[index].quote(from: source) }
-        }
+        let sections = sections(document, paragraphs: paragraphs)
         return ExtractedReport(kind: reportKind ?? records.first?.kind, records: records, sections: sections)
     }
 
@@ -177,10 +186,10 @@ public final class Extractor: Sendable {
     func kind(units: [CompactUnit], titleIndex: Int?) -> RecordKind? {
         if let titleIndex {
             for unit in units[max(0, titleIndex - 1)...titleIndex].reversed() {
-                if let kind = kindMatcher.firstMatch(in: unit.text).map({ $0.label.field == .kindDept ? RecordKind.dept : .project }) { return kind }
+                if let kind = kindMatcher.firstMatch(in: unit).map({ $0.label.field == .kindDept ? RecordKind.dept : .project }) { return kind }
             }
         }
-        return units.prefix(60).lazy.compactMap { self.kindMatcher.firstMatch(in: $0.text) }.first
+        return units.prefix(60).lazy.compactMap { self.kindMatcher.firstMatch(in: $0) }.first
             .map { $0.label.field == .kindDept ? .dept : .project }
     }
 
@@ -193,20 +202,38 @@ public final class Extractor: Sendable {
 
     /// Paragraphs and cells in reading order, compact, each cell with its table's unit.
     func compactUnits(_ document: Document, paragraphs: [[Unicode.Scalar]?], tables: [CompactTable]) -> [CompactUnit] {
-        var units: [CompactUnit] = []
+        // A paragraph's labels are found into one store for the document; its unit is made
+        // once the store is complete. Cells come with their table's.
+        enum Pending {
+            case text([Unicode.Scalar], line: Int, isCell: Bool, found: LabelMatcher.PendingHits)
+            case table(CompactTable)
+        }
+        var pending: [Pending] = []
+        var store: [LabelMatcher.Match] = []
         var nextTable = tables.makeIterator()
         for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
             case .paragraph(let paragraph):
                 if let cells = Self.spacedRowCells(paragraph.text) {
-                    units += cells.map { CompactUnit(text: $0, line: paragraph.line, isCell: true, unitHint: nil) }
+                    for cell in cells { pending.append(.text(cell, line: paragraph.line, isCell: true, found: hitsMatcher.appendHits(of: cell, to: &store))) }
                 } else {
-                    units.append(CompactUnit(text: compact ?? [], line: paragraph.line, isCell: false, unitHint: nil))
+                    let text = compact ?? []
+                    pending.append(.text(text, line: paragraph.line, isCell: false, found: hitsMatcher.appendHits(of: text, to: &store)))
                 }
             case .table:
                 guard let table = nextTable.next() else { continue }
+                pending.append(.table(table))
+            }
+        }
+        var units: [CompactUnit] = []
+        units.reserveCapacity(pending.count)
+        for unit in pending {
+            switch unit {
+            case let .text(text, line, isCell, found):
+                units.append(CompactUnit(text: text, line: line, isCell: isCell, unitHint: nil, hits: found.hits(in: store)))
+            case .table(let table):
                 for row in table.rows {
-                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit)) }
+                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit, hits: cell.hits)) }
                 }
             }
         }
@@ -233,19 +260,33 @@ public final class Extractor: Sendable {
     }
 
     static func mayBeSpacedRow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Both counts only grow, so the totals tell (plain loops the compiler vectorizes).
-        var digits = 0, spaces = 0
-        for byte in bytes {
-            digits &+= byte &- 0x30 < 10 ? 1 : 0
-            spaces &+= byte == 0x20 ? 1 : 0
+        guard let base = bytes.baseAddress, bytes.count >= 2 else { return false }
+        // Spaces first, found by memchr / memmem (most paragraphs have none); digits only then.
+        var spaces = count(of: [0x20], in: base, length: bytes.count, upTo: 2)
+        if spaces < 2 { spaces += count(of: [0xE3, 0x80, 0x80], in: base, length: bytes.count, upTo: 2 - spaces) }   // U+3000
+        guard spaces >= 2 else { return false }
+        var digits = 0
+        for byte in bytes where byte &- 0x30 < 10 {
+            digits += 1
+            if digits == 2 { return true }
         }
-        guard digits >= 2 else { return false }
-        if spaces < 2, bytes.count >= 3 {
-            for index in 2..<bytes.count where bytes[index] == 0x80 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE3 {
-                spaces += 1   // U+3000 is E3 80 80
+        return false
+    }
+
+    /// How many times `needle` occurs in the bytes, counting no further than `limit` (its
+    /// first byte found by memchr).
+    static func count(of needle: [UInt8], in base: UnsafePointer<UInt8>, length: Int, upTo limit: Int) -> Int {
+        var found = 0, start = 0
+        while found < limit, start < length, let hit = memchr(base + start, Int32(needle[0]), length - start) {
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if at + needle.count <= length, (1..<needle.count).allSatisfy({ base[at + $0] == needle[$0] }) {
+                found += 1
+                start = at + needle.count
+            } else {
+                start = at + 1
             }
         }
-        return spaces >= 2
+        return found
     }
 
     /// First value of each text field, in reading order, over paragraphs and cells.
@@ -253,8 +294,9 @@ public final class Extractor: Sendable {
     /// than a table's header row over its values (`编制人数 | 自评得分` over `22 | 96`).
     func scanText(units: [CompactUnit]) -> (values: [Field: RawValue], nextLine: [Field: RawValue]) {
         var values: [Field: RawValue] = [:], nextLine: [Field: RawValue] = [:]
-        for (index, unit) in units.enumerated() {
-            for match in textMatcher.matches(in: unit.text) where values[match.label.field] == nil {
+        for index in units.indices where textMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
+            for match in textMatcher.matches(in: unit) where values[match.label.field] == nil {
                 let field = match.label.field
                 let shape = Self.textShapes[field]!
                 let afterNote = Self.droppingNote(unit.text[match.end...]).startIndex
@@ -296,7 +338,7 @@ public final class Extractor: Sendable {
         for matcher in [titleMatcher, titleLineMatcher] {
             let lines = units.prefix(60).indices.filter { index in
                 let text = units[index].text
-                guard let match = matcher.firstMatch(in: text), match.start <= 60 else { return false }
+                guard let match = matcher.firstMatch(in: units[index]), match.start <= 60 else { return false }
                 // Not a sentence, nor a site's breadcrumb (`首页 > 政务公开 > 绩效评价`).
                 return !text[..<match.start].contains { Self.sentenceEnd.contains($0) || $0 == ">" || $0 == "»" }
             }
@@ -313,7 +355,7 @@ public final class Extractor: Sendable {
     /// Whether the opening of a document without a title speaks of a performance
     /// self-evaluation (`绩效目标分解下达情况`, `开展绩效自评`): a report that lost its title.
     func mentionsEvaluation(_ units: [CompactUnit]) -> Bool {
-        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0.text) != nil || $0.text.contains(Self.performanceTarget) }
+        units.prefix(40).contains { titleLineMatcher.firstMatch(in: $0) != nil || $0.text.contains(Self.performanceTarget) }
     }
 
     static let performanceTarget = Array("绩效目标".unicodeScalars)
@@ -325,7 +367,7 @@ public final class Extractor: Sendable {
         let scope = titleIndex.map { units[$0...$0] } ?? units.prefix(30)
         var dept = 0, project = 0
         for unit in scope {
-            for match in kindHintMatcher.matches(in: unit.text) {
+            for match in kindHintMatcher.matches(in: unit) {
                 if match.label.field == .kindProjectHint { project += 1 } else { dept += 1 }
             }
         }
@@ -335,8 +377,10 @@ public final class Extractor: Sendable {
     /// Whether the report counts several projects (`年初批复预算8个项目`, `项目共14个`): then an
     /// amount of its text may be one project's, not the record's budget.
     func coversSeveralProjects(_ units: [CompactUnit]) -> Bool {
-        units.contains { unit in
-            projectCountMatcher.matches(in: unit.text).contains { match in
+        units.indices.contains { index in
+            guard projectCountMatcher.mayMatch(units[index].hits) else { return false }
+            let unit = units[index]
+            return projectCountMatcher.matches(in: unit).contains { match in
                 let isAfterNumber = match.label.scalars.first == "个"
                 let digits = isAfterNumber ? unit.text[..<match.start].reversed().prefix(while: TextFolding.isDigit).reversed()
                                            : unit.text[match.end...].prefix(while: TextFolding.isDigit)
@@ -346,8 +390,24 @@ public final class Extractor: Sendable {
     }
 
     /// The opening paragraphs, as the weakest evidence of the report's place (`我县…某县财政局`).
-    func openingPlaces(_ units: [CompactUnit]) -> [RawValue] {
-        units.lazy.filter { !$0.isCell && $0.text.lazy.filter(TextFolding.isHan).count >= 20 }.prefix(5).map { RawValue(text: $0.text.string, line: $0.line) }
+    func openingPlaces(_ units: [CompactUnit]) -> [RawPlace] {
+        var places: [RawPlace] = []
+        for unit in units where !unit.isCell && unit.text.count >= 20 && unit.text.lazy.filter(TextFolding.isHan).count >= 20 {
+            places.append(RawPlace(scalars: unit.text, line: unit.line))
+            if places.count == 5 { break }
+        }
+        return places
+    }
+
+    /// Short lines and cells among the first units, not sentences: places inside the report's
+    /// place (a project `某市某区某医院建设工程`).
+    static func detailPlaces(_ units: [CompactUnit]) -> [RawPlace] {
+        var places: [RawPlace] = []
+        let sentenceEnd = Self.sentenceEnd
+        for unit in units.prefix(120) where (6...40).contains(unit.text.count) && !unit.text.contains(where: sentenceEnd.contains) {
+            places.append(RawPlace(scalars: unit.text, line: unit.line))
+        }
+        return places
     }
 
     /// Fund values of forms that lost their table rows, and the allocated amount of a
@@ -388,9 +448,11 @@ public final class Extractor: Sendable {
     /// 财政预算全额拨款单位`, `某区生态环境局的主要职责是` (data/labels.csv `statement_word`).
     func openingName(units: [CompactUnit]) -> RawValue? {
         for unit in units.prefix(40) where !unit.isCell {
-            let text = Self.droppingListNumber(Array(unit.text.prefix(60)))
-            let statement = statementMatcher.matches(in: text).first { $0.start >= 3 }?.start
-            guard let end = [Self.yearStart(in: text), statement].compactMap({ $0 }).filter({ $0 >= 3 }).min() else { continue }
+            let text = Self.droppingListNumber(unit.text.count <= 60 ? unit.text : Array(unit.text.prefix(60)))
+            // The name ends at the first year or statement word, either at least three scalars in.
+            var end = Self.yearStart(in: text).flatMap { $0 >= 3 ? $0 : nil }
+            if let statement = statementMatcher.matches(in: text).first(where: { $0.start >= 3 })?.start { end = min(end ?? statement, statement) }
+            guard let end else { continue }
             let name = Array(text[..<end])
             guard endsInAgencyWord(name), let (candidate, trimmed) = agencyName(name), !trimmed, candidate.count == name.count else { continue }
             return RawValue(text: candidate.string, line: unit.line)
@@ -443,11 +505,37 @@ public final class Extractor: Sendable {
     static let attachment = Array("附件".unicodeScalars)
 }
 
-/// A text unit in compact form (folded, no whitespace).
-struct CompactUnit {
-    var text: [Unicode.Scalar]
-    var line: Int
-    var isCell: Bool
+/// A text unit in compact form (folded, no whitespace). A class: the readers pass over a
+/// report's units a dozen times, and a copy of a reference is one count, not one per field.
+final class CompactUnit: LabelledText {
+    let text: [Unicode.Scalar]
+    let line: Int
+    let isCell: Bool
     /// For a cell: the money unit its table's header announces.
-    var unitHint: String?
+    let unitHint: String?
+    let hits: LabelMatcher.Hits
+
+    init(text: [Unicode.Scalar], line: Int, isCell: Bool, unitHint: String?, hits: LabelMatcher.Hits) {
+        (self.text, self.line, self.isCell, self.unitHint, self.hits) = (text, line, isCell, unitHint, hits)
+    }
+}
+
+/// A compact text with the labels found in it once (`Extractor.hitsMatcher`), which the
+/// matchers read instead of scanning the text again.
+protocol LabelledText {
+    var text: [Unicode.Scalar] { get }
+    var hits: LabelMatcher.Hits { get }
+}
+
+extension LabelMatcher {
+    @inline(__always)
+    func matches(in unit: some LabelledText, upTo end: Int = .max) -> [Match] {
+        mayMatch(unit.hits) ? matches(in: unit.text, hits: unit.hits, upTo: end) : []
+    }
+    @inline(__always)
+    func firstMatch(in unit: some LabelledText) -> Match? { mayMatch(unit.hits) ? firstMatch(in: unit.text, hits: unit.hits) : nil }
+    @inline(__always)
+    func cellLabel(_ unit: some LabelledText, maxExtra: Int = 8) -> Label? {
+        mayMatch(unit.hits) ? cellLabel(unit.text, hits: unit.hits, maxExtra: maxExtra) : nil
+    }
 }

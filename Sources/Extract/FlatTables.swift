@@ -51,7 +51,7 @@ extension Extractor {
     func isColumnHeader(_ cell: FlatCell) -> Bool {
         guard !cell.isEmpty, !cell.text.contains(where: TextFolding.isDigit) else { return false }
         if let field = cell.label?.field, Self.fundColumns.contains(field) { return true }
-        return indicatorHeaderMatcher.cellLabel(cell.text) != nil || columnHeaderMatcher.cellLabel(cell.text, maxExtra: 4) != nil
+        return indicatorHeaderMatcher.cellLabel(cell) != nil || columnHeaderMatcher.cellLabel(cell, maxExtra: 4) != nil
     }
 
     func isFieldLabel(_ cell: FlatCell) -> Bool {
@@ -65,7 +65,7 @@ extension Extractor {
     /// 一级/二级 cells are merged from the row above starts at its 三级 name and is shorter:
     /// the level columns a row holds are its leading cells named `…指标`.
     func rowEnd(_ cells: [FlatCell], from start: Int, header: [FlatCell]) -> Int {
-        let levelColumns = header.firstIndex { indicatorHeaderMatcher.cellLabel($0.text)?.field == .level3 } ?? 0
+        let levelColumns = header.firstIndex { indicatorHeaderMatcher.cellLabel($0)?.field == .level3 } ?? 0
         let isTotal = [.totalRow, .scoreTotal].contains(cells[start].label?.field)
         var leadingLevels = levelColumns > 0 && cells[start].text.hasSuffix("指标") ? 1 : 0
         var end = start + 1

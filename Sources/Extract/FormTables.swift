@@ -2,11 +2,12 @@ import PerfevalCore
 
 /// A table in compact form, each cell with the label it stands for (if any).
 struct CompactTable {
-    struct CompactCell {
+    struct CompactCell: LabelledText {
         var text: [Unicode.Scalar]
         var raw: String
         var line: Int
         var label: Label?
+        var hits: LabelMatcher.Hits
         var isEmpty: Bool { text.isEmpty }
     }
 
@@ -14,14 +15,34 @@ struct CompactTable {
     /// The money unit the table announces (`（万元）`), if any.
     var unit: String?
 
-    init(_ table: Table, cellMatcher: LabelMatcher) {
-        rows = table.rows.map { row in
-            row.cells.map { cell in
+    init(_ table: Table, cellMatcher: LabelMatcher, hitsMatcher: LabelMatcher) {
+        // The labels of every cell found first, into one store; the cells made once it is complete.
+        var store: [LabelMatcher.Match] = []
+        var texts: [[Unicode.Scalar]] = [], found: [LabelMatcher.PendingHits] = []
+        for row in table.rows {
+            for cell in row.cells {
                 let compact = TextFolding.compact(cell.text)
-                return CompactCell(text: compact, raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(compact))
+                texts.append(compact)
+                found.append(hitsMatcher.appendHits(of: compact, to: &store))
             }
         }
-        unit = rows.prefix(12).lazy.flatMap { $0 }.compactMap { ValueScanner.unit(in: $0.text) }.first
+        var next = 0
+        rows = table.rows.map { row in
+            row.cells.map { cell in
+                defer { next += 1 }
+                let hits = found[next].hits(in: store)
+                return CompactCell(text: texts[next], raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(texts[next], hits: hits), hits: hits)
+            }
+        }
+        unit = Self.announcedUnit(rows)
+    }
+
+    /// The first money unit a cell of the first twelve rows names, row by row.
+    static func announcedUnit(_ rows: [[CompactCell]]) -> String? {
+        for row in rows.prefix(12) {
+            for cell in row { if let unit = ValueScanner.unit(in: cell.text) { return unit } }
+        }
+        return nil
     }
 }
 
@@ -83,7 +104,7 @@ extension Extractor {
     }
 
     func startsForm(_ row: [CompactTable.CompactCell]) -> Bool {
-        if row.contains(where: { titleMatcher.firstMatch(in: $0.text) != nil }) { return true }
+        if row.contains(where: { titleMatcher.firstMatch(in: $0) != nil }) { return true }
         guard let first = row.first(where: { !$0.isEmpty }) else { return false }
         return first.label?.field == .project || first.label?.field == .agency
     }
@@ -154,7 +175,7 @@ extension Extractor {
 
     /// A project name cell that repeats the form's title (`某某经费支出绩效自评表`) → `某某经费`.
     func projectName(_ cell: CompactTable.CompactCell) -> String {
-        guard let title = titleMatcher.matches(in: cell.text).last, title.end == cell.text.count, title.start > 0 else { return cell.raw }
+        guard let title = titleMatcher.matches(in: cell).last, title.end == cell.text.count, title.start > 0 else { return cell.raw }
         var name = Array(cell.text[..<title.start])
         for suffix in ["绩效", "支出", "项目"].map({ Array($0.unicodeScalars) }) where name.count > suffix.count && name.suffix(suffix.count).elementsEqual(suffix) {
             name.removeLast(suffix.count)
@@ -164,8 +185,8 @@ extension Extractor {
 
     func formKind(_ rows: [[CompactTable.CompactCell]]) -> RecordKind? {
         for row in rows.prefix(4) {
-            for cell in row where titleMatcher.firstMatch(in: cell.text) != nil {
-                if let match = kindMatcher.firstMatch(in: cell.text) { return match.label.field == .kindDept ? .dept : .project }
+            for cell in row where titleMatcher.firstMatch(in: cell) != nil {
+                if let match = kindMatcher.firstMatch(in: cell) { return match.label.field == .kindDept ? .dept : .project }
             }
         }
         return nil

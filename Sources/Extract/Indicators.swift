@@ -24,40 +24,45 @@ extension Extractor {
     /// carried down; the table ends at its 总分 / 合计 row.
     func indicators(in rows: [[CompactTable.CompactCell]]) -> [RawIndicator] {
         guard let headerIndex = rows.firstIndex(where: isIndicatorHeader) else { return [] }
-        var (columns, firstDataRow) = indicatorColumns(rows, headerIndex: headerIndex)
+        let (columns, firstDataRow) = indicatorColumns(rows, headerIndex: headerIndex)
         guard columns[.level3] != nil, columns[.score] != nil, columns[.target] != nil || columns[.actual] != nil else { return [] }
         let headerWidth = rows[headerIndex].count
         var found: [RawIndicator] = []
         var level1 = "", level2 = ""
+        // Each field's column, looked up once for the table.
+        let level1Column = columns[.level1], level2Column = columns[.level2], level3Column = columns[.level3]
+        let targetColumn = columns[.target], actualColumn = columns[.actual], weightColumn = columns[.weight]
+        let scoreColumn = columns[.score], deviationColumn = columns[.deviation]
         for row in rows[firstDataRow...] {
             if let first = row.first(where: { !$0.isEmpty }), [.scoreTotal, .totalRow].contains(first.label?.field) { break }
             if startsForm(row) || isFundTotalRow(row) { break }
             // Cells merged over the left columns may be missing (web text): align the row on
             // its score, the second of the last two numbers (分值, 得分), else from the right.
-            let shift = columns[.score].flatMap { scoreColumn in Self.scoreIndex(row).map { scoreColumn - $0 } }
+            let shift = scoreColumn.flatMap { scoreColumn in Self.scoreIndex(row).map { scoreColumn - $0 } }
                 ?? (row.count < headerWidth ? headerWidth - row.count : 0)
-            func cell(_ field: Field) -> CompactTable.CompactCell? {
-                guard let column = columns[field].map({ $0 - shift }), column >= 0, column < row.count else { return nil }
+            func cell(_ column: Int?) -> CompactTable.CompactCell? {
+                guard let column = column.map({ $0 - shift }), column >= 0, column < row.count else { return nil }
                 return row[column]
             }
-            func text(_ field: Field) -> String { cell(field).map { $0.text.string } ?? "" }
-            if let value = cell(.level1), !value.isEmpty { level1 = Self.withoutPoints(value.text); level2 = "" }
-            if let value = cell(.level2), !value.isEmpty { level2 = Self.withoutPoints(value.text) }
-            let name = text(.level3)
+            func text(_ column: Int?) -> String { cell(column).map { $0.text.string } ?? "" }
+            func isEmpty(_ column: Int?) -> Bool { cell(column)?.text.isEmpty ?? true }
+            if let value = cell(level1Column), !value.isEmpty { level1 = Self.withoutPoints(value.text); level2 = "" }
+            if let value = cell(level2Column), !value.isEmpty { level2 = Self.withoutPoints(value.text) }
+            let name = text(level3Column)
             // A row is an indicator when it names one (not a bare number or sign) and gives it
             // a value: rows that do not are the debris of a table whose rows were misread.
             guard name.unicodeScalars.contains(where: { TextFolding.isHan($0) || ("A"..."z").contains($0) }),
-                  !(text(.target).isEmpty && text(.actual).isEmpty && text(.weight).isEmpty && text(.score).isEmpty) else { continue }
-            found.append(RawIndicator(level1: level1, level2: level2, name: name, target: text(.target), actual: text(.actual),
-                                      weight: text(.weight), score: text(.score), deviation: text(.deviation),
+                  !(isEmpty(targetColumn) && isEmpty(actualColumn) && isEmpty(weightColumn) && isEmpty(scoreColumn)) else { continue }
+            found.append(RawIndicator(level1: level1, level2: level2, name: name, target: text(targetColumn), actual: text(actualColumn),
+                                      weight: text(weightColumn), score: text(scoreColumn), deviation: text(deviationColumn),
                                       isCost: costMatcher.firstMatch(in: Array(level2.unicodeScalars)) != nil,
-                                      line: cell(.level3)?.line ?? row.first?.line ?? 0))
+                                      line: cell(level3Column)?.line ?? row.first?.line ?? 0))
         }
         return found
     }
 
     func isIndicatorHeader(_ row: [CompactTable.CompactCell]) -> Bool {
-        let fields = Set(row.compactMap { headerLabel($0.text)?.field })
+        let fields = Set(row.compactMap { headerLabel($0)?.field })
         return fields.isSuperset(of: [.level1, .level2])
     }
 
@@ -67,7 +72,7 @@ extension Extractor {
         var firstDataRow = headerIndex + 1
         if firstDataRow < rows.count {
             let next = rows[firstDataRow]
-            let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0.text)?.field }
+            let nextFields = next.compactMap { $0.isEmpty ? nil : headerLabel($0)?.field }
             if !nextFields.isEmpty, next.filter({ !$0.isEmpty }).count == nextFields.count,
                Set(nextFields).isSubset(of: [.target, .actual, .weight, .score]) {
                 if next.count == header.count {
@@ -96,6 +101,7 @@ extension Extractor {
     func isWholeLabel(_ text: [Unicode.Scalar]) -> Bool { headerLabel(text)?.scalars == text }
 
     func headerLabel(_ text: [Unicode.Scalar]) -> Label? { indicatorHeaderMatcher.cellLabel(text, maxExtra: 6) }
+    func headerLabel(_ cell: some LabelledText) -> Label? { indicatorHeaderMatcher.cellLabel(cell, maxExtra: 6) }
 
     /// Index of the score cell: the second cell of the last pair of adjacent numbers.
     static func scoreIndex(_ row: [CompactTable.CompactCell]) -> Int? {

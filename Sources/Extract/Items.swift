@@ -28,7 +28,7 @@ extension Extractor {
         guard let totalColumn = rows[anchorIndex].firstIndex(where: { $0.label?.field == .fundTotal }) else { return [] }
         var items: [RawItem] = []
         for row in rows[(anchorIndex + 1)...].prefix(8) {
-            if row.contains(where: { headerLabel($0.text) != nil || $0.text.count > 40 }) { break }
+            if row.contains(where: { headerLabel($0) != nil || $0.text.count > 40 }) { break }
             for (column, cell) in row.enumerated() {
                 if let (name, amount) = Self.labelledAmount(cell.text) {
                     items.append(RawItem(parent: "年度资金总额", parentAmount: parentAmount, item: name, amount: amount, unitHint: unit,
@@ -71,19 +71,34 @@ extension Extractor {
     /// heading as parent.
     func expenditureItems(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> [RawItem] {
         var items: [RawItem] = []
-        var heading = ""
+        var heading = Heading()
         var nextGroup = 1
         for (block, compact) in zip(document.blocks, paragraphs) {
             guard case .paragraph(let paragraph) = block, let text = compact else { continue }
-            if let name = Self.headingName(text) { heading = name; continue }
-            items += paragraphItems(text, line: paragraph.line, heading: heading, nextGroup: &nextGroup)
+            if let name = Self.headingName(text) { heading = Heading(name); continue }
+            items += paragraphItems(text, line: paragraph.line, heading: &heading, nextGroup: &nextGroup)
         }
         return items
     }
 
     private struct AmountSpan { var start: Int; var end: Int }
 
-    private func paragraphItems(_ text: [Unicode.Scalar], line: Int, heading: String, nextGroup: inout Int) -> [RawItem] {
+    /// A section heading's name, made a String only when an amount under it needs it (most
+    /// short numbered lines head no amount).
+    private struct Heading {
+        private let scalars: [Unicode.Scalar]
+        private var made: String?
+        init() { (scalars, made) = ([], "") }
+        init(_ name: [Unicode.Scalar]) { (scalars, made) = (name, nil) }
+        mutating func text() -> String {
+            if let made { return made }
+            let text = scalars.string
+            made = text
+            return text
+        }
+    }
+
+    private func paragraphItems(_ text: [Unicode.Scalar], line: Int, heading: inout Heading, nextGroup: inout Int) -> [RawItem] {
         var items: [RawItem] = []
         var lastTop: Int?
         var scope: (parent: String, amount: String?, group: Int)?
@@ -105,12 +120,12 @@ extension Extractor {
             let (lead, name) = Self.splitAtLead(region)
             if let lead {
                 if let top = lastTop { scope = (items[top].item, items[top].amount, nextGroup) }
-                else { scope = (lead.isEmpty ? heading : lead.string, nil, nextGroup) }
+                else { scope = (lead.isEmpty ? heading.text() : lead.string, nil, nextGroup) }
                 nextGroup += 1
             }
             let cleaned = Self.cleanItemName(name)
             guard !cleaned.isEmpty else { continue }
-            var item = RawItem(parent: scope?.parent ?? heading, parentAmount: scope?.amount, item: cleaned.string, amount: amount,
+            var item = RawItem(parent: scope?.parent ?? heading.text(), parentAmount: scope?.amount, item: cleaned.string, amount: amount,
                                group: scope?.group, line: line)
             if let (parentName, share) = Self.statedShare(text, after: span.end) {
                 item.statedShare = share
@@ -130,13 +145,22 @@ extension Extractor {
 
     /// Number-plus-money-unit spans (`100.50万元`), not preceded by another digit.
     private static func amountSpans(_ text: [Unicode.Scalar]) -> [AmountSpan] {
+        // Every money unit ends in 元: most paragraphs name no amount.
+        guard text.contains(ValueScanner.yuan) else { return [] }
         var spans: [AmountSpan] = []
         var index = 0
         while index < text.count {
-            guard TextFolding.isDigit(text[index]), index == 0 || !(TextFolding.isDigit(text[index - 1]) || text[index - 1] == ".") ,
+            // To the next digit (most scalars are not), read in place.
+            index = text.withUnsafeBufferPointer { scalars in
+                var next = index
+                while next < scalars.count, !TextFolding.isDigit(scalars[next]) { next += 1 }
+                return next
+            }
+            guard index < text.count else { break }
+            guard index == 0 || !(TextFolding.isDigit(text[index - 1]) || text[index - 1] == ".") ,
                   let end = NumberText.end(in: text, from: index) else { index += 1; continue }
-            let rest = Array(text[end...].prefix(2))
-            if let unit = ValueScanner.moneyUnits.first(where: { rest.starts(with: $0) }) {
+            // (Every money unit has at most two scalars: spelled at `end` is spelled in the two after it.)
+            if let unit = ValueScanner.moneyUnit(in: text, at: end) {
                 spans.append(AmountSpan(start: index, end: end + unit.count))
             }
             index = end
@@ -211,19 +235,22 @@ extension Extractor {
         return Array(rest)
     }
 
+    static let chineseNumerals = ScalarSet("一二三四五六七八九十")
+    static let listMarks = ScalarSet("、.")
+
     /// A section heading (`二、一般公共预算支出情况`, `(一)基本支出情况`) → its name
     /// without numbering and without the closing 情况.
-    static func headingName(_ text: [Unicode.Scalar]) -> String? {
+    static func headingName(_ text: [Unicode.Scalar]) -> [Unicode.Scalar]? {
         guard text.count <= 30, !text.contains("。") else { return nil }
         var index = 0
         if text.first == "(" , let close = text.firstIndex(of: ")"), close <= 4 { index = close + 1 }
         else {
-            while index < text.count, index < 3, TextFolding.isDigit(text[index]) || "一二三四五六七八九十".unicodeScalars.contains(text[index]) { index += 1 }
-            guard index > 0, index < text.count, "、.".unicodeScalars.contains(text[index]) else { return nil }
+            while index < text.count, index < 3, TextFolding.isDigit(text[index]) || chineseNumerals.contains(text[index]) { index += 1 }
+            guard index > 0, index < text.count, listMarks.contains(text[index]) else { return nil }
             index += 1
         }
         var name = Array(text[index...])
         if name.count > 2, name.suffix(2).elementsEqual("情况".unicodeScalars) { name.removeLast(2) }
-        return name.isEmpty ? nil : name.string
+        return name.isEmpty ? nil : name
     }
 }

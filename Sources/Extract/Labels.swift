@@ -107,7 +107,9 @@ public struct LabelTable: Sendable {
     }
 
     public func labels(for fields: Set<Field>) -> [Label] { labels.filter { fields.contains($0.field) } }
-    public func matcher(for fields: Set<Field>) -> LabelMatcher { LabelMatcher(labels(for: fields)) }
+    public func matcher(for fields: Set<Field>) -> LabelMatcher {
+        LabelMatcher(labels(for: fields), fields: fields.reduce(0) { $0 | LabelMatcher.bit($1) })
+    }
 }
 
 /// Finds labels in compact text, leftmost-longest and without overlaps, in one pass
@@ -120,12 +122,134 @@ public struct LabelMatcher: Sendable {
     }
 
     private let byFirstScalar: ScalarIndex<Label>
+    /// For a matcher of `LabelTable.matcher(for:)`, which holds every label of its fields:
+    /// those fields (`bit(_:)` each). 0 for a matcher of chosen labels.
+    let fields: UInt64
+    /// A bit per hash of the first two scalars of each label (`pairHash`), when every label
+    /// has two or more: a text's common characters start some label far more often than
+    /// they start one with the character that follows them. Empty when some label has one scalar.
+    private let pairFilter: [UInt64]
 
-    public init(_ labels: [Label]) {
+    public init(_ labels: [Label]) { self.init(labels, fields: 0) }
+
+    init(_ labels: [Label], fields: UInt64) {
         // Longest label first, then the one listed first in the synonym file.
         byFirstScalar = ScalarIndex(labels.compactMap { label in label.scalars.first.map { ($0, label) } }) {
             ($0.scalars.count, -$0.priority) > ($1.scalars.count, -$1.priority)
         }
+        self.fields = fields
+        var pairFilter = [UInt64](repeating: 0, count: 1024)
+        for label in labels where !label.scalars.isEmpty {
+            guard label.scalars.count >= 2 else { pairFilter = []; break }
+            let hash = Self.pairHash(label.scalars[0], label.scalars[1])
+            pairFilter[hash >> 6] |= 1 << UInt64(hash & 63)
+        }
+        self.pairFilter = pairFilter
+    }
+
+    @inline(__always)
+    private static func pairHash(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Int {
+        Int((first.value &* 0x9E37 &+ second.value) & 0xFFFF)
+    }
+
+    @inline(__always)
+    static func bit(_ field: Field) -> UInt64 { 1 << UInt64(field.caseNumber) }
+
+    /// Every label of a matcher spelled in one text, overlapping ones too: by start, and at
+    /// one start in the order a scan tries them. A matcher of some of the same fields reads
+    /// its matches from these (`matches(in:hits:)`) instead of scanning the text again:
+    /// a report's paragraphs and cells are read by a dozen matchers.
+    public struct Hits: Sendable {
+        /// The fields looked for, and those of the labels found.
+        let fields: UInt64, found: UInt64
+        /// The hits are `store[range]`: one array holds those of every text of a table or a
+        /// document (an array per text cost an allocation per text).
+        let store: [Match]
+        let range: Range<Int>
+        var all: ArraySlice<Match> { store[range] }
+        public static let none = Hits(fields: 0, found: 0, store: [], range: 0..<0)
+    }
+
+    /// The hits of one text appended to a shared store, before the store is complete:
+    /// `hits(in:)` once it is.
+    public struct PendingHits: Sendable {
+        let fields: UInt64, found: UInt64
+        let range: Range<Int>
+        public func hits(in store: [Match]) -> Hits {
+            Hits(fields: fields, found: found, store: found == 0 ? [] : store, range: range)
+        }
+    }
+
+    public func hits(in text: [Unicode.Scalar]) -> Hits {
+        var store: [Match] = []
+        return appendHits(of: text, to: &store).hits(in: store)
+    }
+
+    public func appendHits(of text: [Unicode.Scalar], to all: inout [Match]) -> PendingHits {
+        let start = all.count
+        var found: UInt64 = 0
+        text.withUnsafeBufferPointer { text in
+            guard !pairFilter.isEmpty else {
+                byFirstScalar.withFilter { filter in
+                    for position in text.indices where byFirstScalar.mayStart(with: text[position], filter: filter) {
+                        Self.collect(in: text, at: position, from: byFirstScalar, into: &all, found: &found)
+                    }
+                }
+                return
+            }
+            guard text.count >= 2 else { return }
+            pairFilter.withUnsafeBufferPointer { filter in
+                for position in 0..<(text.count - 1) {
+                    let hash = Self.pairHash(text[position], text[position + 1])
+                    if filter[hash >> 6] & (1 << UInt64(hash & 63)) != 0 {
+                        Self.collect(in: text, at: position, from: byFirstScalar, into: &all, found: &found)
+                    }
+                }
+            }
+        }
+        return PendingHits(fields: fields, found: found, range: found == 0 ? 0..<0 : start..<all.count)
+    }
+
+    @inline(__always)
+    private static func collect(in text: UnsafeBufferPointer<Unicode.Scalar>, at position: Int, from index: ScalarIndex<Label>,
+                                into all: inout [Match], found: inout UInt64) {
+        index.withCandidates(startingWith: text[position]) { candidates in
+            for index in candidates.indices where spells(text, candidates[index].scalars, at: position) {
+                all.append(Match(label: candidates[index], start: position))
+                found |= bit(candidates[index].field)
+            }
+        }
+    }
+
+    /// False only when `hits` cover this matcher and hold none of its labels.
+    @inline(__always)
+    func mayMatch(_ hits: Hits) -> Bool { !isCovered(by: hits) || hits.found & fields != 0 }
+
+    /// Whether `hits` hold every match of this matcher (found by a matcher of the same
+    /// table with at least its fields).
+    @inline(__always)
+    func isCovered(by hits: Hits) -> Bool { fields != 0 && hits.fields & fields == fields }
+
+    /// `matches(in: text.prefix(end))`, read from the text's hits when they cover this matcher.
+    public func matches(in text: [Unicode.Scalar], hits: Hits, upTo end: Int = .max) -> [Match] {
+        guard isCovered(by: hits) else { return matches(in: end < text.count ? Array(text.prefix(end)) : text) }
+        guard hits.found & fields != 0 else { return [] }
+        var found: [Match] = []
+        var position = 0
+        // The first hit of this matcher's fields at or after the last match's end is the
+        // scan's leftmost-longest choice there.
+        for hit in hits.all where hit.start >= position && hit.end <= end && fields & Self.bit(hit.label.field) != 0 {
+            found.append(hit)
+            position = hit.end
+        }
+        return found
+    }
+
+    /// `firstMatch(in: text)`, read from the text's hits when they cover this matcher.
+    public func firstMatch(in text: [Unicode.Scalar], hits: Hits) -> Match? {
+        guard isCovered(by: hits) else { return firstMatch(in: text) }
+        guard hits.found & fields != 0 else { return nil }
+        return hits.all.first { fields & Self.bit($0.label.field) != 0 }
     }
 
     public func matches(in text: [Unicode.Scalar]) -> [Match] {
@@ -180,9 +304,28 @@ public struct LabelMatcher: Sendable {
     /// The label a whole cell stands for: the cell is the label, perhaps with a unit or
     /// a note around it (`全年执行数（万元）`, `其中：当年财政拨款`). Longest label wins.
     public func cellLabel(_ cell: [Unicode.Scalar], maxExtra: Int = 8) -> Label? {
+        cellLabel(cell, hits: .none, maxExtra: maxExtra)
+    }
+
+    /// `cellLabel`, read from the cell's hits when they cover this matcher.
+    public func cellLabel(_ cell: [Unicode.Scalar], hits: Hits, maxExtra: Int = 8) -> Label? {
         guard !cell.isEmpty else { return nil }
-        return matches(in: cell)
-            .filter { cell.count - $0.label.scalars.count <= maxExtra }
-            .max { ($0.label.scalars.count, -$0.label.priority) < ($1.label.scalars.count, -$1.label.priority) }?.label
+        guard isCovered(by: hits) else {
+            return matches(in: cell)
+                .filter { cell.count - $0.label.scalars.count <= maxExtra }
+                .max { ($0.label.scalars.count, -$0.label.priority) < ($1.label.scalars.count, -$1.label.priority) }?.label
+        }
+        guard hits.found & fields != 0 else { return nil }
+        // The matches as `matches(in:hits:)` reads them, the longest (then earliest listed) kept.
+        var best: Label?
+        var position = 0
+        for hit in hits.all where hit.start >= position && fields & Self.bit(hit.label.field) != 0 {
+            position = hit.end
+            let label = hit.label
+            guard cell.count - label.scalars.count <= maxExtra else { continue }
+            if let kept = best, (kept.scalars.count, -kept.priority) >= (label.scalars.count, -label.priority) { continue }
+            best = label
+        }
+        return best
     }
 }

@@ -12,11 +12,6 @@ public struct RawSectionItem: Sendable {
     /// traditional characters), when the source text has them; for output.
     public var writtenText: String?
     public var writtenCause: String?
-
-    mutating func quote(from source: SourceText) {
-        writtenText = source.quote(text, line: line)
-        writtenCause = cause.flatMap { source.quote($0, line: line) }
-    }
 }
 
 /// What the report's headings show, and the two free-text sections itemized.
@@ -37,26 +32,37 @@ extension Extractor {
         var body: [Unicode.Scalar]
         var line: Int
         /// Short and not a sentence: a heading or an item title.
-        var isTitle: Bool { body.count <= 30 && !body.contains("。") && !body.contains(";") }
+        let isTitle: Bool
+        /// For a title: the section its words name (`sectionMatcher`), read once.
+        var section: Field?
+
+        init(level: Int, body: [Unicode.Scalar], line: Int) {
+            (self.level, self.body, self.line) = (level, body, line)
+            isTitle = body.count <= 30 && !body.contains("。") && !body.contains(";")
+        }
     }
 
-    /// `paragraphs`: each block's compact text (nil for a table).
+    /// `paragraphs`: each block's compact text (nil for a table). Items are quoted as the
+    /// document's source text writes them, when it has one.
     func sections(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> ReportSections {
         var lines: [NumberedLine?] = []   // nil stands for a table
         for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
-            case .paragraph(let paragraph): lines.append(Self.numbered(compact ?? [], line: paragraph.line))
+            case .paragraph(let paragraph):
+                var line = Self.numbered(compact ?? [], line: paragraph.line)
+                if line.isTitle { line.section = sectionMatcher.firstMatch(in: line.body)?.label.field }
+                lines.append(line)
             case .table: lines.append(nil)
             }
         }
         var result = ReportSections()
         var found = Set<Field>()
         for case let line? in lines where line.isTitle {
-            if let field = sectionMatcher.firstMatch(in: line.body)?.label.field { found.insert(field) }
+            if let field = line.section { found.insert(field) }
         }
         result.present = Self.sectionFields.filter(found.contains).map(\.rawValue)
-        if let body = sectionBody(lines, field: .sectionProblems) { result.problems = itemize(body, splitCause: true) }
-        if let body = sectionBody(lines, field: .sectionMeasures) { result.measures = itemize(body, splitCause: false) }
+        if let body = sectionBody(lines, field: .sectionProblems) { result.problems = itemize(body, splitCause: true, source: document.source) }
+        if let body = sectionBody(lines, field: .sectionMeasures) { result.measures = itemize(body, splitCause: false, source: document.source) }
         return result
     }
 
@@ -65,13 +71,13 @@ extension Extractor {
     func sectionBody(_ lines: [NumberedLine?], field: Field) -> [NumberedLine]? {
         guard let start = lines.firstIndex(where: { line in
             guard let line, line.isTitle else { return false }
-            return sectionMatcher.firstMatch(in: line.body)?.label.field == field
+            return line.section == field
         }) else { return nil }
         let level = lines[start]!.level == 0 ? 1 : lines[start]!.level
         var body: [NumberedLine] = []
         for entry in lines[(start + 1)...] {
             guard let line = entry else { break }
-            if line.isTitle && ((line.level > 0 && line.level <= level) || sectionMatcher.firstMatch(in: line.body) != nil) { break }
+            if line.isTitle && ((line.level > 0 && line.level <= level) || line.section != nil) { break }
             body.append(line)
         }
         return body
@@ -81,7 +87,7 @@ extension Extractor {
     /// paragraphs stay with it; a short numbered title followed by deeper-numbered lines
     /// only groups them (each of those is an item); an unnumbered first paragraph is one
     /// item, or several when it enumerates `一是…二是…`.
-    func itemize(_ lines: [NumberedLine], splitCause: Bool) -> [RawSectionItem] {
+    func itemize(_ lines: [NumberedLine], splitCause: Bool, source: SourceText? = nil) -> [RawSectionItem] {
         var texts: [(text: [Unicode.Scalar], line: Int, level: Int)] = []
         for (index, line) in lines.enumerated() {
             if line.level > 0 {
@@ -100,7 +106,12 @@ extension Extractor {
         }
         return texts.enumerated().map { offset, entry in
             let (statement, cause) = splitCause ? splitOffCause(entry.text) : (entry.text, nil)
-            return RawSectionItem(item: offset + 1, text: statement.string, cause: cause?.string, line: entry.line)
+            var item = RawSectionItem(item: offset + 1, text: statement.string, cause: cause?.string, line: entry.line)
+            if let source {
+                item.writtenText = source.quote(compact: statement, line: entry.line)
+                item.writtenCause = cause.flatMap { source.quote(compact: $0, line: entry.line) }
+            }
+            return item
         }
     }
 

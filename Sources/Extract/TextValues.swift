@@ -25,8 +25,8 @@ extension Extractor {
 
     /// `评价年度:2024`, `所属年度 | 2022`: a form's year field (data/labels.csv `year_label`).
     func labelledYear(_ units: [CompactUnit]) -> RawValue? {
-        for (index, unit) in units.prefix(60).enumerated() {
-            for match in yearLabelMatcher.matches(in: unit.text) {
+        for index in 0..<min(60, units.count) where yearLabelMatcher.mayMatch(units[index].hits) {
+            for match in yearLabelMatcher.matches(in: units[index]) {
                 let (rest, line) = labelledText(units, at: index, after: match.end)
                 let digits = rest.prefix(while: TextFolding.isDigit)
                 guard digits.count == 4, let year = Int(Array(digits).string), (1990...2100).contains(year) else { continue }
@@ -71,8 +71,9 @@ extension Extractor {
     /// other excluded staff (`staff_excluded`) and the other count's anchor break the link.
     func staffInSentences(_ units: [CompactUnit]) -> [Field: RawValue] {
         var values: [Field: RawValue] = [:]
-        for unit in units {
-            for match in staffWordMatcher.matches(in: unit.text) {
+        for index in units.indices where staffWordMatcher.mayMatch(units[index].hits) {
+            let unit = units[index]
+            for match in staffWordMatcher.matches(in: unit) {
                 let field: Field = match.label.field == .staffAuthorizedWord ? .staffAuthorized : .staffActual
                 guard values[field] == nil, let count = headCount(unit.text, anchor: match, field: field) else { continue }
                 values[field] = RawValue(text: count, line: unit.line)
@@ -167,7 +168,9 @@ extension Extractor {
         for table in tables {
             for (header, row) in zip(table.rows, table.rows.dropFirst()) where header.count == row.count && header.count >= 2 {
                 let labelled = header.indices.compactMap { column -> (Int, Field)? in
-                    guard let field = textMatcher.cellLabel(header[column].text)?.field, Self.textShapes[field] != nil else { return nil }
+                    // (A cell none of whose hits is a text label's has no text label: no need to look.)
+                    guard textMatcher.mayMatch(header[column].hits),
+                          let field = textMatcher.cellLabel(header[column])?.field, Self.textShapes[field] != nil else { return nil }
                     return (column, field)
                 }
                 guard labelled.count >= 2 else { continue }
@@ -192,7 +195,7 @@ extension Extractor {
     /// also gives its form's project name and its own row label (`.fundTotal`, where it stands).
     func flatFundRows(_ units: [CompactUnit]) -> [[Field: RawValue]] {
         var rows: [[Field: RawValue]] = []
-        for (index, unit) in units.enumerated() where unit.text.count <= Self.longestRowLabel && cellMatcher.cellLabel(unit.text)?.field == .fundTotal {
+        for (index, unit) in units.enumerated() where unit.text.count <= Self.longestRowLabel && cellMatcher.cellLabel(unit)?.field == .fundTotal {
             var start = index
             while start > 0, index - start < 16, !Self.isBareValue(units[start - 1].text), units[start - 1].text.count <= 80,
                   !units[start - 1].text.contains(where: { Self.sentenceEnd.contains($0) }) { start -= 1 }
@@ -212,7 +215,7 @@ extension Extractor {
             }
             // The form's project: the value of the last `项目名称` before its fund row.
             let formStart = rows.last.flatMap { $0[.fundTotal]?.line } ?? 0
-            if let label = units[..<index].lastIndex(where: { $0.line > formStart && cellMatcher.cellLabel($0.text)?.field == .project }) {
+            if let label = units[..<index].lastIndex(where: { $0.line > formStart && cellMatcher.cellLabel($0)?.field == .project }) {
                 let (name, line) = labelledText(units, at: label, after: units[label].text.count)
                 if !name.isEmpty { row[.project] = RawValue(text: Array(name).string, line: line) }
             }
@@ -227,7 +230,7 @@ extension Extractor {
     /// the last of the numbers after 总分 (the points available come before the points scored).
     func formTotalScore(_ units: [CompactUnit], after start: Int) -> RawValue? {
         for index in units.indices.dropFirst(start).prefix(400) {
-            let label = cellMatcher.cellLabel(units[index].text, maxExtra: 4)?.field
+            let label = cellMatcher.cellLabel(units[index], maxExtra: 4)?.field
             if label == .fundTotal { return nil }
             guard label == .scoreTotal else { continue }
             let numbers = units[(index + 1)...].prefix(3).prefix { Self.isBareValue($0.text) && !Self.isDash($0.text) }
@@ -261,8 +264,10 @@ extension Extractor {
             || ValueScanner.moneyUnits.contains { rest.elementsEqual($0) }
     }
 
+    static let dashes = ScalarSet("-—/－–")
+
     static func isDash(_ text: [Unicode.Scalar]) -> Bool {
-        !text.isEmpty && text.count <= 2 && text.allSatisfy { "-—/－–".unicodeScalars.contains($0) }
+        !text.isEmpty && text.count <= 2 && text.allSatisfy(dashes.contains)
     }
 
     // MARK: the amount allocated to a transfer payment
@@ -273,8 +278,9 @@ extension Extractor {
     /// be the total (`全年实际下达`, `共计下达`; data/labels.csv `total_word`), if any.
     func allocatedAmount(_ units: [CompactUnit]) -> RawValue? {
         var found: [(value: RawValue, amount: ExactDecimal, total: Bool)] = []
-        for unit in units where !unit.isCell {
-            for match in allocationMatcher.matches(in: unit.text) {
+        for index in units.indices where allocationMatcher.mayMatch(units[index].hits) && !units[index].isCell {
+            let unit = units[index]
+            for match in allocationMatcher.matches(in: unit) {
                 var start = match.start
                 while start > 0, match.start - start < 12, !Self.clauseEnd.contains(unit.text[start - 1]) { start -= 1 }
                 let total = totalWordMatcher.firstMatch(in: Array(unit.text[start..<match.start])) != nil
@@ -309,8 +315,9 @@ extension Extractor {
 /// the row is computed (执行率 = 执行数 ÷ 预算数, 得分 = 分值 × 执行率); otherwise nothing.
 extension Extractor {
     func gluedFundRow(_ units: [CompactUnit]) -> [Field: RawValue]? {
-        for (index, unit) in units.enumerated() where unit.text.count > Self.longestRowLabel {
-            for match in cellMatcher.matches(in: unit.text) where match.label.field == .fundTotal {
+        for index in units.indices where cellMatcher.mayMatch(units[index].hits) && units[index].text.count > Self.longestRowLabel {
+            let unit = units[index]
+            for match in cellMatcher.matches(in: unit) where match.label.field == .fundTotal {
                 // The header stands before the row label (on the line before, when the row
                 // starts its line), or between it and the digits
                 // (`年度资金总额年初预算数…全年执行数(B)执行率(B/A)52.352.352.3100%`).
@@ -345,16 +352,15 @@ extension Extractor {
         for (offset, unit) in units[headerEnd.unit...].prefix(12).enumerated() {
             // Up to the indicator table's header (`一级指标`), which ends the fund block.
             var position = offset == 0 ? headerEnd.offset : 0
-            let indicatorStart = indicatorHeaderMatcher.matches(in: unit.text)
+            let indicatorStart = indicatorHeaderMatcher.matches(in: unit)
                 .first { [.level1, .level2, .level3].contains($0.label.field) && $0.start >= position }?.start
             let end = indicatorStart ?? unit.text.count
             while position < end {
                 guard TextFolding.isDigit(unit.text[position]), position == 0 || !TextFolding.isDigit(unit.text[position - 1]) && unit.text[position - 1] != ".",
                       let numberEnd = NumberText.end(in: unit.text, from: position),
-                      let value = ExactDecimal(digits: unit.text[position..<numberEnd].filter { $0 != "," }) else { position += 1; continue }
-                let rest = Array(unit.text[numberEnd...].prefix(2))
-                let moneyUnit = ValueScanner.moneyUnits.first { rest.starts(with: $0) }
-                let isRate = rest.first == "%"
+                      let value = ExactDecimal(digits: unit.text[position..<numberEnd].lazy.filter { $0 != "," }) else { position += 1; continue }
+                let moneyUnit = ValueScanner.moneyUnit(in: unit.text, at: numberEnd)
+                let isRate = numberEnd < unit.text.count && unit.text[numberEnd] == "%"
                 if isRate || moneyUnit != nil || numberEnd == unit.text.count {
                     numbers.append((Array(unit.text[position..<numberEnd]).string + (isRate ? "%" : ""), value, isRate, moneyUnit?.string, unit.line))
                 }
@@ -376,8 +382,8 @@ extension Extractor {
 
     /// Where a fund header with 预算数, 执行数 and 执行率 (in that order) ends: unit and offset.
     private func fundHeaderEnd(_ units: [CompactUnit]) -> (unit: Int, offset: Int)? {
-        for (index, unit) in units.enumerated() {
-            let fields = cellMatcher.matches(in: unit.text).filter { Self.fundColumns.contains($0.label.field) }
+        for index in units.indices where cellMatcher.mayMatch(units[index].hits) {
+            let fields = cellMatcher.matches(in: units[index]).filter { Self.fundColumns.contains($0.label.field) }
             guard let budget = fields.firstIndex(where: { $0.label.field == .budgetFull }),
                   let spent = fields[budget...].firstIndex(where: { $0.label.field == .executed }),
                   let rate = fields[spent...].firstIndex(where: { $0.label.field == .executionRate }) else { continue }

@@ -12,6 +12,14 @@ public struct RawValue: Sendable, Equatable {
     }
 }
 
+/// A text that may name a place: compact (folded, without spaces) as the stages hold it,
+/// read by the gazetteer only when the unit's own name gives no place.
+public struct RawPlace: Sendable {
+    public var scalars: [Unicode.Scalar]
+    public var line: Int
+    public init(scalars: [Unicode.Scalar], line: Int) { self.scalars = scalars; self.line = line }
+}
+
 /// What kind of value follows a label in running text.
 enum ValueShape {
     case amount   // 96.40万元 (a unit is required in paragraphs; in cells the header's unit applies)
@@ -27,6 +35,12 @@ enum ValueScanner {
     static let filler = ScalarSet("为是共计达约完成合总额均:批复安排金“”\"'")
     static let maxFiller = 4
     static let moneyUnits: [[Unicode.Scalar]] = ["亿元", "万元", "千元", "元"].map { Array($0.unicodeScalars) }
+
+    /// The money unit spelled at `index` (`moneyUnits` order), without copying the text after it.
+    static func moneyUnit(in text: [Unicode.Scalar], at index: Int) -> [Unicode.Scalar]? {
+        guard index < text.count else { return nil }
+        return moneyUnits.first { text.matches($0, at: index) }
+    }
     static let grades = ScalarSet("优良中差")
     /// Units after a number that make it something else than a score (`98万元`, `98人`, `98年`).
     static let scoreUnitsExcluded = ScalarSet("万元亿千人个项次年月日名条件台户家所")
@@ -92,12 +106,15 @@ enum ValueScanner {
     }
 
     static let project = Array("项目".unicodeScalars)
+    static let yuan: Unicode.Scalar = "元"
 
     static func numberEnd(in text: [Unicode.Scalar], from start: Int) -> Int? { NumberText.end(in: text, from: start) }
 
     /// The unit a header cell announces: `（万元）`, `(单位：元)`, `项目资金（万元）`.
     static func unit(in text: [Unicode.Scalar]) -> String? {
-        moneyUnits.first(where: { text.contains($0) })?.string
+        // Every money unit ends in 元: a text without it names none (one pass instead of four).
+        guard text.contains(yuan) else { return nil }
+        return moneyUnits.first(where: { text.contains($0) })?.string
     }
 
     /// Fiscal years written `2022年度`, `2022年年初…` or `2022年全年…` — never a date such

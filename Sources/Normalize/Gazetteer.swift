@@ -24,6 +24,9 @@ public struct Gazetteer: Sendable {
     }
 
     let divisions: [String: Division]
+    /// Each division's `chain`, built once (resolving a name asks for the chains of its
+    /// candidates again and again).
+    let chains: [String: [Division]]
     /// Every written form (full name or alias) → the divisions it may mean.
     let names: [[Unicode.Scalar]: [String]]
     let namesByFirstScalar: ScalarIndex<[Unicode.Scalar]>
@@ -49,6 +52,7 @@ public struct Gazetteer: Sendable {
             if !(names[alias]?.contains(row[1]) ?? false) { names[alias, default: []].append(row[1]) }
         }
         self.divisions = divisions
+        chains = divisions.mapValues { Self.chain($0.code, in: divisions) }
         self.names = names
         namesByFirstScalar = ScalarIndex(names.keys.compactMap { name in name.first.map { ($0, name) } }) {
             ($0.count, $0.string) > ($1.count, $1.string)
@@ -69,7 +73,9 @@ public struct Gazetteer: Sendable {
     public func division(_ code: String) -> Division? { divisions[code] }
 
     /// The division and its ancestors, from the province down.
-    public func chain(_ code: String) -> [Division] {
+    public func chain(_ code: String) -> [Division] { chains[code] ?? [] }
+
+    static func chain(_ code: String, in divisions: [String: Division]) -> [Division] {
         var chain: [Division] = []
         var next: String? = code
         while let current = next, let division = divisions[current] {

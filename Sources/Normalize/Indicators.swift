@@ -23,13 +23,24 @@ public struct Measure: Sendable, Equatable {
         isDate = Measure.looksLikeDate(scalars)
         guard !isDate, let start = scalars.firstIndex(where: TextFolding.isDigit) else { return }
         if start > 0 {   // no comparator can be found in an empty prefix
-            let prefix = Array(scalars[..<start]).string
-            comparator = Measure.comparators.first { prefix.hasSuffix($0.0) || prefix.hasPrefix($0.0) }?.1 ?? ""
+            comparator = Measure.comparator(before: scalars[..<start])
         }
         guard let end = NumberText.end(in: scalars, from: start) else { return }
-        value = ExactDecimal(digits: scalars[start..<end].filter { $0 != "," })
+        value = ExactDecimal(digits: scalars[start..<end].lazy.filter { $0 != "," })
         unit = Array(scalars[end...]).string
         if unit.isEmpty { unit = unitFromName }
+    }
+
+    static let comparatorScalars = comparators.map { (Array($0.0.unicodeScalars), $0.1) }
+
+    /// The comparator that ends or starts the text before a number (`≥`, `不低于`).
+    static func comparator(before prefix: ArraySlice<Unicode.Scalar>) -> String {
+        guard prefix.allSatisfy(\.isWholeCharacter) else {
+            // Combining marks and the like: compared as characters.
+            let text = Array(prefix).string
+            return comparators.first { text.hasSuffix($0.0) || text.hasPrefix($0.0) }?.1 ?? ""
+        }
+        return comparatorScalars.first { prefix.reversed().starts(with: $0.0.reversed()) || prefix.starts(with: $0.0) }?.1 ?? ""
     }
 
     static func looksLikeDate(_ scalars: [Unicode.Scalar]) -> Bool {
@@ -80,8 +91,12 @@ extension Normalizer {
                          weight: number(raw.weight), score: number(raw.score), deviation: raw.deviation, isCost: raw.isCost, line: raw.line)
     }
 
+    static let fullWidthClose = Array("）".utf8)
+
     /// `利用档案的人次（人）` → `人`.
     static func parenthesizedUnit(_ name: String) -> String {
+        // Only `)` and `）` fold to `)`.
+        guard name.containsByte(where: { $0 == 0x29 }) || name.containsUTF8(fullWidthClose) else { return "" }
         let scalars = TextFolding.compact(name)
         guard scalars.last == ")", let open = scalars.lastIndex(of: "("), scalars.count - open <= 6 else { return "" }
         return Array(scalars[(open + 1)..<(scalars.count - 1)]).string

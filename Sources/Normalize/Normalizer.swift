@@ -50,38 +50,45 @@ public struct Normalizer: Sendable {
     /// naming a division inside that place (a project `某市某区某医院建设工程`); else from a
     /// short form (`苏州某职业学校`, `某新区(重庆)`). `fromText`: not from the names.
     func region(names: [String], raw: RawRecord) -> (Region?, fromText: Bool) {
-        if let region = names.lazy.compactMap({ self.gazetteer.resolve($0) }).first { return (region, false) }
-        let clear = { (text: String, stems: Bool) in self.gazetteer.resolve(text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }
-        if var region = raw.places.lazy.compactMap({ clear($0.text, false) }).first {
+        let compactNames = names.map(TextFolding.compact)
+        if let region = compactNames.lazy.compactMap({ self.gazetteer.resolve(compact: $0) }).first { return (region, false) }
+        let clear = { (text: [Unicode.Scalar], stems: Bool) in self.gazetteer.resolve(compact: text, stemsOnly: stems).flatMap { $0.ambiguity == nil ? $0 : nil } }
+        if var region = raw.places.lazy.compactMap({ clear($0.scalars, false) }).first {
             for detail in raw.detailPlaces {
-                if let finer = clear(detail.text, false), finer.code != region.code, let code = finer.code, let outer = region.code,
+                if let finer = clear(detail.scalars, false), finer.code != region.code, let code = finer.code, let outer = region.code,
                    gazetteer.chain(code).contains(where: { $0.code == outer }) { region = finer; break }
             }
             return (region, true)
         }
-        let stemmed = (names + raw.places.map(\.text)).lazy.compactMap { clear($0, true) }.first
+        let stemmed = (compactNames + raw.places.map(\.scalars)).lazy.compactMap { clear($0, true) }.first
         return (stemmed, stemmed != nil)
     }
 
     /// `51092324T000010263357-2023年全县安可替代补助资金项目` → the name after the project code.
     static func withoutProjectCode(_ name: String) -> String {
+        // No dash byte, no dash character: the name as it is, without reading its characters.
+        guard name.containsByte(where: { $0 == 0x2D }) || name.containsUTF8(emDash) else { return name }
         guard let dash = name.firstIndex(where: { $0 == "-" || $0 == "—" }) else { return name }
         let code = name[..<dash]
         guard code.count >= 10, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), name.index(after: dash) < name.endIndex else { return name }
         return String(name[name.index(after: dash)...])
     }
 
+    static let emDash = Array("—".utf8)
+
     func cleanName(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
+        // The spaces `isSpace` drops are ASCII: a text without those bytes is clean already.
+        guard text.containsByte(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { !TextFolding.isSpace($0) }))
     }
 
     /// An amount as written (`150.00万元`, `96.40` under a `（万元）` header, `1,200元`)
     /// converted to 万元. Without any unit the amount is taken as 万元, the unit of these forms.
     public static func amountInWan(_ raw: RawValue) -> ExactDecimal? {
         let scalars = raw.text.scalarArray
-        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].filter { $0 != "," }) else { return nil }
-        let unit = scalars[end...].isEmpty ? (raw.unitHint ?? "万元") : String(String.UnicodeScalarView(scalars[end...]))
-        if let wan = MoneyUnit.inWan(value, unit: unit) { return wan }
+        guard let end = NumberText.end(in: scalars, from: 0), let value = ExactDecimal(digits: scalars[..<end].lazy.filter { $0 != "," }) else { return nil }
+        let wan = scalars[end...].isEmpty ? MoneyUnit.inWan(value, unit: raw.unitHint ?? "万元") : MoneyUnit.inWan(value, unitScalars: scalars[end...])
+        if let wan { return wan }
         return raw.unitHint == nil || scalars[end...].first == "%" ? nil : value
     }
 
@@ -97,8 +104,28 @@ public struct Normalizer: Sendable {
     public static func number(_ text: String) -> ExactDecimal? {
         let scalars = text.scalarArray
         guard let end = NumberText.end(in: scalars, from: 0) else { return nil }
-        return ExactDecimal(digits: scalars[..<end].filter { $0 != "," })
+        return ExactDecimal(digits: scalars[..<end].lazy.filter { $0 != "," })
     }
 
     static func integer(_ value: ExactDecimal) -> Int { Int(value.rounded(decimals: 0).millionths / ExactDecimal.scale) }
+}
+
+extension String {
+    /// Whether one of the text's UTF-8 bytes passes `test`, read from its storage in place.
+    func containsByte(where test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+    }
+
+    /// Whether these UTF-8 bytes occur in the text (a byte search: no characters read).
+    func containsUTF8(_ needle: [UInt8]) -> Bool {
+        utf8.withContiguousStorageIfAvailable { Self.bytes($0, contain: needle) } ?? Array(utf8).withUnsafeBufferPointer { Self.bytes($0, contain: needle) }
+    }
+
+    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+        }
+        return false
+    }
 }

@@ -20,7 +20,12 @@ extension Gazetteer {
     /// Each candidate division is scored by how many region names in the text it explains
     /// (itself or an ancestor) minus the unrelated ones; the best wins, deepest first.
     public func resolve(_ name: String, stemsOnly: Bool = false) -> Region? {
-        let mentions = mentions(in: TextFolding.compact(name), stemsOnly: stemsOnly)
+        resolve(compact: TextFolding.compact(name), stemsOnly: stemsOnly)
+    }
+
+    /// `resolve` of a text already compact (folded, without spaces).
+    public func resolve(compact name: [Unicode.Scalar], stemsOnly: Bool = false) -> Region? {
+        let mentions = mentions(in: name, stemsOnly: stemsOnly)
         guard !mentions.isEmpty else { return nil }
         var best: [(code: String, score: Int, unique: Bool)] = []
         var bestScore = Int.min

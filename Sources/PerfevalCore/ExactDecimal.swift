@@ -22,6 +22,9 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
 
     /// Parses ASCII digits with an optional sign and decimal point ("150.00", "-3", ".5").
     /// Digits beyond the sixth decimal are rounded half away from zero.
+    /// Inlinable, so that callers in other modules get it specialized for their sequence
+    /// (unspecialized, each scalar went through the generic iterator's witnesses).
+    @inlinable
     public init?<S: Sequence>(digits: S) where S.Element == Unicode.Scalar {
         var negative = false, seenDigit = false, seenPoint = false
         var integerPart: Int64 = 0, fraction: Int64 = 0, fractionDigits = 0, roundUp = false
@@ -132,6 +135,15 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
     /// Rounds half away from zero to `decimals` fractional digits (0...6).
     public func rounded(decimals: Int) -> ExactDecimal {
         guard decimals < 6 else { return self }
+        if decimals >= 0 {
+            // To 0…5 decimals: a unit of at most 10^6, in 64-bit arithmetic (as `divideRounded`
+            // does in 128 bits), clamped where the rounded value does not fit.
+            let unit = Self.unitsOfDecimals[decimals]
+            let quotient = millionths / unit, remainder = millionths % unit
+            let rounded = remainder != 0 && remainder.magnitude * 2 >= UInt64(unit) ? quotient + (millionths < 0 ? -1 : 1) : quotient
+            let (value, overflow) = rounded.multipliedReportingOverflow(by: unit)
+            return ExactDecimal(millionths: overflow ? (rounded < 0 ? .min : .max) : value)
+        }
         var unit: Int128 = 1
         for _ in 0..<(6 - decimals) { unit *= 10 }
         return ExactDecimal(millionths: Int64(clamping: Self.divideRounded(Int128(millionths), unit) * unit))
@@ -178,6 +190,9 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
             return at
         }
     }
+
+    /// The millionths of one unit of the last of 0…5 decimals (10^6 … 10).
+    static let unitsOfDecimals: [Int64] = [1_000_000, 100_000, 10_000, 1_000, 100, 10]
 
     static func divideRounded(_ numerator: Int128, _ denominator: Int128) -> Int128 {
         let quotient = numerator / denominator, remainder = numerator % denominator

@@ -31,7 +31,11 @@ public struct SourceText: Sendable {
     /// parts of them (a cause clause cut out of a problem's statement); a `。` that joins a
     /// title to its body is kept. Nil when it cannot be found there.
     public func quote(_ text: String, line: Int, maxLines: Int = 40) -> String? {
-        let wanted = TextFolding.compact(text)
+        quote(compact: TextFolding.compact(text), line: line, maxLines: maxLines)
+    }
+
+    /// `quote` of text already compact (folded, without spaces).
+    public func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
         guard !wanted.isEmpty, line >= 1 else { return nil }
         var stream = KeyStream(self, from: line, maxLines: maxLines)
         var quoted: [Unicode.Scalar] = []
@@ -46,7 +50,8 @@ public struct SourceText: Sendable {
             guard var at = position else { return nil }
             if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
-                if let open = run, open.line == key.line, Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
+                if let open = run, open.line == key.line,
+                   key.offset == open.last + 1 || Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
                     run = (open.line, open.first, key.offset)
                 } else {
                     closeRun(); run = (key.line, key.offset, key.offset)
@@ -100,7 +105,20 @@ public struct SourceText: Sendable {
             guard read.count == original.count else { nextLine = endLine; return false }
             nextLine += 1
             let lineIndex = lines.count, firstKey = keys.count
-            SourceText.forEachKey(read) { scalar, offset in keys.append((scalar, lineIndex, offset, keys.count == firstKey)) }
+            // Appended to a local array (held uniquely, grown geometrically), then put back.
+            var keys = self.keys
+            self.keys = []
+            if keys.capacity < keys.count + read.count { keys.reserveCapacity(max(keys.count + read.count, 2 * keys.capacity)) }
+            // The line's keys written to scratch, then appended at once.
+            withUnsafeTemporaryAllocation(of: Key.self, capacity: max(read.count, 1)) { scratch in
+                var count = 0
+                SourceText.forEachKey(read) { scalar, offset in
+                    scratch[count] = (scalar, lineIndex, offset, keys.count + count == firstKey)
+                    count += 1
+                }
+                keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            }
+            self.keys = keys
             lines.append(original)
             return true
         }
@@ -119,15 +137,18 @@ public struct SourceText: Sendable {
 
     /// Each folded, non-space scalar with its offset in the line; `[bookmark: …]` left out.
     @inline(__always)
-    static func forEachKey(_ line: [Unicode.Scalar], _ body: (Unicode.Scalar, Int) -> Void) {
-        var offset = 0
-        while offset < line.count {
-            if line[offset] == "[", line.matches(bookmarkOpen, at: offset), let close = line[offset...].firstIndex(of: "]") {
-                offset = close + 1
-                continue
+    static func forEachKey(_ scalars: [Unicode.Scalar], _ body: (Unicode.Scalar, Int) -> Void) {
+        scalars.withUnsafeBufferPointer { line in
+            var offset = 0
+            while offset < line.count {
+                let scalar = line[offset]
+                if scalar == "[", scalars.matches(bookmarkOpen, at: offset), let close = line[offset...].firstIndex(of: "]") {
+                    offset = close + 1
+                    continue
+                }
+                if let folded = TextFolding.fold(scalar), !TextFolding.isSpace(folded) { body(folded, offset) }
+                offset += 1
             }
-            if let folded = TextFolding.fold(line[offset]), !TextFolding.isSpace(folded) { body(folded, offset) }
-            offset += 1
         }
     }
 

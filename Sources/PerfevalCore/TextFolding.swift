@@ -45,7 +45,8 @@ public enum TextFolding {
     }
 
     /// Writes the compacted scalars of a String's UTF-8 to `out` (room for one per byte);
-    /// returns their count.
+    /// returns their count. Counts and offsets stay within the buffer's size: wrapping
+    /// arithmetic, no overflow checks in the loop every text of a report goes through.
     @inline(__always)
     static func compactUTF8(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int {
         var count = 0
@@ -54,16 +55,16 @@ public enum TextFolding {
             let lead = bytes[index]
             if lead < 0x80 {
                 // ASCII folds to itself.
-                if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count += 1 }
-                index += 1
+                if !isSpace(Unicode.Scalar(lead)) { out[count] = Unicode.Scalar(lead); count &+= 1 }
+                index &+= 1
                 continue
             }
             if lead >= 0xE4 && lead <= 0xEE {
                 // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
-                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                 out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
-                count += 1
-                index += 3
+                count &+= 1
+                index &+= 3
                 continue
             }
             let (value, length) = decodeValidUTF8(bytes, at: index)
@@ -71,7 +72,7 @@ public enum TextFolding {
             // A String's UTF-8 is valid: every decoded value is a scalar.
             guard let folded = fold(unsafeBitCast(value, to: Unicode.Scalar.self)), !isSpace(folded) else { continue }
             out[count] = folded
-            count += 1
+            count &+= 1
         }
         return count
     }
@@ -79,15 +80,14 @@ public enum TextFolding {
     /// The scalars `fill` writes to a scratch buffer of `maxCount` (returning how many, or nil
     /// to give up), as an array of exactly that size. Scratch first, then one copy: an array
     /// made with `unsafeUninitializedCapacity` goes through the runtime's generic allocation,
-    /// which looks up its type's metadata on every call.
+    /// which looks up its type's metadata on every call; `append(contentsOf:)` to an empty
+    /// array takes the growth path. `Array(buffer)` allocates the exact size at once.
     @inline(__always)
     static func scalarArray(atMost maxCount: Int, _ fill: (UnsafeMutablePointer<Unicode.Scalar>) -> Int?) -> [Unicode.Scalar]? {
         guard maxCount > 0 else { return [] }
         return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: maxCount) { scratch -> [Unicode.Scalar]? in
             guard let count = fill(scratch.baseAddress!) else { return nil }
-            var scalars: [Unicode.Scalar] = []
-            scalars.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
-            return scalars
+            return Array(UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
     }
 
@@ -137,24 +137,41 @@ public enum TextFolding {
     /// first byte that is not well-formed UTF-8.
     @inline(__always)
     static func decodeValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, folding: Bool, into out: UnsafeMutablePointer<Unicode.Scalar>) -> Int? {
+        // Counts and offsets stay within the buffer's size: wrapping arithmetic in the fast paths.
         var count = 0
         var index = 0
         while index < bytes.count {
             let lead = bytes[index]
             if lead < 0x80 {
                 out[count] = Unicode.Scalar(lead)   // ASCII: folding keeps it
-                count += 1
-                index += 1
+                count &+= 1
+                index &+= 1
                 continue
             }
             // U+4000…U+CFFF (the CJK ideographs among them): well-formed with two
             // continuation bytes, and folding keeps them.
-            if lead >= 0xE4 && lead <= 0xEC, index + 3 <= bytes.count,
-               bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
-                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+            if lead >= 0xE4 && lead <= 0xEC, index &+ 3 <= bytes.count,
+               bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 {
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
                 out[count] = unsafeBitCast(value, to: Unicode.Scalar.self)
-                count += 1
-                index += 3
+                count &+= 1
+                index &+= 3
+                continue
+            }
+            // Other three-byte sequences whose second byte may be any continuation byte (leads
+            // E1…EF but ED): full-width forms and CJK punctuation (`，` `。`), folded as below.
+            if lead >= 0xE1 && lead <= 0xEF && lead != 0xED, index &+ 3 <= bytes.count,
+               bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 {
+                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
+                let scalar = unsafeBitCast(value, to: Unicode.Scalar.self)   // not a surrogate: the lead is not ED
+                if !folding {
+                    out[count] = scalar
+                    count &+= 1
+                } else if let folded = fold(scalar) {
+                    out[count] = folded
+                    count &+= 1
+                }
+                index &+= 3
                 continue
             }
             // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
@@ -268,20 +285,23 @@ extension ArraySlice where Element == Unicode.Scalar {
         if isEmpty { return "" }
         return withUnsafeBufferPointer { scalars in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count * 4) { bytes in
+                // Offsets stay within the buffer and each byte is computed in range: wrapping
+                // arithmetic and truncating conversions, no checks per scalar.
+                func byte(_ value: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: value) }
                 var at = 0
                 for scalar in scalars {
                     let value = scalar.value
                     switch value {
                     case 0..<0x80:
-                        bytes[at] = UInt8(value); at += 1
+                        bytes[at] = byte(value); at &+= 1
                     case 0x80..<0x800:
-                        bytes[at] = UInt8(0xC0 | (value >> 6)); bytes[at + 1] = UInt8(0x80 | (value & 0x3F)); at += 2
+                        bytes[at] = byte(0xC0 | (value >> 6)); bytes[at &+ 1] = byte(0x80 | (value & 0x3F)); at &+= 2
                     case 0x800..<0x10000:
-                        bytes[at] = UInt8(0xE0 | (value >> 12)); bytes[at + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                        bytes[at + 2] = UInt8(0x80 | (value & 0x3F)); at += 3
+                        bytes[at] = byte(0xE0 | (value >> 12)); bytes[at &+ 1] = byte(0x80 | ((value >> 6) & 0x3F))
+                        bytes[at &+ 2] = byte(0x80 | (value & 0x3F)); at &+= 3
                     default:
-                        bytes[at] = UInt8(0xF0 | (value >> 18)); bytes[at + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
-                        bytes[at + 2] = UInt8(0x80 | ((value >> 6) & 0x3F)); bytes[at + 3] = UInt8(0x80 | (value & 0x3F)); at += 4
+                        bytes[at] = byte(0xF0 | (value >> 18)); bytes[at &+ 1] = byte(0x80 | ((value >> 12) & 0x3F))
+                        bytes[at &+ 2] = byte(0x80 | ((value >> 6) & 0x3F)); bytes[at &+ 3] = byte(0x80 | (value & 0x3F)); at &+= 4
                     }
                 }
                 return String(wellFormedUTF8: UnsafeBufferPointer(rebasing: bytes[..<at]))
