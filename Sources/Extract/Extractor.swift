@@ -193,10 +193,10 @@ public final class Extractor: Sendable {
             .map { $0.label.field == .kindDept ? .dept : .project }
     }
 
-    /// Each block's text folded and without spaces; nil for a table.
+    /// Each block's text folded and without spaces (kept by ingest); nil for a table.
     static func compactParagraphs(_ document: Document) -> [[Unicode.Scalar]?] {
         document.blocks.map { block in
-            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
+            if case .paragraph(let paragraph) = block { return paragraph.compact } else { return nil }
         }
     }
 

@@ -21,7 +21,7 @@ struct CompactTable {
         var texts: [[Unicode.Scalar]] = [], found: [LabelMatcher.PendingHits] = []
         for row in table.rows {
             for cell in row.cells {
-                let compact = TextFolding.compact(cell.text)
+                let compact = cell.compact
                 texts.append(compact)
                 found.append(hitsMatcher.appendHits(of: compact, to: &store))
             }
