@@ -156,6 +156,28 @@ final class ByteLevelTests: XCTestCase {
         }
     }
 
+    func testOneScanFindsWhatTheBinaryCheckAndTheUTF8CheckFind() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [Array("项目".utf8), Array("abcdefgh".utf8), [0x01], [0x00], [0x09, 0x0A], [0x1B, 0x41], Array("é".utf8),
+                                 [0x80], [0xE4, 0xB8], [0xFF], Array("预算执行率".utf8)]
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0..<14, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+            let sampleCount = Int.random(in: 0...bytes.count, using: &generator)
+            let sample = Array(bytes[..<sampleCount])
+            let expectedNUL = sample.contains(0)
+            let expectedControls = sample.filter { $0 < 32 && ![0, 9, 10, 12, 13].contains($0) }.count
+            do {
+                let scanned = try bytes.withUnsafeBufferPointer { try TextDecoder.scan($0, sampleCount: sampleCount) }
+                XCTAssertFalse(expectedNUL, "\(bytes) \(sampleCount)")
+                XCTAssertEqual(scanned.controls, expectedControls, "\(bytes) \(sampleCount)")
+                XCTAssertEqual(String(describing: scanned.malformed), String(describing: Self.referenceMalformed(bytes)), "\(bytes)")
+            } catch {
+                XCTAssertTrue(expectedNUL, "\(bytes) \(sampleCount)")
+            }
+        }
+    }
+
     /// `firstMalformed` one byte at a time.
     static func referenceMalformed(_ bytes: [UInt8]) -> TextDecoder.Malformed? {
         var index = 0
