@@ -65,9 +65,11 @@ public struct NoiseFilter: Sendable {
                 blocks.append(.paragraph(paragraph))
                 droppedSinceTable = false
             case .table(var table):
+                // Only cells without their compact form or with noise are written: a table
+                // read with its compact forms and left as it is is not copied.
                 for row in table.rows.indices {
                     for cell in table.rows[row].cells.indices {
-                        table.rows[row].cells[cell].keepCompact()
+                        if !table.rows[row].cells[cell].keepsCompact { table.rows[row].cells[cell].keepCompact() }
                         switch clean(compact: table.rows[row].cells[cell].compact) {
                         case .kept: continue
                         case .shortened(let kept): table.rows[row].cells[cell].text = kept.string

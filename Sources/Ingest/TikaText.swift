@@ -382,6 +382,8 @@ struct BlockBuilder {
     mutating func endRow() {
         guard !cells.isEmpty else { return }
         let width = cells.count
+        // Compact forms made while the row is held here alone (see `NoiseFilter.clean`).
+        for index in cells.indices { cells[index].keepCompact() }
         rows.append(TableRow(cells: cells))
         cells = []
         cells.reserveCapacity(width)   // the next row is most often as wide: one allocation, not several

@@ -31,6 +31,7 @@ public struct Paragraph: Sendable {
     /// Makes `compact` once and keeps it with the text: ingest's last step, so that the
     /// noise filter and extraction do not each fold the text again.
     public mutating func keepCompact() { if folded == nil { folded = TextFolding.compact(text) } }
+    public var keepsCompact: Bool { folded != nil }
 }
 
 public struct Table: Sendable {
@@ -58,4 +59,5 @@ public struct Cell: Sendable {
     /// The text folded and without whitespace (see `Paragraph.compact`).
     public var compact: [Unicode.Scalar] { folded ?? TextFolding.compact(text) }
     public mutating func keepCompact() { if folded == nil { folded = TextFolding.compact(text) } }
+    public var keepsCompact: Bool { folded != nil }
 }
