@@ -202,6 +202,15 @@ struct FoldedLines {
             // ideographs), copied at once.
             let run = read
             while read < count {
+                // Two ideographs at once (leads E4…EC: U+4000…U+CFFF, kept as they are).
+                if read + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(line.baseAddress! + read).loadUnaligned(as: UInt64.self))
+                    if word & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0,
+                       UInt8(truncatingIfNeeded: word) &- 0xE4 <= 8, UInt8(truncatingIfNeeded: word >> 24) &- 0xE4 <= 8 {
+                        read += 6
+                        continue
+                    }
+                }
                 let lead = line[read]
                 if lead < 0x80 {
                     if lead == UInt8(ascii: "(") || lead == UInt8(ascii: "[") { brackets = true }

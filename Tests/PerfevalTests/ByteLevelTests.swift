@@ -96,7 +96,9 @@ final class ByteLevelTests: XCTestCase {
         let pieces: [[UInt8]] = [Array("项".utf8), Array("（".utf8), Array("(".utf8), Array(")".utf8), Array("x".utf8), Array("à".utf8),
                                  Array("[bookmark: ".utf8), Array("]".utf8), Array("　".utf8), Array("\u{200B}".utf8), [10], [13], [9],
                                  [0x80], [0xE4], [0xED, 0xA0], Array("１".utf8), Array("𠀀".utf8), Array("、".utf8), Array("＀".utf8),
-                                 Array("｟".utf8), Array("～".utf8), [0xEF, 0xBC], [0xE3, 0x80]]
+                                 Array("｟".utf8), Array("～".utf8), [0xEF, 0xBC], [0xE3, 0x80],
+                                 // Pairs of three-byte scalars at the ends of the range read two at a time (leads E4…EC).
+                                 Array("项目".utf8), Array("\u{4000}\u{CFFF}".utf8), Array("\u{3FFF}\u{D000}".utf8), Array("\u{D7FB}".utf8)]
         for _ in 0..<2_000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0..<24, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
