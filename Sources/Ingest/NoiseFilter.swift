@@ -25,6 +25,9 @@ public struct NoiseFilter: Sendable {
     private let phrases: ScalarIndex<Phrase>
     /// The first two scalars of every phrase, for `mayHoldNoise`.
     private let openings: Openings
+    /// A bit per low 16 bits of the scalars that open a phrase and of the digits: the
+    /// scalars `mayHoldNoise` looks at further.
+    private let notable: [UInt64]
     /// Lines of at most this many scalars (spaces removed) holding furniture or spam are dropped.
     static let shortLine = 60
 
@@ -35,6 +38,12 @@ public struct NoiseFilter: Sendable {
             $0.scalars.count > $1.scalars.count
         }
         openings = Openings(phrases.map(\.scalars))
+        var notable = [UInt64](repeating: 0, count: 1024)
+        for scalar in phrases.compactMap(\.scalars.first) + Array("0123456789".unicodeScalars) {
+            let low = Int(scalar.value & 0xFFFF)
+            notable[low >> 6] |= 1 << UInt64(low & 63)
+        }
+        self.notable = notable
     }
 
     public init(rows: [[String]]) throws {
@@ -127,22 +136,31 @@ public struct NoiseFilter: Sendable {
 
     /// Whether `matches` may find something in the compact text: a run of ten or more
     /// digits (a phone number) or two scalars that open a phrase. False means it finds nothing.
+    /// Most scalars are neither digits nor the first of a phrase: one bit test each.
     func mayHoldNoise(_ text: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
-        phrases.withFilter { filter in
-            var previous: Unicode.Scalar?   // the last scalar when it may open a phrase
-            var digits = 0
-            for scalar in text {
-                if let first = previous, openings.contains(first, scalar) { return true }
-                if TextFolding.isDigit(scalar) {
-                    digits += 1
-                    if digits >= 10 { return true }
-                } else {
-                    digits = 0
+        notable.withUnsafeBufferPointer { notable in
+            phrases.withFilter { filter in
+                var index = 0
+                var digits = 0   // the run of digits before `index`
+                while index < text.count {
+                    let scalar = text[index]
+                    let low = Int(scalar.value & 0xFFFF)
+                    guard notable[low >> 6] & (1 << UInt64(low & 63)) != 0 else { digits = 0; index += 1; continue }
+                    if TextFolding.isDigit(scalar) {
+                        digits += 1
+                        if digits >= 10 { return true }
+                    } else {
+                        digits = 0
+                    }
+                    // The pair it opens, if any, is looked at here (the next scalar may be any).
+                    if phrases.mayStart(with: scalar, filter: filter) {
+                        if openings.anyOneScalar { return true }
+                        if index + 1 < text.count, openings.contains(scalar, text[index + 1]) { return true }
+                    }
+                    index += 1
                 }
-                previous = phrases.mayStart(with: scalar, filter: filter) ? scalar : nil
-                if previous != nil && openings.anyOneScalar { return true }
+                return false
             }
-            return false
         }
     }
 
