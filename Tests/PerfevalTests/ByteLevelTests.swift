@@ -211,9 +211,9 @@ final class ByteLevelTests: XCTestCase {
     // MARK: noise
 
     func testNoiseFoundWhereverTheFullMatchFindsIt() throws {
-        let filter = try NoiseFilter(rows: [["kind", "phrase"], ["furniture", "第#页"], ["spam", "加微信"], ["furniture", "上传时间"]])
+        let filter = try NoiseFilter(rows: [["kind", "phrase"], ["furniture", "第#页"], ["spam", "加微信"], ["furniture", "上传时间"], ["furniture", "8号页"]])
         let texts = ["第3页", "第 12 页", "加 微信", "上传　时间", "联系138 0000 0000", "电话4001234567", "第三页", "上传", "加微", "预算1234567890元",
-                     "某某项目", "", "１３８００００００００"]
+                     "某某项目", "", "１３８００００００００", "共18号页", "8号", "第", "123456789第5页", "12345678901"]
         func mayHoldNoise(_ text: String) -> Bool {
             var may = false
             TextFolding.withCompacted(text) { may = filter.mayHoldNoise($0) }
