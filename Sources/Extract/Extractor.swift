@@ -233,7 +233,7 @@ public final class Extractor: Sendable {
                 units.append(CompactUnit(text: text, line: line, isCell: isCell, unitHint: nil, hits: found.hits(in: store)))
             case .table(let table):
                 for row in table.rows {
-                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit, hits: cell.hits)) }
+                    for cell in row { units.append(cell) }
                 }
             }
         }
@@ -507,7 +507,8 @@ public final class Extractor: Sendable {
 
 /// A text unit in compact form (folded, no whitespace). A class: the readers pass over a
 /// report's units a dozen times, and a copy of a reference is one count, not one per field.
-final class CompactUnit: LabelledText {
+/// A table's cells are their own units (`CompactTable.CompactCell`).
+class CompactUnit: LabelledText {
     let text: [Unicode.Scalar]
     let line: Int
     let isCell: Bool
