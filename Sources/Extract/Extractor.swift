@@ -209,6 +209,7 @@ public final class Extractor: Sendable {
             case table(CompactTable)
         }
         var pending: [Pending] = []
+        pending.reserveCapacity(document.blocks.count)
         var store: [LabelMatcher.Match] = []
         var nextTable = tables.makeIterator()
         for (block, compact) in zip(document.blocks, paragraphs) {

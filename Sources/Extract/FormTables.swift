@@ -24,6 +24,9 @@ struct CompactTable {
         // The labels of every cell found first, into one store; the cells made once it is complete.
         var store: [LabelMatcher.Match] = []
         var texts: [[Unicode.Scalar]] = [], found: [LabelMatcher.PendingHits] = []
+        let cellCount = table.rows.reduce(0) { $0 + $1.cells.count }
+        texts.reserveCapacity(cellCount)
+        found.reserveCapacity(cellCount)
         for row in table.rows {
             for cell in row.cells {
                 let compact = cell.compact
