@@ -15,6 +15,7 @@ public enum TikaText {
     static func parse(lines: FoldedLines) -> Document {
         lines.bytes.withUnsafeBufferPointer { bytes in
             var builder = BlockBuilder()
+            builder.blocks.reserveCapacity(lines.count)   // at most a block per line
             var index = 0
             var afterBlank = false
             while index < lines.count {
