@@ -13,6 +13,7 @@ public enum Audits {
 
     public static func run(_ record: inout Record) {
         var audits: [Audit] = []
+        audits.reserveCapacity(16)   // one per check, more for items and indicators with findings
         audits.append(executionRate(record))
         audits += shares(record.items)
         audits += partSums(record.items)

@@ -28,7 +28,14 @@ public enum QualityRubric {
     /// ask for money).
     static func quality(_ report: ReportDetails, taxonomy: Taxonomy) -> Quality {
         let present = Set(report.sectionsPresent)
-        let areas = taxonomy.areas.filter { area in report.problems.contains { $0.categories.contains { taxonomy.area(of: $0) == area } } }
+        // The areas of the problems' categories, looked up once per category rather than once per area.
+        var problemAreas: [String] = []
+        for problem in report.problems {
+            for code in problem.categories {
+                if let area = taxonomy.area(of: code), !problemAreas.contains(area) { problemAreas.append(area) }
+            }
+        }
+        let areas = taxonomy.areas.filter(problemAreas.contains)
         let causes = report.problems.filter { $0.cause != nil }.count
         let fundingOnlyProblems = !report.problems.isEmpty && report.problems.allSatisfy { $0.categories == [Taxonomy.funding] }
         let fundingOnlyMeasures = !report.measures.isEmpty && report.measures.allSatisfy { $0.categories == [Taxonomy.funding] }

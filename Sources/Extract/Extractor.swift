@@ -193,10 +193,10 @@ public final class Extractor: Sendable {
             .map { $0.label.field == .kindDept ? .dept : .project }
     }
 
-    /// Each block's text folded and without spaces; nil for a table.
+    /// Each block's text folded and without spaces (kept by ingest); nil for a table.
     static func compactParagraphs(_ document: Document) -> [[Unicode.Scalar]?] {
         document.blocks.map { block in
-            if case .paragraph(let paragraph) = block { return TextFolding.compact(paragraph.text) } else { return nil }
+            if case .paragraph(let paragraph) = block { return paragraph.compact } else { return nil }
         }
     }
 
@@ -209,6 +209,7 @@ public final class Extractor: Sendable {
             case table(CompactTable)
         }
         var pending: [Pending] = []
+        pending.reserveCapacity(document.blocks.count)
         var store: [LabelMatcher.Match] = []
         var nextTable = tables.makeIterator()
         for (block, compact) in zip(document.blocks, paragraphs) {
@@ -233,7 +234,7 @@ public final class Extractor: Sendable {
                 units.append(CompactUnit(text: text, line: line, isCell: isCell, unitHint: nil, hits: found.hits(in: store)))
             case .table(let table):
                 for row in table.rows {
-                    for cell in row { units.append(CompactUnit(text: cell.text, line: cell.line, isCell: true, unitHint: table.unit, hits: cell.hits)) }
+                    for cell in row { units.append(cell) }
                 }
             }
         }
@@ -507,7 +508,8 @@ public final class Extractor: Sendable {
 
 /// A text unit in compact form (folded, no whitespace). A class: the readers pass over a
 /// report's units a dozen times, and a copy of a reference is one count, not one per field.
-final class CompactUnit: LabelledText {
+/// A table's cells are their own units (`CompactTable.CompactCell`).
+class CompactUnit: LabelledText {
     let text: [Unicode.Scalar]
     let line: Int
     let isCell: Bool

@@ -2,46 +2,54 @@ import PerfevalCore
 
 /// A table in compact form, each cell with the label it stands for (if any).
 struct CompactTable {
-    struct CompactCell: LabelledText {
-        var text: [Unicode.Scalar]
-        var raw: String
-        var line: Int
-        var label: Label?
-        var hits: LabelMatcher.Hits
+    /// A cell: the unit the readers of a report's units see (with its table's money unit),
+    /// and the text as written and the label it stands for. A class: the same object is
+    /// the table's cell and the report's unit, and a copy of it is one count.
+    final class CompactCell: CompactUnit {
+        let raw: String
+        let label: Label?
         var isEmpty: Bool { text.isEmpty }
+
+        init(text: [Unicode.Scalar], raw: String, line: Int, label: Label?, hits: LabelMatcher.Hits, unitHint: String?) {
+            (self.raw, self.label) = (raw, label)
+            super.init(text: text, line: line, isCell: true, unitHint: unitHint, hits: hits)
+        }
     }
 
     var rows: [[CompactCell]]
-    /// The money unit the table announces (`（万元）`), if any.
-    var unit: String?
+    /// The money unit the table announces (`（万元）`), if any: each cell's `unitHint`.
+    let unit: String?
 
     init(_ table: Table, cellMatcher: LabelMatcher, hitsMatcher: LabelMatcher) {
         // The labels of every cell found first, into one store; the cells made once it is complete.
         var store: [LabelMatcher.Match] = []
         var texts: [[Unicode.Scalar]] = [], found: [LabelMatcher.PendingHits] = []
+        let cellCount = table.rows.reduce(0) { $0 + $1.cells.count }
+        texts.reserveCapacity(cellCount)
+        found.reserveCapacity(cellCount)
         for row in table.rows {
             for cell in row.cells {
-                let compact = TextFolding.compact(cell.text)
+                let compact = cell.compact
                 texts.append(compact)
                 found.append(hitsMatcher.appendHits(of: compact, to: &store))
             }
         }
+        let unit = Self.announcedUnit(texts.prefix(table.rows.prefix(12).reduce(0) { $0 + $1.cells.count }))
         var next = 0
         rows = table.rows.map { row in
             row.cells.map { cell in
                 defer { next += 1 }
                 let hits = found[next].hits(in: store)
-                return CompactCell(text: texts[next], raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(texts[next], hits: hits), hits: hits)
+                return CompactCell(text: texts[next], raw: cell.text, line: cell.line, label: cellMatcher.cellLabel(texts[next], hits: hits),
+                                   hits: hits, unitHint: unit)
             }
         }
-        unit = Self.announcedUnit(rows)
+        self.unit = unit
     }
 
-    /// The first money unit a cell of the first twelve rows names, row by row.
-    static func announcedUnit(_ rows: [[CompactCell]]) -> String? {
-        for row in rows.prefix(12) {
-            for cell in row { if let unit = ValueScanner.unit(in: cell.text) { return unit } }
-        }
+    /// The first money unit a cell of the first twelve rows names, in reading order.
+    static func announcedUnit(_ texts: ArraySlice<[Unicode.Scalar]>) -> String? {
+        for text in texts { if let unit = ValueScanner.unit(in: text) { return unit } }
         return nil
     }
 }

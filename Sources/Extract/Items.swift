@@ -76,7 +76,8 @@ extension Extractor {
         for (block, compact) in zip(document.blocks, paragraphs) {
             guard case .paragraph(let paragraph) = block, let text = compact else { continue }
             if let name = Self.headingName(text) { heading = Heading(name); continue }
-            items += paragraphItems(text, line: paragraph.line, heading: &heading, nextGroup: &nextGroup)
+            let found = paragraphItems(text, line: paragraph.line, heading: &heading, nextGroup: &nextGroup)
+            if !found.isEmpty { items += found }   // most paragraphs name no amount
         }
         return items
     }

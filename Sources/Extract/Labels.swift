@@ -235,6 +235,7 @@ public struct LabelMatcher: Sendable {
         guard isCovered(by: hits) else { return matches(in: end < text.count ? Array(text.prefix(end)) : text) }
         guard hits.found & fields != 0 else { return [] }
         var found: [Match] = []
+        found.reserveCapacity(hits.range.count)   // at most one match per hit: one allocation
         var position = 0
         // The first hit of this matcher's fields at or after the last match's end is the
         // scan's leftmost-longest choice there.

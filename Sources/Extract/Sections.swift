@@ -46,6 +46,7 @@ extension Extractor {
     /// document's source text writes them, when it has one.
     func sections(_ document: Document, paragraphs: [[Unicode.Scalar]?]) -> ReportSections {
         var lines: [NumberedLine?] = []   // nil stands for a table
+        lines.reserveCapacity(document.blocks.count)
         for (block, compact) in zip(document.blocks, paragraphs) {
             switch block {
             case .paragraph(let paragraph):

@@ -41,12 +41,12 @@ public enum Ingest {
         }
         guard bytes.count <= limits.maxTextBytes else { throw LimitExceeded.text(limit: limits.maxTextBytes) }
         var decoded = try TextDecoder.decode(bytes)
-        try checkLines(decoded.utf8, limits: limits)
+        let lineFeeds = try checkLines(decoded.utf8, limits: limits)
         if decoded.utf8.withUnsafeBytes({ bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) {
             decoded.utf8.removeAll { $0 == 0 }   // NUL bytes past the sampled start: never into the output
         }
         let text = Simplified.fold(decoded.utf8)
-        let lines = FoldedLines(text.utf8)
+        let lines = FoldedLines(text.utf8, expectedLines: lineFeeds + 1)
         var document = PipeText.looksLikePipeText(text.utf8) ? PipeText.parse(lines: lines) : layoutOrTika(text.utf8, lines: lines)
         // Unconverted, the text is the written one: its lines are where the folded lines came from.
         document.source = text.converted ? SourceText(written: decoded.utf8, simplified: text.utf8)
@@ -75,13 +75,16 @@ public enum Ingest {
     }
 
     /// Text of too many lines costs memory far beyond its size once split into cells.
-    static func checkLines(_ utf8: [UInt8], limits: Limits) throws {
+    /// Returns the number of line feeds.
+    @discardableResult
+    static func checkLines(_ utf8: [UInt8], limits: Limits) throws -> Int {
         var lines = 0, start = 0
         while start < utf8.count {
             start = TikaText.nextLineFeed(in: utf8, from: start) + 1
             if start <= utf8.count { lines += 1 }
         }
         if lines > limits.maxElements { throw LimitExceeded.elements("lines", limit: limits.maxElements) }
+        return lines
     }
 
     /// A document read from a structured format, its traditional characters folded after

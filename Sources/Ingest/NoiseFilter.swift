@@ -25,6 +25,9 @@ public struct NoiseFilter: Sendable {
     private let phrases: ScalarIndex<Phrase>
     /// The first two scalars of every phrase, for `mayHoldNoise`.
     private let openings: Openings
+    /// A bit per low 16 bits of the scalars that open a phrase and of the digits: the
+    /// scalars `mayHoldNoise` looks at further.
+    private let notable: [UInt64]
     /// Lines of at most this many scalars (spaces removed) holding furniture or spam are dropped.
     static let shortLine = 60
 
@@ -35,6 +38,12 @@ public struct NoiseFilter: Sendable {
             $0.scalars.count > $1.scalars.count
         }
         openings = Openings(phrases.map(\.scalars))
+        var notable = [UInt64](repeating: 0, count: 1024)
+        for scalar in phrases.compactMap(\.scalars.first) + Array("0123456789".unicodeScalars) {
+            let low = Int(scalar.value & 0xFFFF)
+            notable[low >> 6] |= 1 << UInt64(low & 63)
+        }
+        self.notable = notable
     }
 
     public init(rows: [[String]]) throws {
@@ -47,24 +56,35 @@ public struct NoiseFilter: Sendable {
         self.init(phrases: phrases)
     }
 
+    /// The document without furniture and spam, each text with its compact form kept
+    /// (`Paragraph.keepCompact`): the filter reads that form, and so does extraction.
     public func clean(_ document: Document) -> Document {
         var blocks: [Block] = []
+        blocks.reserveCapacity(document.blocks.count)
         var droppedSinceTable = false
         for block in document.blocks {
             switch block {
             case .paragraph(var paragraph):
-                if let text = clean(paragraph.text) {
-                    paragraph.text = text
-                    blocks.append(.paragraph(paragraph))
-                    droppedSinceTable = false
-                } else {
-                    droppedSinceTable = true
+                paragraph.keepCompact()
+                switch clean(compact: paragraph.compact) {
+                case .kept: break
+                case .shortened(let kept): paragraph.text = kept.string; paragraph.keepCompact()
+                case .dropped: droppedSinceTable = true; continue
                 }
+                blocks.append(.paragraph(paragraph))
+                droppedSinceTable = false
             case .table(var table):
-                // Only cells that may hold noise are written: a table left as it is is not copied.
+                // Only cells without their compact form or with noise are written: a table
+                // read with its compact forms and left as it is is not copied.
                 for row in table.rows.indices {
-                    for cell in table.rows[row].cells.indices where mayHoldNoise(table.rows[row].cells[cell].text) {
-                        table.rows[row].cells[cell].text = clean(table.rows[row].cells[cell].text) ?? ""
+                    for cell in table.rows[row].cells.indices {
+                        if !table.rows[row].cells[cell].keepsCompact { table.rows[row].cells[cell].keepCompact() }
+                        switch clean(compact: table.rows[row].cells[cell].compact) {
+                        case .kept: continue
+                        case .shortened(let kept): table.rows[row].cells[cell].text = kept.string
+                        case .dropped: table.rows[row].cells[cell].text = ""
+                        }
+                        table.rows[row].cells[cell].keepCompact()
                     }
                 }
                 if droppedSinceTable, case .table(let previous)? = blocks.last {
@@ -80,14 +100,21 @@ public struct NoiseFilter: Sendable {
 
     /// The text without furniture and spam; nil when nothing is left of it.
     public func clean(_ text: String) -> String? {
-        // Most texts hold no noise: told by one pass over their bytes, or else looked for
-        // in a scratch copy of the compacted text.
-        guard mayHoldNoise(text) else { return text }
-        var matches: [Match] = []
-        TextFolding.withCompacted(text) { matches = self.matches(in: $0) }
-        guard !matches.isEmpty else { return text }
-        let scalars = TextFolding.compact(text)
-        if scalars.count <= Self.shortLine && matches.contains(where: { $0.kind == .furniture || !$0.isPhone }) { return nil }
+        switch clean(compact: TextFolding.compact(text)) {
+        case .kept: return text
+        case .shortened(let kept): return kept.string
+        case .dropped: return nil
+        }
+    }
+
+    /// What `clean` does to a text, told from its compact form.
+    enum Cleaned { case kept, shortened([Unicode.Scalar]), dropped }
+
+    func clean(compact scalars: [Unicode.Scalar]) -> Cleaned {
+        // Most texts hold no noise: told by one look at each scalar.
+        let matches = scalars.withUnsafeBufferPointer { scalars in mayHoldNoise(scalars) ? self.matches(in: scalars) : [] }
+        guard !matches.isEmpty else { return .kept }
+        if scalars.count <= Self.shortLine && matches.contains(where: { $0.kind == .furniture || !$0.isPhone }) { return .dropped }
         var removed = [Bool](repeating: false, count: scalars.count)
         for match in matches {
             switch match.kind {
@@ -102,64 +129,39 @@ public struct NoiseFilter: Sendable {
             }
         }
         let kept = zip(scalars, removed).filter { !$0.1 }.map(\.0)
-        return kept.contains(where: { !Self.isDelimiter($0) }) ? kept.string : nil
+        return kept.contains(where: { !Self.isDelimiter($0) }) ? .shortened(kept) : .dropped
     }
 
     struct Match { var kind: Kind; var range: Range<Int>; var isPhone = false }
 
-    /// Whether `matches` may find something in `text`: a run of ten or more digits (a phone
-    /// number) or two scalars that open a phrase, read from the text's UTF-8 as `compact`
-    /// gives it (folded, spaces left out). False means it finds nothing.
-    func mayHoldNoise(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
+    /// Whether `matches` may find something in the compact text: a run of ten or more
+    /// digits (a phone number) or two scalars that open a phrase. False means it finds nothing.
+    /// Most scalars are neither digits nor the first of a phrase: one bit test each.
+    func mayHoldNoise(_ text: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
+        notable.withUnsafeBufferPointer { notable in
             phrases.withFilter { filter in
-                var previous: Unicode.Scalar?   // the last scalar when it may open a phrase
-                var digits = 0
                 var index = 0
-                while index < utf8.count {
-                    let scalar: Unicode.Scalar
-                    let lead = utf8[index]
-                    if lead < 0x80 {
-                        index += 1
-                        scalar = Unicode.Scalar(lead)
-                        if TextFolding.isSpace(scalar) { continue }
-                    } else if lead >= 0xE4 && lead <= 0xEE {
-                        // U+4000…U+EFFF (the CJK ideographs among them) fold to themselves.
-                        let value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
-                        index += 3
-                        scalar = unsafeBitCast(value, to: Unicode.Scalar.self)
-                    } else {
-                        let (decoded, length) = Self.decode(utf8, at: index)
-                        index += length
-                        guard let folded = TextFolding.fold(decoded), !TextFolding.isSpace(folded) else { continue }
-                        scalar = folded
-                    }
-                    if let first = previous, openings.contains(first, scalar) { return true }
+                var digits = 0   // the run of digits before `index`
+                while index < text.count {
+                    let scalar = text[index]
+                    let low = Int(scalar.value & 0xFFFF)
+                    guard notable[low >> 6] & (1 << UInt64(low & 63)) != 0 else { digits = 0; index += 1; continue }
                     if TextFolding.isDigit(scalar) {
                         digits += 1
                         if digits >= 10 { return true }
                     } else {
                         digits = 0
                     }
-                    previous = phrases.mayStart(with: scalar, filter: filter) ? scalar : nil
-                    if previous != nil && openings.anyOneScalar { return true }
+                    // The pair it opens, if any, is looked at here (the next scalar may be any).
+                    if phrases.mayStart(with: scalar, filter: filter) {
+                        if openings.anyOneScalar { return true }
+                        if index + 1 < text.count, openings.contains(scalar, text[index + 1]) { return true }
+                    }
+                    index += 1
                 }
                 return false
             }
         }
-    }
-
-    /// The scalar at `index` of a String's (well-formed) UTF-8 and its length in bytes.
-    @inline(__always)
-    static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
-        let lead = UInt32(utf8[index])
-        func continuation(_ offset: Int) -> UInt32 { UInt32(utf8[index + offset] & 0x3F) }
-        let (value, length): (UInt32, Int)
-        if lead < 0xE0 { (value, length) = ((lead & 0x1F) << 6 | continuation(1), 2) }
-        else if lead < 0xF0 { (value, length) = ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), 3) }
-        else { (value, length) = ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4) }
-        return (unsafeBitCast(value, to: Unicode.Scalar.self), length)
     }
 
     /// The pairs of scalars that open a phrase (`#` for a digit second), as bits of a hash:

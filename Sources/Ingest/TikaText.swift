@@ -15,6 +15,7 @@ public enum TikaText {
     static func parse(lines: FoldedLines) -> Document {
         lines.bytes.withUnsafeBufferPointer { bytes in
             var builder = BlockBuilder()
+            builder.blocks.reserveCapacity(lines.count)   // at most a block per line
             var index = 0
             var afterBlank = false
             while index < lines.count {
@@ -127,10 +128,12 @@ struct FoldedLines {
     let textRanges: [Range<Int>]
     var count: Int { ranges.count }
 
-    init(_ utf8: [UInt8]) {
+    /// `expectedLines`: how many lines the text has, if known (room made for their ranges).
+    init(_ utf8: [UInt8], expectedLines: Int = 0) {
         // Folding never lengthens well-formed UTF-8; only U+FFFD replacing invalid bytes can
         // (three bytes for one), so such text is folded again with room for that.
-        (bytes, ranges, textRanges) = Self.fold(utf8, capacity: utf8.count) ?? Self.fold(utf8, capacity: utf8.count * 3)!
+        (bytes, ranges, textRanges) = Self.fold(utf8, capacity: utf8.count, expectedLines: expectedLines)
+            ?? Self.fold(utf8, capacity: utf8.count * 3, expectedLines: expectedLines)!
     }
 
     /// The lines of `text` (the text folded) as `SourceText` takes them: these lines, and
@@ -147,8 +150,10 @@ struct FoldedLines {
     }
 
     /// The folded lines written into a buffer of `capacity` bytes; nil when they do not fit.
-    static func fold(_ utf8: [UInt8], capacity: Int) -> ([UInt8], [Range<Int>], [Range<Int>])? {
+    static func fold(_ utf8: [UInt8], capacity: Int, expectedLines: Int = 0) -> ([UInt8], [Range<Int>], [Range<Int>])? {
         var ranges: [Range<Int>] = [], textRanges: [Range<Int>] = []
+        ranges.reserveCapacity(expectedLines)
+        textRanges.reserveCapacity(expectedLines)
         var fits = true
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
             utf8.withUnsafeBufferPointer { text in
@@ -202,6 +207,15 @@ struct FoldedLines {
             // ideographs), copied at once.
             let run = read
             while read < count {
+                // Two ideographs at once (leads E4…EC: U+4000…U+CFFF, kept as they are).
+                if read + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(line.baseAddress! + read).loadUnaligned(as: UInt64.self))
+                    if word & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0,
+                       UInt8(truncatingIfNeeded: word) &- 0xE4 <= 8, UInt8(truncatingIfNeeded: word >> 24) &- 0xE4 <= 8 {
+                        read += 6
+                        continue
+                    }
+                }
                 let lead = line[read]
                 if lead < 0x80 {
                     if lead == UInt8(ascii: "(") || lead == UInt8(ascii: "[") { brackets = true }
@@ -309,16 +323,19 @@ struct FoldedLines {
     /// Drops pinyin that mirror sites insert after characters (`项(xiàng)目` → `项目`): a `(`
     /// after a Han character, one to seven pinyin letters and `)`. In place; returns the new length.
     static func removePinyin(_ line: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        guard let first = firstIndex(of: UInt8(ascii: "("), in: UnsafeBufferPointer(line), from: 0) else { return line.count }
-        var read = first, written = first
+        guard var read = firstIndex(of: UInt8(ascii: "("), in: UnsafeBufferPointer(line), from: 0) else { return line.count }
+        var written = read
+        // At each `(` (found by memchr), the bytes up to it moved down as a block.
         while read < line.count {
-            if line[read] == UInt8(ascii: "("), endsWithHan(UnsafeMutableBufferPointer(rebasing: line[..<written])),
-               let close = pinyinClose(line, after: read) {
+            if endsWithHan(UnsafeMutableBufferPointer(rebasing: line[..<written])), let close = pinyinClose(line, after: read) {
                 read = close + 1
-                continue
+            } else {
+                line[written] = line[read]
+                read += 1; written += 1
             }
-            line[written] = line[read]
-            read += 1; written += 1
+            let next = firstIndex(of: UInt8(ascii: "("), in: UnsafeBufferPointer(line), from: read) ?? line.count
+            written = move(line, read..<next, to: written)
+            read = next
         }
         return written
     }
@@ -382,6 +399,8 @@ struct BlockBuilder {
     mutating func endRow() {
         guard !cells.isEmpty else { return }
         let width = cells.count
+        // Compact forms made while the row is held here alone (see `NoiseFilter.clean`).
+        for index in cells.indices { cells[index].keepCompact() }
         rows.append(TableRow(cells: cells))
         cells = []
         cells.reserveCapacity(width)   // the next row is most often as wide: one allocation, not several

@@ -31,10 +31,11 @@ extension Gazetteer {
         var bestScore = Int.min
         for mention in mentions {
             for code in mention {
-                let ancestry = Set(chain(code).map(\.code))
+                // The code and its ancestors: at most three, looked through rather than hashed.
+                let ancestry = chain(code)
                 var score = 0
                 for other in mentions {
-                    if other.contains(where: ancestry.contains) { score += 1 }
+                    if other.contains(where: { code in ancestry.contains { $0.code == code } }) { score += 1 }
                     else if !other.contains(where: { chain($0).contains { $0.code == code } }) { score -= 1 }
                 }
                 if score > bestScore { best = []; bestScore = score }

@@ -19,9 +19,19 @@ public enum Block: Sendable {
 }
 
 public struct Paragraph: Sendable {
-    public var text: String
+    /// Setting the text drops its kept compact form.
+    public var text: String { didSet { folded = nil } }
     public var line: Int
+    /// `TextFolding.compact(text)`, once `keepCompact` has made it.
+    private var folded: [Unicode.Scalar]?
     public init(text: String, line: Int) { self.text = text; self.line = line }
+
+    /// The text folded and without whitespace, as every stage compares it.
+    public var compact: [Unicode.Scalar] { folded ?? TextFolding.compact(text) }
+    /// Makes `compact` once and keeps it with the text: ingest's last step, so that the
+    /// noise filter and extraction do not each fold the text again.
+    public mutating func keepCompact() { if folded == nil { folded = TextFolding.compact(text) } }
+    public var keepsCompact: Bool { folded != nil }
 }
 
 public struct Table: Sendable {
@@ -39,7 +49,15 @@ public struct TableRow: Sendable {
 /// One table cell. A merged or empty cell is kept with empty text, so that columns
 /// stay aligned with the header row.
 public struct Cell: Sendable {
-    public var text: String
+    /// Setting the text drops its kept compact form.
+    public var text: String { didSet { folded = nil } }
     public var line: Int
+    /// `TextFolding.compact(text)`, once `keepCompact` has made it.
+    private var folded: [Unicode.Scalar]?
     public init(text: String, line: Int) { self.text = text; self.line = line }
+
+    /// The text folded and without whitespace (see `Paragraph.compact`).
+    public var compact: [Unicode.Scalar] { folded ?? TextFolding.compact(text) }
+    public mutating func keepCompact() { if folded == nil { folded = TextFolding.compact(text) } }
+    public var keepsCompact: Bool { folded != nil }
 }

@@ -169,8 +169,10 @@ public struct ExactDecimal: Comparable, Hashable, Sendable, CustomStringConverti
         var rest = whole
         while rest >= 10 { rest /= 10; wholeDigits += 1 }
         let fractionDigits = min(max(decimals, 0), 6)
-        // Sign, at most 14 whole digits, point and 6 decimals: ASCII written in place.
-        return String(unsafeUninitializedCapacity: 24) { out in
+        // Sign, at most 14 whole digits, point and 6 decimals: ASCII written in place. The
+        // capacity is the exact length: up to 15 bytes, a small String (no allocation).
+        let length = (value < 0 ? 1 : 0) + wholeDigits + (fractionDigits > 0 ? 1 + fractionDigits : 0)
+        return String(unsafeUninitializedCapacity: length) { out in
             var at = 0
             if value < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
             rest = whole

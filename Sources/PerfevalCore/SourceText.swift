@@ -50,15 +50,16 @@ public struct SourceText: Sendable {
             guard var at = position else { return nil }
             if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
-                if let open = run, open.line == key.line,
-                   key.offset == open.last + 1 || Self.onlySpaces(stream.lines[key.line][(open.last + 1)..<key.offset]) {
-                    run = (open.line, open.first, key.offset)
+                let keyLine = Int(key.line), keyOffset = Int(key.offset)
+                if let open = run, open.line == keyLine,
+                   keyOffset == open.last + 1 || Self.onlySpaces(stream.lines[keyLine][(open.last + 1)..<keyOffset]) {
+                    run = (open.line, open.first, keyOffset)
                 } else {
-                    closeRun(); run = (key.line, key.offset, key.offset)
+                    closeRun(); run = (keyLine, keyOffset, keyOffset)
                 }
                 next += 1
                 position = at + 1
-            } else if wanted[next] == "。", !stream.has(at) || stream.keys[at].startsLine {
+            } else if wanted[next] == "。", !stream.has(at) || stream.startsLine(at) {
                 closeRun(); quoted.append("。")   // joined title and body
                 next += 1
             } else {
@@ -72,7 +73,14 @@ public struct SourceText: Sendable {
         return quoted[...].string
     }
 
-    typealias Key = (scalar: Unicode.Scalar, line: Int, offset: Int, startsLine: Bool)
+    /// A folded scalar of the lines read, with the index of its line (in `KeyStream.lines`)
+    /// and its offset in that line: twelve bytes, so that a line's keys fit a scratch
+    /// buffer on the stack (offsets within a line of a file under the input limit).
+    struct Key {
+        let scalar: Unicode.Scalar
+        let line: Int32
+        let offset: Int32
+    }
 
     /// The folded scalars of the lines from a source line on, each with where it is written,
     /// read a line at a time as far as a search needs (most quotes end within a few lines).
@@ -89,6 +97,9 @@ public struct SourceText: Sendable {
             endLine = min(source.writtenLines.count, line - 1 + maxLines)
         }
 
+        /// Whether the key at `index` is the first of its line.
+        func startsLine(_ index: Int) -> Bool { index == 0 || keys[index - 1].line != keys[index].line }
+
         /// Whether there is a key at `index`, reading further lines when needed.
         mutating func has(_ index: Int) -> Bool {
             while index >= keys.count, readLine() {}
@@ -104,7 +115,7 @@ public struct SourceText: Sendable {
             let read = source.simplifiedLines.map { index < $0.count ? SourceText.scalars($0[index]) : [] } ?? original
             guard read.count == original.count else { nextLine = endLine; return false }
             nextLine += 1
-            let lineIndex = lines.count, firstKey = keys.count
+            let lineIndex = Int32(truncatingIfNeeded: lines.count)
             // Appended to a local array (held uniquely, grown geometrically), then put back.
             var keys = self.keys
             self.keys = []
@@ -113,7 +124,7 @@ public struct SourceText: Sendable {
             withUnsafeTemporaryAllocation(of: Key.self, capacity: max(read.count, 1)) { scratch in
                 var count = 0
                 SourceText.forEachKey(read) { scalar, offset in
-                    scratch[count] = (scalar, lineIndex, offset, keys.count + count == firstKey)
+                    scratch[count] = Key(scalar: scalar, line: lineIndex, offset: Int32(truncatingIfNeeded: offset))
                     count += 1
                 }
                 keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
@@ -128,7 +139,11 @@ public struct SourceText: Sendable {
             guard let head = needle.first, from >= 0 else { return nil }
             var start = from
             while has(start + needle.count - 1) {
-                if keys[start].scalar == head, zip(keys[start..<(start + needle.count)], needle).allSatisfy({ $0.0.scalar == $0.1 }) { return start }
+                if keys[start].scalar == head {
+                    var matched = 1
+                    while matched < needle.count && keys[start + matched].scalar == needle[needle.startIndex + matched] { matched += 1 }
+                    if matched == needle.count { return start }
+                }
                 start += 1
             }
             return nil

@@ -13,6 +13,16 @@ final class ExactDecimalTests: XCTestCase {
         XCTAssertNil(ExactDecimal(""))
     }
 
+    func testFormattedAtEveryLengthAroundASmallString() {
+        // 15 bytes and less fit a small String, longer ones do not: both written the same.
+        XCTAssertEqual(ExactDecimal(millionths: -1).formatted(decimals: 6), "-0.000001")
+        XCTAssertEqual(ExactDecimal(millionths: 12_345_678_123_456).formatted(decimals: 6), "12345678.123456")
+        XCTAssertEqual(ExactDecimal(millionths: -12_345_678_123_456).formatted(decimals: 6), "-12345678.123456")
+        XCTAssertEqual(ExactDecimal(millionths: -9_123_456_789_012_345_678).formatted(decimals: 6), "-9123456789012.345678")
+        XCTAssertEqual(ExactDecimal(millionths: 9_123_456_789_012_345_678).formatted(decimals: 0), "9123456789012")
+        XCTAssertEqual(ExactDecimal(millionths: 0).formatted(decimals: 0), "0")
+    }
+
     func testPercentRoundsHalfAwayFromZero() {
         XCTAssertEqual(ExactDecimal("311.80")!.percent(of: ExactDecimal("340.25")!)?.formatted(decimals: 2), "91.64")
         XCTAssertEqual(ExactDecimal("174.38")!.percent(of: ExactDecimal("174.49")!)?.formatted(decimals: 2), "99.94")

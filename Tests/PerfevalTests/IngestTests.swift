@@ -90,6 +90,32 @@ final class NoiseFilterTests: XCTestCase {
         XCTAssertNil(noise.clean("澳门娱乐城2025年度回馈,注册即送88万元,咨询热线4008123456"), "short spam line with a year and an amount")
     }
 
+    func testCleanedDocumentKeepsEachTextsCompactForm() {
+        let advert = "项目支出 4008341834 预算资金"
+        let document = Document(blocks: [
+            .paragraph(Paragraph(text: "（一）全年　预算数 ３００", line: 1)),
+            .paragraph(Paragraph(text: advert, line: 2)),
+            .table(Table(rows: [TableRow(cells: [Cell(text: "第3页 / 共15页", line: 3), Cell(text: "执行数（万元）", line: 3)])])),
+        ])
+        let cleaned = noise.clean(document)
+        var texts: [(String, [Unicode.Scalar])] = []
+        for block in cleaned.blocks {
+            switch block {
+            case .paragraph(let paragraph): XCTAssertTrue(paragraph.keepsCompact); texts.append((paragraph.text, paragraph.compact))
+            case .table(let table):
+                for cell in table.rows.flatMap(\.cells) { XCTAssertTrue(cell.keepsCompact); texts.append((cell.text, cell.compact)) }
+            }
+        }
+        XCTAssertEqual(texts.map(\.0), ["（一）全年　预算数 ３００", noise.clean(advert)!, "", "执行数（万元）"])
+        for (text, compact) in texts { XCTAssertEqual(compact, TextFolding.compact(text), text) }
+        // A text set again drops the compact form kept for the old one.
+        var cell = Cell(text: "全年预算数", line: 1)
+        cell.keepCompact()
+        cell.text = "执行数"
+        XCTAssertFalse(cell.keepsCompact)
+        XCTAssertEqual(cell.compact.string, "执行数")
+    }
+
     func testAdvertInsideASentenceIsCutOutAndTheSentenceKept() {
         let line = "红河州某局2024年年初预算项目共14个,白事一条龙服务价格 4008341834项目支出预算资金为2836.14万元,其中:本年一般公共预算财政拨款收入预算安排项目11个,预算资金为2827.23万元。"
         XCTAssertEqual(noise.clean(line), "红河州某局2024年年初预算项目共14个,项目支出预算资金为2836.14万元,其中:本年一般公共预算财政拨款收入预算安排项目11个,预算资金为2827.23万元。")
