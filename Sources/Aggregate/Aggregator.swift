@@ -51,10 +51,13 @@ public struct Aggregator {
     /// Every table, its rows built as they are written: a writer never holds a whole table.
     public func streamedTables() -> [StreamedTable] {
         // Merged from their runs once, when a table first needs them.
-        let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets)) }
+        let ranks = Once { [perAgency] in perAgency.agencyRanks() }
+        let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets), ranks: ranks.get()) }
         let medians = Once { [valueCounts] in try valueCounts.medians() }
-        return [executionTable(agencyCounts, medians), scoresTable(medians), spendingTable(medians), problemsTable(agencyCounts),
-                recurringTable(), trendsTable(), auditSummaryTable()]
+        // Four tables list the groups in the same order: sorted once.
+        let sorted = Once { [groups] in groups.sorted { $0.key < $1.key } }
+        return [executionTable(sorted, agencyCounts, medians), scoresTable(sorted, medians), spendingTable(sorted, medians),
+                problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
 
     /// A table whose `rows` hands each row, in order, to the function it is given.
@@ -163,10 +166,13 @@ public struct Aggregator {
         var year: Int?
         var kind: String
 
+        /// By level (in `RegionLevel.allCases` order), code, name, year (none first), kind.
         static func < (a: GroupKey, b: GroupKey) -> Bool {
-            let left = (RegionLevel.allCases.firstIndex(of: a.level)!, a.code, a.name, a.year ?? Int.min, a.kind)
-            let right = (RegionLevel.allCases.firstIndex(of: b.level)!, b.code, b.name, b.year ?? Int.min, b.kind)
-            return left < right
+            if a.level != b.level { return a.level.order < b.level.order }
+            if a.code != b.code { return a.code < b.code }
+            if a.name != b.name { return a.name < b.name }
+            let (leftYear, rightYear) = (a.year ?? Int.min, b.year ?? Int.min)
+            return leftYear != rightYear ? leftYear < rightYear : a.kind < b.kind
         }
 
         var cells: [CellValue] { [.text(level.rawValue), .text(code), .text(name), .number(year), .text(kind)] }
@@ -264,7 +270,10 @@ public struct Aggregator {
     static let groupColumns = [Column("level", "层级"), Column("region_code", "行政区划代码"), Column("region_name", "地区"),
                                Column("year", "年度"), Column("kind", "类型")]
 
-    func executionTable(_ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    /// The groups and their figures, by group key.
+    typealias SortedGroups = Once<[(key: GroupKey, value: GroupFigures)]>
+
+    func executionTable(_ sortedGroups: SortedGroups, _ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("agencies", "单位数"), Column("rate_records", "有执行率记录数"),
             Column("rate_mean_pct", "平均执行率（%）"), Column("rate_weighted_pct", "加权执行率（%）"),
@@ -275,7 +284,7 @@ public struct Aggregator {
             let agencies = try agencyCounts.get(), medians = try medians.get()
             var rows: [[CellValue]] = []
             var means: [[String]: [(Int, ExactDecimal)]] = [:]
-            for (index, (key, group)) in groups.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (index, (key, group)) in try sortedGroups.get().enumerated() {
                 let summary = group.rates.summary(medians)
                 rows.append(key.cells + [
                     .number(group.records), .number(agencies[Int(group.agencySet)]), .number(group.rates.count),
@@ -292,7 +301,7 @@ public struct Aggregator {
         }
     }
 
-    func scoresTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    func scoresTable(_ sortedGroups: SortedGroups, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("scored_records", "有得分记录数"), Column("score_mean", "平均得分"),
             Column("score_median", "得分中位数"), Column("score_min", "最低得分"), Column("score_max", "最高得分"),
@@ -301,7 +310,7 @@ public struct Aggregator {
         ]
         return StreamedTable(fileName: "compare_scores.csv", columns: columns) { emit in
             let medians = try medians.get()
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+            for (key, group) in try sortedGroups.get() {
                 let summary = group.scores.summary(medians)
                 let grades = (0..<4).map { CellValue.number(Int(group.grades[$0])) }
                 try emit(key.cells + [
@@ -312,7 +321,7 @@ public struct Aggregator {
         }
     }
 
-    func spendingTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    func spendingTable(_ sortedGroups: SortedGroups, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("personnel_share_mean_pct", "人员经费占比均值（%）"),
             Column("personnel_share_median_pct", "人员经费占比中位数（%）"), Column("personnel_share_min_pct", "人员经费占比最低（%）"),
@@ -321,7 +330,7 @@ public struct Aggregator {
         ]
         return StreamedTable(fileName: "compare_spending.csv", columns: columns) { emit in
             let medians = try medians.get()
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+            for (key, group) in try sortedGroups.get() {
                 let personnel = group.personnelShares.summary(medians)
                 let perStaff = group.staffedSpending.sum?.divided(by: ExactDecimal(group.staff))
                 try emit(key.cells + [
@@ -350,18 +359,18 @@ public struct Aggregator {
         }
     }
 
-    func recurringTable() -> StreamedTable {
+    func recurringTable(_ ranks: Once<[Int32]>) -> StreamedTable {
         let columns = [Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("category", "问题类别"),
                        Column("years", "反映年度"), Column("year_count", "年度数"), Column("longest_run", "最长连续年数")]
         return StreamedTable(fileName: "recurring.csv", columns: columns) { emit in
-            try perAgency.forEachRecurrence { agency, category, years in
+            try perAgency.forEachRecurrence(ranks: ranks.get()) { agency, category, years in
                 try emit([.text(agency.name), .text(agency.regionCode), .text(category), .text(years.map(String.init).joined(separator: ";")),
                           .number(years.count), .number(longestRun(years))])
             }
         }
     }
 
-    func trendsTable() -> StreamedTable {
+    func trendsTable(_ ranks: Once<[Int32]>) -> StreamedTable {
         let columns = [
             Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("kind", "类型"), Column("year", "年度"),
             Column("budget_full_wan", "全年预算数（万元）"), Column("budget_full_prev_wan", "上年全年预算数（万元）"),
@@ -374,7 +383,7 @@ public struct Aggregator {
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
         return StreamedTable(fileName: "agency_trends.csv", columns: columns) { emit in
             var previous: TrendEntry?   // entries come by agency, kind and year
-            try perAgency.forEachTrend { entry in
+            try perAgency.forEachTrend(ranks: ranks.get()) { entry in
                 defer { previous = entry }
                 let now = entry.figures
                 let before = previous.flatMap { $0.agency == entry.agency && $0.kind == entry.kind && $0.year == entry.year - 1 ? $0.figures : nil }
@@ -389,11 +398,12 @@ public struct Aggregator {
         }
     }
 
-    func auditSummaryTable() -> StreamedTable {
+    func auditSummaryTable(_ sortedGroups: SortedGroups) -> StreamedTable {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                for check in group.checks.indices.filter({ group.checks[$0].present }).sorted(by: { checkNames[$0] < checkNames[$1] }) {
+            let checkOrder = checkNames.indices.sorted { checkNames[$0] < checkNames[$1] }   // check numbers by name
+            for (key, group) in try sortedGroups.get() {
+                for check in checkOrder where check < group.checks.count && group.checks[check].present {
                     let totals = group.checks[check]
                     try emit(key.cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
                 }

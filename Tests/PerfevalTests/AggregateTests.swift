@@ -208,6 +208,16 @@ final class AggregateTests: XCTestCase {
         XCTAssertEqual(sum.mean, ExactDecimal.plausibleLimit, "the mean is still exact")
     }
 
+    /// Ranks give each numbered item its place in the order compared (per-agency figures are
+    /// sorted by them); levels compare in the order of `allCases`.
+    func testRanksFollowTheOrderCompared() {
+        let names = ["株洲市渌口区档案馆", "攸县档案馆", "常宁市档案馆", "archive", "攸县"]
+        let ranks = AgencyFigures.ranks(of: names.count) { names[$0] < names[$1] }
+        XCTAssertEqual(names.indices.sorted { ranks[$0] < ranks[$1] }.map { names[$0] }, names.sorted())
+        XCTAssertEqual(Set(ranks).count, names.count)
+        XCTAssertEqual(RegionLevel.allCases.map(\.order), Array(RegionLevel.allCases.indices))
+    }
+
     /// Tables a run writes list each file's rows together, in the same file order, and are
     /// walked side by side; tables in another order (here problems and audits reversed)
     /// are joined by file instead, with the same result.
