@@ -67,16 +67,44 @@ public enum Emit {
         for row in rows {
             for index in row.indices {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                switch row[index] {
-                case .empty: break
-                case .number(let value): CSV.encodeField(value, into: &out)
-                case .text(let value):
-                    if needsGuard(value) { CSV.encodeField("'" + value, into: &out) } else { CSV.encodeField(value, into: &out) }
-                }
+                encodeCell(row[index], into: &out)
             }
-            out.append(13)
-            out.append(10)
+            endRow(&out)
         }
+    }
+
+    /// One cell as `render` gives it, CSV-encoded, appended to `out` (no separator).
+    @inline(__always)
+    public static func encodeCell(_ cell: CellValue, into out: inout [UInt8]) {
+        switch cell {
+        case .empty: break
+        case .number(let value): CSV.encodeField(value, into: &out)
+        case .text(let value): encodeText(value, into: &out)
+        }
+    }
+
+    /// A text cell (guarded as `render` does), CSV-encoded, appended to `out`.
+    public static func encodeText(_ text: String, into out: inout [UInt8]) {
+        if needsGuard(text) { CSV.encodeField("'" + text, into: &out) } else { CSV.encodeField(text, into: &out) }
+    }
+
+    /// `.number(value)` of an integer, its digits written straight into `out`.
+    public static func encodeNumber(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        var rest = value.magnitude
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        out[start...].reverse()
+    }
+
+    /// Ends a row: CRLF.
+    @inline(__always)
+    public static func endRow(_ out: inout [UInt8]) {
+        out.append(13)
+        out.append(10)
     }
 
     static func converted(_ utf8: [UInt8], to encoding: OutputEncoding) throws -> [UInt8] {

@@ -28,7 +28,11 @@ public struct FileRows {
         let outcomes = Pipeline.processAll(files, jobs: jobs) { file in
             Pipeline.process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise)
         }
-        return zip(files, outcomes).map { Tables.rows(for: $0, outcome: $1) }
+        return zip(files, outcomes).map { file, outcome in
+            var tables = [CellRowSink](repeating: CellRowSink(), count: Tables.layouts.count)
+            Tables.write(file, outcome, into: &tables)
+            return tables.map(\.rows)
+        }
     }
 }
 
