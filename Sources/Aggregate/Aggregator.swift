@@ -32,6 +32,8 @@ public struct Aggregator {
     /// Check names, numbered in order of first sight (per-group totals are kept by number).
     private var checkNumbers: [String: Int32] = [:]
     private var checkNames: [String] = []
+    /// The number of the check last looked up (-1 before the first).
+    private var lastCheck: Int32 = -1
     public private(set) var skippedAudits = 0
     /// Runs of per-agency figures written to the temporary file so far.
     var spilledRuns: Int { perAgency.runsWritten }
@@ -140,13 +142,19 @@ public struct Aggregator {
         }
     }
 
-    /// nil past `maxChecks` distinct names.
+    /// nil past `maxChecks` distinct names. Audit rows come check after check in the same
+    /// order for every record: the last check's name and the next one's are tried before the
+    /// names are looked up (no hashing of the name for most rows).
     private mutating func checkNumber(_ name: String) -> Int32? {
-        if let number = checkNumbers[name] { return number }
+        let last = Int(lastCheck)
+        if last >= 0, checkNames[last] == name { return lastCheck }
+        if last + 1 < checkNames.count, checkNames[last + 1] == name { lastCheck += 1; return lastCheck }
+        if let number = checkNumbers[name] { lastCheck = number; return number }
         guard checkNames.count < Self.maxChecks else { return nil }
         let number = Int32(checkNames.count)
         checkNumbers[name] = number
         checkNames.append(name)
+        lastCheck = number
         return number
     }
 

@@ -1,0 +1,35 @@
+import XCTest
+import PerfevalCore
+import Emit
+@testable import Pipeline
+
+/// Rows handed to a CSV sink cell by cell are the bytes `Emit.encodeRows` gives for the
+/// same cells; a cell sink keeps the cells.
+final class TableSinkTests: XCTestCase {
+    func testCSVSinkWritesTheBytesOfEncodeRows() {
+        let numbers = [0, 7, 10, -12, 2_023, Int.max, Int.min]
+        let texts = ["=SUM(A1)", "株洲市,档案馆", "say \"yes\"", "a\r\nb", "-3", "", "短", "a field longer than eight bytes"]
+        var rows: [[CellValue]] = [texts.map { CellValue.text($0) } + [.text(nil)], numbers.map { CellValue.number($0) } + [.number(nil as Int?)],
+                                   [.amount(ExactDecimal("30.5")), .percent(ExactDecimal("12.345")), .empty]]
+        rows.append([.number(3), .text("x")])
+        var csv = CSVTableSink(), cells = CellRowSink()
+        func write<Sink: TableSink>(_ sink: inout Sink) {
+            for text in texts { sink.text(text) }
+            sink.text(nil)
+            sink.endRow()
+            for number in numbers { sink.number(number) }
+            sink.number(nil)
+            sink.endRow()
+            sink.row([.amount(ExactDecimal("30.5")), .percent(ExactDecimal("12.345")), .empty])
+            sink.number(3); sink.text("x"); sink.endRow()
+        }
+        write(&csv)
+        write(&cells)
+        var expected: [UInt8] = []
+        Emit.encodeRows(rows, into: &expected)
+        XCTAssertEqual(csv.bytes, expected)
+        XCTAssertEqual(cells.rows, rows)
+        XCTAssertTrue(csv.bytes.starts(with: Array("'=SUM(A1),\"株洲市,档案馆\",\"say \"\"yes\"\"\",\"a\r\nb\",'-3,,短,".utf8)))
+        XCTAssertEqual(Array(csv.bytes.suffix(7)), Array("\r\n3,x\r\n".utf8))
+    }
+}
