@@ -57,7 +57,7 @@ public struct Aggregator {
         let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets), ranks: ranks.get()) }
         let medians = Once { [valueCounts] in try valueCounts.medians() }
         // Four tables list the groups in the same order: sorted once.
-        let sorted = Once { [groups] in groups.sorted { $0.key < $1.key } }
+        let sorted = Once { [groups] in Self.sortedByKey(groups) }
         return [executionTable(sorted, agencyCounts, medians), scoresTable(sorted, medians), spendingTable(sorted, medians),
                 problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
@@ -281,6 +281,12 @@ public struct Aggregator {
     /// The groups and their figures, by group key.
     typealias SortedGroups = Once<[(key: GroupKey, value: GroupFigures)]>
 
+    /// The entries of `groups` by key: positions are sorted (entries are not moved about).
+    static func sortedByKey<Figures>(_ groups: [GroupKey: Figures]) -> [(key: GroupKey, value: Figures)] {
+        let entries = Array(groups), keys = entries.map(\.key)
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
+    }
+
     func executionTable(_ sortedGroups: SortedGroups, _ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("agencies", "单位数"), Column("rate_records", "有执行率记录数"),
@@ -356,7 +362,7 @@ public struct Aggregator {
         ]
         return StreamedTable(fileName: "compare_problems.csv", columns: columns) { emit in
             let agencies = try agencyCounts.get()
-            for (key, group) in problemGroups.sorted(by: { $0.key < $1.key }) {
+            for (key, group) in Self.sortedByKey(problemGroups) {
                 let filing = agencies[Int(group.filingSet)]
                 for category in group.reportingSets.keys.sorted() {
                     let reporting = agencies[Int(group.reportingSets[category]!)]
@@ -411,9 +417,10 @@ public struct Aggregator {
         return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
             let checkOrder = checkNames.indices.sorted { checkNames[$0] < checkNames[$1] }   // check numbers by name
             for (key, group) in try sortedGroups.get() {
+                let cells = key.cells
                 for check in checkOrder where check < group.checks.count && group.checks[check].present {
                     let totals = group.checks[check]
-                    try emit(key.cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
+                    try emit(cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
                 }
             }
         }

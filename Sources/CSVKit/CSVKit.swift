@@ -42,6 +42,20 @@ public enum CSV {
         }
     }
 
+    /// `encodeField` of `prefix` (when given) followed by `utf8`, as one field: the two are
+    /// joined only when the field must be quoted.
+    public static func encodeField(utf8: UnsafeBufferPointer<UInt8>, prefix: UInt8?, into out: inout [UInt8]) {
+        guard let prefix else { return encodeField(utf8: utf8, into: &out) }
+        guard needsQuotes(utf8) || isSpecial(CollectionOfOne(prefix)) else {
+            out.append(prefix)
+            out.append(contentsOf: utf8)
+            return
+        }
+        var field = [prefix]
+        field.append(contentsOf: utf8)
+        field.withUnsafeBufferPointer { encodeField(utf8: $0, into: &out) }
+    }
+
     /// `encodeField` of a field's UTF-8.
     public static func encodeField(utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         guard needsQuotes(utf8) else {
@@ -77,7 +91,7 @@ public enum CSV {
     }
 
     @inline(__always)
-    static func isSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isSpecial<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         for byte in bytes where byte <= UInt8(ascii: ",") {
             if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 { return true }
         }

@@ -85,19 +85,24 @@ public enum Emit {
 
     /// A text cell (guarded as `render` does), CSV-encoded, appended to `out`.
     public static func encodeText(_ text: String, into out: inout [UInt8]) {
-        if needsGuard(text) { CSV.encodeField("'" + text, into: &out) } else { CSV.encodeField(text, into: &out) }
+        let encoded: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            CSV.encodeField(utf8: utf8, prefix: utf8.first.map(startsFormula) == true ? UInt8(ascii: "'") : nil, into: &out)
+        }
+        if encoded == nil {
+            if needsGuard(text) { CSV.encodeField("'" + text, into: &out) } else { CSV.encodeField(text, into: &out) }
+        }
     }
 
     /// `.number(value)` of an integer, its digits written straight into `out`.
     public static func encodeNumber(_ value: Int, into out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        let start = out.count
-        var rest = value.magnitude
+        var rest = value.magnitude, unit: UInt = 1   // the place of the first digit
+        while unit <= rest / 10 { unit *= 10 }
         repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        out[start...].reverse()
+            out.append(UInt8(ascii: "0") + UInt8(rest / unit))
+            rest %= unit
+            unit /= 10
+        } while unit > 0
     }
 
     /// Ends a row: CRLF.
@@ -124,7 +129,12 @@ public enum Emit {
     /// Whether text would start a formula: `=`, `+`, `-` or `@` first.
     static func needsGuard(_ text: String) -> Bool {
         guard let first = text.utf8.first else { return false }
-        return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+        return startsFormula(first)
+    }
+
+    @inline(__always)
+    static func startsFormula(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
     }
 
     public static func write(_ table: OutputTable, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {

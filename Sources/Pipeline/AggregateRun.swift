@@ -60,12 +60,13 @@ public enum AggregateRun {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         for table in aggregator.streamedTables() {
             let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
-            var rows: [[CellValue]] = []
+            // Rows encoded as they come, handed to the writer a megabyte or so at a time.
+            var sink = CSVTableSink()
             try table.rows { row in
-                rows.append(row)
-                if rows.count == 4096 { try writer.append(rows); rows.removeAll(keepingCapacity: true) }
+                sink.row(row)
+                if sink.bytes.count >= 1 << 20 { try writer.appendEncoded(sink.takeBytes()) }
             }
-            try writer.append(rows)
+            try writer.appendEncoded(sink.takeBytes())
             try writer.finish()
         }
     }

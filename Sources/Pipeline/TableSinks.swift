@@ -51,6 +51,12 @@ struct CSVTableSink: TableSink {
         Emit.endRow(&bytes)
         rowStarted = false
     }
+
+    /// The bytes written so far; the sink starts afresh.
+    mutating func takeBytes() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
 }
 
 /// A table's rows as cells.

@@ -190,14 +190,14 @@ public enum Tables {
 
     /// `field:line` of each source line, space-separated.
     static func sourceLinesText(_ sourceLines: [(field: String, line: Int)]) -> String {
-        var text = ""
+        var bytes: [UInt8] = []   // one string made at the end
         for (index, source) in sourceLines.enumerated() {
-            if index > 0 { text += " " }
-            text += source.field
-            text += ":"
-            text += String(source.line)
+            if index > 0 { bytes.append(UInt8(ascii: " ")) }
+            bytes += source.field.utf8
+            bytes.append(UInt8(ascii: ":"))
+            Emit.encodeNumber(source.line, into: &bytes)
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func distinctCategories(_ codes: [String]) -> String {

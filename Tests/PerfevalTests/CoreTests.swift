@@ -35,6 +35,16 @@ final class CSVKitTests: XCTestCase {
         XCTAssertEqual(try CSV.parse(bytes), [["plain", "a,b", "say \"hi\"", "two\nlines", ""]])
     }
 
+    /// A field with a prefix byte is encoded as the prefix and the field joined.
+    func testPrefixedFieldIsEncodedAsOneField() {
+        for (prefix, field) in [(UInt8(ascii: "'"), "=1+2"), (UInt8(ascii: "'"), "a,b \"c\""), (UInt8(ascii: ","), "ab"), (UInt8(ascii: "\""), "")] {
+            var prefixed: [UInt8] = [], joined: [UInt8] = []
+            Array(field.utf8).withUnsafeBufferPointer { CSV.encodeField(utf8: $0, prefix: prefix, into: &prefixed) }
+            CSV.encodeField(String(decoding: [prefix], as: UTF8.self) + field, into: &joined)
+            XCTAssertEqual(prefixed, joined, field)
+        }
+    }
+
     func testStreamsAFileAcrossChunkBoundaries() throws {
         let url = try Paths.temporaryDirectory().appendingPathComponent("t.csv")
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
