@@ -64,52 +64,61 @@ public enum Emit {
     /// The rows as UTF-8 CSV appended to `out`: each cell encoded as `render` gives it,
     /// without building the row's strings first.
     public static func encodeRows(_ rows: [[CellValue]], into out: inout [UInt8]) {
+        var text = CSVText()
+        encodeRows(rows, into: &text)
+        out += text.take()
+    }
+
+    public static func encodeRows(_ rows: [[CellValue]], into text: inout CSVText) {
         for row in rows {
             for index in row.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                encodeCell(row[index], into: &out)
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                encodeCell(row[index], into: &text)
             }
-            endRow(&out)
+            endRow(&text)
         }
     }
 
-    /// One cell as `render` gives it, CSV-encoded, appended to `out` (no separator).
+    /// One cell as `render` gives it, CSV-encoded, appended to `text` (no separator).
     @inline(__always)
-    public static func encodeCell(_ cell: CellValue, into out: inout [UInt8]) {
+    public static func encodeCell(_ cell: CellValue, into text: inout CSVText) {
         switch cell {
         case .empty: break
-        case .number(let value): CSV.encodeField(value, into: &out)
-        case .text(let value): encodeText(value, into: &out)
+        case .number(let value): text.appendField(value)
+        case .text(let value): encodeText(value, into: &text)
         }
     }
 
-    /// A text cell (guarded as `render` does), CSV-encoded, appended to `out`.
-    public static func encodeText(_ text: String, into out: inout [UInt8]) {
-        let encoded: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            CSV.encodeField(utf8: utf8, prefix: utf8.first.map(startsFormula) == true ? UInt8(ascii: "'") : nil, into: &out)
+    /// A text cell (guarded as `render` does), CSV-encoded, appended to `text`.
+    public static func encodeText(_ value: String, into text: inout CSVText) {
+        let encoded: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            text.appendField(utf8: utf8, prefix: utf8.first.map(startsFormula) == true ? UInt8(ascii: "'") : nil)
         }
-        if encoded == nil {
-            if needsGuard(text) { CSV.encodeField("'" + text, into: &out) } else { CSV.encodeField(text, into: &out) }
-        }
+        if encoded == nil { text.appendField(needsGuard(value) ? "'" + value : value) }
     }
 
-    /// `.number(value)` of an integer, its digits written straight into `out`.
-    public static func encodeNumber(_ value: Int, into out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var rest = value.magnitude, unit: UInt = 1   // the place of the first digit
-        while unit <= rest / 10 { unit *= 10 }
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(rest / unit))
-            rest %= unit
-            unit /= 10
-        } while unit > 0
+    /// `.number(value)` of an integer, its digits written straight into `text`.
+    public static func encodeNumber(_ value: Int, into text: inout CSVText) {
+        text.write(atMost: 20) { start in
+            var next = start
+            if value < 0 { next.pointee = UInt8(ascii: "-"); next += 1 }
+            var rest = value.magnitude, unit: UInt = 1   // the place of the first digit
+            while unit <= rest / 10 { unit *= 10 }
+            repeat {
+                next.pointee = UInt8(ascii: "0") + UInt8(rest / unit)
+                next += 1
+                rest %= unit
+                unit /= 10
+            } while unit > 0
+            return next - start
+        }
     }
 
     /// Ends a row: CRLF.
     @inline(__always)
-    public static func endRow(_ out: inout [UInt8]) {
-        out.append(13)
-        out.append(10)
+    public static func endRow(_ text: inout CSVText) {
+        text.append(13)
+        text.append(10)
     }
 
     static func converted(_ utf8: [UInt8], to encoding: OutputEncoding) throws -> [UInt8] {

@@ -64,7 +64,7 @@ public enum AggregateRun {
             var sink = CSVTableSink()
             try table.rows { row in
                 sink.row(row)
-                if sink.bytes.count >= 1 << 20 { try writer.appendEncoded(sink.takeBytes()) }
+                if sink.count >= 1 << 20 { try writer.appendEncoded(sink.takeBytes()) }
             }
             try writer.appendEncoded(sink.takeBytes())
             try writer.finish()

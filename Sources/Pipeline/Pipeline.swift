@@ -231,7 +231,7 @@ final class BatchWriter: @unchecked Sendable {
             if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(recordCells, of: outcome, issues: issues)) }
             totals.add(outcome)
         }
-        for (writer, table) in zip(writers, tables) { try writer.appendEncoded(table.bytes) }
+        for index in writers.indices { try writers[index].appendEncoded(tables[index].takeBytes()) }
     }
 }
 

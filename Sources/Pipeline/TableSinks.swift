@@ -1,4 +1,5 @@
 import Emit
+import CSVKit
 
 /// Where the rows of a table go, cell by cell, as `Tables` produces them: straight into CSV
 /// bytes for a run (no row of cells built), or into rows of cells for the store.
@@ -24,39 +25,40 @@ extension TableSink {
 
 /// A table's rows encoded as UTF-8 CSV (`Emit.encodeRows` of the same cells gives the same bytes).
 struct CSVTableSink: TableSink {
-    private(set) var bytes: [UInt8] = []
+    private var text = CSVText()
     private var rowStarted = false
+
+    /// How many bytes are written.
+    var count: Int { text.count }
+    var bytes: [UInt8] { text.bytes }
 
     @inline(__always)
     private mutating func separate() {
-        if rowStarted { bytes.append(UInt8(ascii: ",")) } else { rowStarted = true }
+        if rowStarted { text.append(UInt8(ascii: ",")) } else { rowStarted = true }
     }
 
     mutating func cell(_ value: CellValue) {
         separate()
-        Emit.encodeCell(value, into: &bytes)
+        Emit.encodeCell(value, into: &text)
     }
 
     mutating func text(_ value: String?) {
         separate()
-        if let value { Emit.encodeText(value, into: &bytes) }
+        if let value { Emit.encodeText(value, into: &text) }
     }
 
     mutating func number(_ value: Int?) {
         separate()
-        if let value { Emit.encodeNumber(value, into: &bytes) }
+        if let value { Emit.encodeNumber(value, into: &text) }
     }
 
     mutating func endRow() {
-        Emit.endRow(&bytes)
+        Emit.endRow(&text)
         rowStarted = false
     }
 
     /// The bytes written so far; the sink starts afresh.
-    mutating func takeBytes() -> [UInt8] {
-        defer { bytes = [] }
-        return bytes
-    }
+    mutating func takeBytes() -> [UInt8] { text.take() }
 }
 
 /// A table's rows as cells.

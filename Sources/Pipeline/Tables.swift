@@ -195,7 +195,7 @@ public enum Tables {
             if index > 0 { bytes.append(UInt8(ascii: " ")) }
             bytes += source.field.utf8
             bytes.append(UInt8(ascii: ":"))
-            Emit.encodeNumber(source.line, into: &bytes)
+            bytes += String(source.line).utf8
         }
         return String(decoding: bytes, as: UTF8.self)
     }
