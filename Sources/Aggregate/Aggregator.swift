@@ -62,11 +62,11 @@ public struct Aggregator {
                 problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
 
-    /// A table whose `rows` hands each row, in order, to the function it is given.
+    /// A table whose `rows` writes each row, in order, to the sink it is given.
     public struct StreamedTable {
         public let fileName: String
         public let columns: [Column]
-        public let rows: (_ emit: ([CellValue]) throws -> Void) throws -> Void
+        public let rows: (_ sink: inout any TableSink) throws -> Void
     }
 
     // MARK: adding a report
@@ -184,6 +184,10 @@ public struct Aggregator {
         }
 
         var cells: [CellValue] { [.text(level.rawValue), .text(code), .text(name), .number(year), .text(kind)] }
+        /// `cells`, written to `sink` (the start of a row).
+        func write<Sink: TableSink>(into sink: inout Sink) {
+            sink.text(level.rawValue); sink.text(code); sink.text(name); sink.number(year); sink.text(kind)
+        }
         /// Groups compared in a ranking: same level, year and kind.
         var peers: [String] { [level.rawValue, year.map(String.init) ?? "", kind] }
     }
@@ -294,7 +298,7 @@ public struct Aggregator {
             Column("rate_median_pct", "执行率中位数（%）"), Column("rate_min_pct", "最低执行率（%）"), Column("rate_max_pct", "最高执行率（%）"),
             Column("below_90", "执行率低于90%记录数"), Column("rank", "排名"),
         ]
-        return StreamedTable(fileName: "compare_execution.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_execution.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get(), medians = try medians.get()
             var rows: [[CellValue]] = []
             var means: [[String]: [(Int, ExactDecimal)]] = [:]
@@ -311,7 +315,7 @@ public struct Aggregator {
             for peers in means.values {
                 for ((index, _), rank) in zip(peers, ranks(peers.map(\.1))) { rows[index][rows[index].count - 1] = .number(rank) }
             }
-            for row in rows { try emit(row) }
+            for row in rows { sink.row(row) }
         }
     }
 
@@ -322,15 +326,16 @@ public struct Aggregator {
             Column("grade_excellent", "优"), Column("grade_good", "良"), Column("grade_fair", "中"), Column("grade_poor", "差"),
             Column("records_with_findings", "有审核发现记录数"), Column("high_score_with_findings", "95分以上且有审核发现记录数"),
         ]
-        return StreamedTable(fileName: "compare_scores.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_scores.csv", columns: columns) { sink in
             let medians = try medians.get()
             for (key, group) in try sortedGroups.get() {
                 let summary = group.scores.summary(medians)
-                let grades = (0..<4).map { CellValue.number(Int(group.grades[$0])) }
-                try emit(key.cells + [
-                    .number(group.records), .number(group.scores.count),
-                    .percent(summary?.mean), .percent(summary?.median), .number(summary?.min), .number(summary?.max),
-                ] + grades + [.number(group.withFindings), .number(group.highScoreWithFindings)])
+                key.write(into: &sink)
+                sink.number(group.records); sink.number(group.scores.count)
+                sink.cell(.percent(summary?.mean)); sink.cell(.percent(summary?.median)); sink.cell(.number(summary?.min)); sink.cell(.number(summary?.max))
+                for grade in 0..<4 { sink.number(Int(group.grades[grade])) }
+                sink.number(group.withFindings); sink.number(group.highScoreWithFindings)
+                sink.endRow()
             }
         }
     }
@@ -342,15 +347,17 @@ public struct Aggregator {
             Column("personnel_share_max_pct", "人员经费占比最高（%）"), Column("project_share_mean_pct", "项目支出占比均值（%）"),
             Column("spending_per_staff_wan", "人均支出（万元）"),
         ]
-        return StreamedTable(fileName: "compare_spending.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_spending.csv", columns: columns) { sink in
             let medians = try medians.get()
             for (key, group) in try sortedGroups.get() {
                 let personnel = group.personnelShares.summary(medians)
                 let perStaff = group.staffedSpending.sum?.divided(by: ExactDecimal(group.staff))
-                try emit(key.cells + [
-                    .number(group.records), .percent(personnel?.mean), .percent(personnel?.median), .percent(personnel?.min),
-                    .percent(personnel?.max), .percent(group.projectShares.mean), .percent(perStaff),
-                ])
+                key.write(into: &sink)
+                sink.number(group.records)
+                for value in [personnel?.mean, personnel?.median, personnel?.min, personnel?.max, group.projectShares.mean, perStaff] {
+                    sink.cell(.percent(value))
+                }
+                sink.endRow()
             }
         }
     }
@@ -360,14 +367,16 @@ public struct Aggregator {
             Column("category", "问题类别"), Column("agencies_reporting", "反映该问题单位数"),
             Column("agencies_with_problems", "填报问题的单位数"), Column("share_pct", "占比（%）"), Column("items", "问题条数"),
         ]
-        return StreamedTable(fileName: "compare_problems.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_problems.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get()
             for (key, group) in Self.sortedByKey(problemGroups) {
                 let filing = agencies[Int(group.filingSet)]
                 for category in group.reportingSets.keys.sorted() {
                     let reporting = agencies[Int(group.reportingSets[category]!)]
-                    try emit(key.cells + [.text(category), .number(reporting), .number(filing),
-                                          .percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing))), .number(group.items[category]!)])
+                    key.write(into: &sink)
+                    sink.text(category); sink.number(reporting); sink.number(filing)
+                    sink.cell(.percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing)))); sink.number(group.items[category]!)
+                    sink.endRow()
                 }
             }
         }
@@ -376,10 +385,11 @@ public struct Aggregator {
     func recurringTable(_ ranks: Once<[Int32]>) -> StreamedTable {
         let columns = [Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("category", "问题类别"),
                        Column("years", "反映年度"), Column("year_count", "年度数"), Column("longest_run", "最长连续年数")]
-        return StreamedTable(fileName: "recurring.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "recurring.csv", columns: columns) { sink in
             try perAgency.forEachRecurrence(ranks: ranks.get()) { agency, category, years in
-                try emit([.text(agency.name), .text(agency.regionCode), .text(category), .text(years.map(String.init).joined(separator: ";")),
-                          .number(years.count), .number(longestRun(years))])
+                sink.text(agency.name); sink.text(agency.regionCode); sink.text(category); sink.text(years.map(String.init).joined(separator: ";"))
+                sink.number(years.count); sink.number(longestRun(years))
+                sink.endRow()
             }
         }
     }
@@ -395,7 +405,7 @@ public struct Aggregator {
             Column("personnel_share_change_pct", "人员经费占比增减（百分点）"),
         ]
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
-        return StreamedTable(fileName: "agency_trends.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "agency_trends.csv", columns: columns) { sink in
             var previous: TrendEntry?   // entries come by agency, kind and year
             try perAgency.forEachTrend(ranks: ranks.get()) { entry in
                 defer { previous = entry }
@@ -403,8 +413,8 @@ public struct Aggregator {
                 let before = previous.flatMap { $0.agency == entry.agency && $0.kind == entry.kind && $0.year == entry.year - 1 ? $0.figures : nil }
                 let score = now.scores.mean, personnel = now.personnelShares.mean
                 let scoreBefore = before?.scores.mean, personnelBefore = before?.personnelShares.mean
-                try emit([.text(entry.agency.name), .text(entry.agency.regionCode), .text(entry.kind), .number(Int(entry.year)),
-                          .amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
+                sink.text(entry.agency.name); sink.text(entry.agency.regionCode); sink.text(entry.kind); sink.number(Int(entry.year))
+                sink.row([.amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
                           .percent(now.rate), .percent(before?.rate), .percent(change(now.rate, before?.rate)),
                           .number(score), .number(scoreBefore), .number(change(score, scoreBefore)),
                           .percent(personnel), .percent(personnelBefore), .percent(change(personnel, personnelBefore))])
@@ -414,13 +424,14 @@ public struct Aggregator {
 
     func auditSummaryTable(_ sortedGroups: SortedGroups) -> StreamedTable {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
-        return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "audit_summary.csv", columns: columns) { sink in
             let checkOrder = checkNames.indices.sorted { checkNames[$0] < checkNames[$1] }   // check numbers by name
             for (key, group) in try sortedGroups.get() {
-                let cells = key.cells
                 for check in checkOrder where check < group.checks.count && group.checks[check].present {
                     let totals = group.checks[check]
-                    try emit(cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
+                    key.write(into: &sink)
+                    sink.text(checkNames[check]); sink.number(Int(totals.checked)); sink.number(Int(totals.findings))
+                    sink.endRow()
                 }
             }
         }

@@ -60,13 +60,40 @@ public enum AggregateRun {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         for table in aggregator.streamedTables() {
             let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
-            // Rows encoded as they come, handed to the writer a megabyte or so at a time.
-            var sink = CSVTableSink()
-            try table.rows { row in
-                sink.row(row)
-                if sink.count >= 1 << 20 { try writer.appendEncoded(sink.takeBytes()) }
-            }
-            try writer.appendEncoded(sink.takeBytes())
+            let rows = WritingSink(writer)
+            var sink: any TableSink = rows
+            try table.rows(&sink)
+            try rows.finish()
+        }
+    }
+
+    /// Rows encoded as they come and handed to a table's writer a megabyte or so at a time,
+    /// so a table is never held whole; the first write error is thrown by `finish`.
+    final class WritingSink: TableSink {
+        private var csv = CSVTableSink()
+        private let writer: TableWriter
+        private var failure: Error?
+
+        init(_ writer: TableWriter) { self.writer = writer }
+
+        func cell(_ value: CellValue) { csv.cell(value) }
+        func text(_ value: String?) { csv.text(value) }
+        func number(_ value: Int?) { csv.number(value) }
+        func endRow() {
+            csv.endRow()
+            if csv.count >= 1 << 20 { flush() }
+        }
+
+        private func flush() {
+            let bytes = csv.takeBytes()
+            guard failure == nil else { return }
+            do { try writer.appendEncoded(bytes) } catch { failure = error }
+        }
+
+        /// The rest of the rows written, the table closed.
+        func finish() throws {
+            flush()
+            if let failure { throw failure }
             try writer.finish()
         }
     }

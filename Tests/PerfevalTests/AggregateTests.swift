@@ -249,7 +249,11 @@ final class AggregateTests: XCTestCase {
             var aggregator = Aggregator(agenciesInMemory: agenciesInMemory, valuesInMemory: agenciesInMemory * 4)
             try AggregateRun.streamReports(Self.single, into: &aggregator, issues: RowIssues(log: { XCTFail($0) }))
             var tables: [String: [[CellValue]]] = [:]
-            for table in aggregator.streamedTables() { try table.rows { tables[table.fileName, default: []].append($0) } }
+            for table in aggregator.streamedTables() {
+                var sink: any TableSink = CellRowSink()
+                try table.rows(&sink)
+                tables[table.fileName] = (sink as! CellRowSink).rows
+            }
             return (tables, min(aggregator.spilledRuns, aggregator.spilledValueRuns))
         }
         let inMemory = try tables(agenciesInMemory: 1_000)

@@ -32,4 +32,25 @@ final class TableSinkTests: XCTestCase {
         XCTAssertTrue(csv.bytes.starts(with: Array("'=SUM(A1),\"株洲市,档案馆\",\"say \"\"yes\"\"\",\"a\r\nb\",'-3,,短,".utf8)))
         XCTAssertEqual(Array(csv.bytes.suffix(7)), Array("\r\n3,x\r\n".utf8))
     }
+
+    /// The comparative tables' sink hands a large table to its writer in parts: the file is
+    /// the one written at once, in either encoding.
+    func testWritingSinkGivesTheBytesOfOneWrite() throws {
+        let columns = [Column("agency", "单位名称"), Column("count", "数")]
+        for encoding in OutputEncoding.allCases {
+            let parts = try Paths.temporaryDirectory("sink-parts"), whole = try Paths.temporaryDirectory("sink-whole")
+            var sink = AggregateRun.WritingSink(try TableWriter(fileName: "t.csv", columns: columns, directory: parts, headers: .zh, encoding: encoding))
+            var rows: [[CellValue]] = []
+            for index in 0..<60_000 {
+                let row: [CellValue] = [.text("株洲市档案馆,\(index)"), .number(index)]
+                rows.append(row)
+                sink.row(row)
+            }
+            try sink.finish()
+            try Emit.write(OutputTable(fileName: "t.csv", columns: columns, rows: rows), to: whole, headers: .zh, encoding: encoding)
+            let written = try Data(contentsOf: parts.appendingPathComponent("t.csv"))
+            XCTAssertGreaterThan(written.count, 1 << 20)
+            XCTAssertEqual(written, try Data(contentsOf: whole.appendingPathComponent("t.csv")), encoding.rawValue)
+        }
+    }
 }

@@ -1,9 +1,8 @@
-import Emit
 import CSVKit
 
-/// Where the rows of a table go, cell by cell, as `Tables` produces them: straight into CSV
-/// bytes for a run (no row of cells built), or into rows of cells for the store.
-protocol TableSink {
+/// Where the rows of a table go, cell by cell, as they are produced: straight into CSV bytes
+/// for the files of a run (no row of cells built), or into rows of cells (the store, tests).
+public protocol TableSink {
     mutating func cell(_ value: CellValue)
     /// A text cell; nil is an empty cell.
     mutating func text(_ value: String?)
@@ -13,62 +12,66 @@ protocol TableSink {
 }
 
 extension TableSink {
-    mutating func text(_ value: String?) { cell(.text(value)) }
-    mutating func number(_ value: Int?) { cell(.number(value)) }
+    public mutating func text(_ value: String?) { cell(.text(value)) }
+    public mutating func number(_ value: Int?) { cell(.number(value)) }
 
     /// A whole row built as cells.
-    mutating func row(_ cells: [CellValue]) {
+    public mutating func row(_ cells: [CellValue]) {
         for cell in cells { self.cell(cell) }
         endRow()
     }
 }
 
 /// A table's rows encoded as UTF-8 CSV (`Emit.encodeRows` of the same cells gives the same bytes).
-struct CSVTableSink: TableSink {
+public struct CSVTableSink: TableSink {
     private var text = CSVText()
     private var rowStarted = false
 
+    public init() {}
+
     /// How many bytes are written.
-    var count: Int { text.count }
-    var bytes: [UInt8] { text.bytes }
+    public var count: Int { text.count }
+    public var bytes: [UInt8] { text.bytes }
 
     @inline(__always)
     private mutating func separate() {
         if rowStarted { text.append(UInt8(ascii: ",")) } else { rowStarted = true }
     }
 
-    mutating func cell(_ value: CellValue) {
+    public mutating func cell(_ value: CellValue) {
         separate()
         Emit.encodeCell(value, into: &text)
     }
 
-    mutating func text(_ value: String?) {
+    public mutating func text(_ value: String?) {
         separate()
         if let value { Emit.encodeText(value, into: &text) }
     }
 
-    mutating func number(_ value: Int?) {
+    public mutating func number(_ value: Int?) {
         separate()
         if let value { Emit.encodeNumber(value, into: &text) }
     }
 
-    mutating func endRow() {
+    public mutating func endRow() {
         Emit.endRow(&text)
         rowStarted = false
     }
 
     /// The bytes written so far; the sink starts afresh.
-    mutating func takeBytes() -> [UInt8] { text.take() }
+    public mutating func takeBytes() -> [UInt8] { text.take() }
 }
 
 /// A table's rows as cells.
-struct CellRowSink: TableSink {
-    private(set) var rows: [[CellValue]] = []
+public struct CellRowSink: TableSink {
+    public private(set) var rows: [[CellValue]] = []
     private var current: [CellValue] = []
 
-    mutating func cell(_ value: CellValue) { current.append(value) }
+    public init() {}
 
-    mutating func endRow() {
+    public mutating func cell(_ value: CellValue) { current.append(value) }
+
+    public mutating func endRow() {
         rows.append(current)
         current = []
     }
