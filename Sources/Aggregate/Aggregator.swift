@@ -27,6 +27,8 @@ public struct Aggregator {
     private var valueCounts: ValueCounts
     private var groups: [GroupKey: GroupFigures] = [:]
     private var problemGroups: [GroupKey: ProblemFigures] = [:]
+    private var categoryNumbers: [String: Int32] = [:]
+    private var categoryNames: [String] = []
     /// Agency sets (of groups, of their problem filers and reporters) are numbered.
     private var agencySets: Int32 = 0
     /// Check names, numbered in order of first sight (per-group totals are kept by number).
@@ -103,15 +105,25 @@ public struct Aggregator {
     private mutating func addProblems(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.problemCategories.isEmpty, let first = admitted.firstIndex(where: { $0 != nil }), let entry = admitted[first] else { return }
         let record = report.records[first], agency = entry.agency
-        let categories = report.problemCategories.flatMap { $0 }
+        let categories = report.problemCategories.flatMap { $0 }.map { categoryNumber($0) }
         for key in entry.groups {
             for set in problemGroups[key, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
                 perAgency.addMember(agency, toSet: set)
             }
         }
         if let year = record.year {
-            for category in Set(categories) { perAgency.addRecurrence(agency, category: category, year: year) }
+            for category in Set(categories) { perAgency.addRecurrence(agency, category: categoryNames[Int(category)], year: year) }
         }
+    }
+
+    /// Problem categories are numbered in order of first sight: a report's categories are
+    /// hashed as names once, then kept by number.
+    private mutating func categoryNumber(_ name: String) -> Int32 {
+        if let number = categoryNumbers[name] { return number }
+        let number = Int32(categoryNames.count)
+        categoryNumbers[name] = number
+        categoryNames.append(name)
+        return number
     }
 
     /// Per record and check: was it applicable, how many findings (indicator checks give one
@@ -257,19 +269,22 @@ public struct Aggregator {
     /// problems and, per category, of those that reported it; and how many items per category.
     struct ProblemFigures {
         var filingSet: Int32 = -1
-        var reportingSets: [String: Int32] = [:]
-        var items: [String: Int] = [:]
+        /// By category number: the agency set of the reports giving it, and its items.
+        var categories: [Int32: (reportingSet: Int32, items: Int)] = [:]
 
-        /// One report's problem items by category: returns the agency sets its agency counts
-        /// in (those filing problems, then those reporting each category); sets new to the
-        /// group are numbered from `nextSet`.
-        mutating func add(_ categories: [String], nextSet: inout Int32) -> [Int32] {
+        /// One report's problem items by category number: returns the agency sets its agency
+        /// counts in (those filing problems, then those reporting each category); sets new to
+        /// the group are numbered from `nextSet`.
+        mutating func add(_ categories: [Int32], nextSet: inout Int32) -> [Int32] {
             if filingSet < 0 { filingSet = nextSet; nextSet += 1 }
             var sets = [filingSet]
             for category in categories {
-                items[category, default: 0] += 1
-                if let set = reportingSets[category] { sets.append(set); continue }
-                reportingSets[category] = nextSet
+                if let known = self.categories[category] {
+                    self.categories[category] = (known.reportingSet, known.items + 1)
+                    sets.append(known.reportingSet)
+                    continue
+                }
+                self.categories[category] = (nextSet, 1)
                 sets.append(nextSet)
                 nextSet += 1
             }
@@ -369,13 +384,15 @@ public struct Aggregator {
         ]
         return StreamedTable(fileName: "compare_problems.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get()
+            // Categories by name: each number's place in the order of the names, found once.
+            let nameRanks = AgencyFigures.ranks(of: categoryNames.count) { categoryNames[$0] < categoryNames[$1] }
             for (key, group) in Self.sortedByKey(problemGroups) {
                 let filing = agencies[Int(group.filingSet)]
-                for category in group.reportingSets.keys.sorted() {
-                    let reporting = agencies[Int(group.reportingSets[category]!)]
+                for (category, figures) in group.categories.sorted(by: { nameRanks[Int($0.key)] < nameRanks[Int($1.key)] }) {
+                    let reporting = agencies[Int(figures.reportingSet)]
                     key.write(into: &sink)
-                    sink.text(category); sink.number(reporting); sink.number(filing)
-                    sink.cell(.percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing)))); sink.number(group.items[category]!)
+                    sink.text(categoryNames[Int(category)]); sink.number(reporting); sink.number(filing)
+                    sink.cell(.percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing)))); sink.number(figures.items)
                     sink.endRow()
                 }
             }
