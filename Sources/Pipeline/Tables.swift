@@ -2,6 +2,7 @@ import Normalize
 import Aggregate
 import Compute
 import Emit
+import CSVKit
 
 /// The output tables of a run and their columns (English and Chinese headers).
 public enum Tables {
@@ -86,16 +87,24 @@ public enum Tables {
         report.records = recordCells.map { cells in
             AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordIndex, file: "records.csv", line: 0), issues: issues)
         }
+        report.audits.reserveCapacity(outcome.records.reduce(0) { $0 + $1.audits.count })
         for record in outcome.records {
             let project = Emit.render(.text(record.project))
             for audit in record.audits {
                 report.audits.append(AuditRow(project: project, check: Emit.render(.text(audit.check)), status: auditStatus(audit.status)))
             }
         }
-        report.problemCategories = (outcome.report?.problems ?? []).map { problem in
-            AggregateRun.categories(Emit.render(.text(problem.categories.joined(separator: ";"))))
-        }
+        report.problemCategories = (outcome.report?.problems ?? []).map { categoriesAsRead($0.categories) }
         return report
+    }
+
+    /// A problem's categories as `perfeval aggregate` reads them from its written cell (codes
+    /// joined by `;`, guarded, split again): the codes themselves when that cannot change them
+    /// (each non-empty ASCII without `;`, the first not starting a formula).
+    static func categoriesAsRead(_ codes: [String]) -> [String] {
+        let unchanged = codes.allSatisfy { code in !code.isEmpty && code.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: ";") } }
+            && !(codes.first.map { Emit.render(.text($0)) != $0 } ?? false)
+        return unchanged ? codes : AggregateRun.categories(Emit.render(.text(codes.joined(separator: ";"))))
     }
 
     /// The status of an audits.csv row as the aggregator reads its cell.
@@ -190,14 +199,15 @@ public enum Tables {
 
     /// `field:line` of each source line, space-separated.
     static func sourceLinesText(_ sourceLines: [(field: String, line: Int)]) -> String {
-        var bytes: [UInt8] = []   // one string made at the end
+        var text = CSVText()   // bytes as they are (nothing escaped): one string made at the end
         for (index, source) in sourceLines.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: " ")) }
-            bytes += source.field.utf8
-            bytes.append(UInt8(ascii: ":"))
-            bytes += String(source.line).utf8
+            if index > 0 { text.append(UInt8(ascii: " ")) }
+            var field = source.field
+            field.withUTF8 { text.append($0) }
+            text.append(UInt8(ascii: ":"))
+            Emit.encodeNumber(source.line, into: &text)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: text.take(), as: UTF8.self)
     }
 
     static func distinctCategories(_ codes: [String]) -> String {

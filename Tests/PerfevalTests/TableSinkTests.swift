@@ -53,4 +53,11 @@ final class TableSinkTests: XCTestCase {
             XCTAssertEqual(written, try Data(contentsOf: whole.appendingPathComponent("t.csv")), encoding.rawValue)
         }
     }
+
+    /// A problem's categories as the aggregator reads them back from problems.csv.
+    func testCategoriesAsReadFromTheWrittenCell() {
+        for codes in [[], ["staffing"], ["budget_preparation", "staffing"], ["-x", "y"], ["a;b"], ["", "a"], ["株洲", "b"], ["a", "=b"]] {
+            XCTAssertEqual(Tables.categoriesAsRead(codes), AggregateRun.categories(Emit.render(.text(codes.joined(separator: ";")))), "\(codes)")
+        }
+    }
 }
