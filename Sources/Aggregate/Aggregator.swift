@@ -132,13 +132,22 @@ public struct Aggregator {
     /// a name, the later one has them.
     private mutating func addAudits(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.audits.isEmpty else { return }
-        var recordOfProject: [String: Int] = [:]
-        for (position, record) in report.records.enumerated() { recordOfProject[record.project] = position }
+        // A report of few records is scanned from its last record (names are slow to hash);
+        // of many, looked up in a table. Either way the later of two namesakes is found.
+        var table: [String: Int]?
+        if report.records.count > 8 {
+            table = [:]
+            for (position, record) in report.records.enumerated() { table![record.project] = position }
+        }
+        func recordOfProject(_ project: String) -> Int? {
+            if let table { return table[project] }
+            return report.records.lastIndex { $0.project == project }
+        }
         // By record position, then check number; `present` marks the checks a record has.
         var perRecord = [[CheckFigures]?](repeating: nil, count: report.records.count)
         var last: (project: String, position: Int?)?   // a record's audits come together: its name looked up once
         for audit in report.audits {
-            if last?.project != audit.project { last = (audit.project, recordOfProject[audit.project]) }
+            if last?.project != audit.project { last = (audit.project, recordOfProject(audit.project)) }
             guard let position = last?.position, admitted[position] != nil else { continue }
             guard let check = checkNumber(audit.check) else { skippedAudits += 1; continue }
             if perRecord[position] == nil { perRecord[position] = Array(repeating: CheckFigures(), count: checkNames.count) }
@@ -185,6 +194,15 @@ public struct Aggregator {
         var name: String
         var year: Int?
         var kind: String
+
+        /// Hashes all but the region name (names are slow to hash, and the code nearly always
+        /// tells groups apart); `==` compares every field.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(level)
+            hasher.combine(code)
+            hasher.combine(year)
+            hasher.combine(kind)
+        }
 
         /// By level (in `RegionLevel.allCases` order), code, name, year (none first), kind.
         static func < (a: GroupKey, b: GroupKey) -> Bool {

@@ -208,6 +208,28 @@ final class AggregateTests: XCTestCase {
         XCTAssertEqual(sum.mean, ExactDecimal.plausibleLimit, "the mean is still exact")
     }
 
+    /// Audits name their record by project: of two records with the same name the later one
+    /// has them, in a report of few records (scanned) as in one of many (looked up).
+    func testAuditsGoToTheLaterOfTwoNamesakes() throws {
+        func record(_ project: String, county: String, code: String) -> RecordRow {
+            RecordRow(file: "f", kind: "project", project: project, agency: "某单位", province: "某省", prefecture: "某市", county: county,
+                      regionCode: code, year: 2000, budgetFull: nil, executed: nil, executionRate: nil, score: nil, grade: "",
+                      staffActual: nil, basicExp: nil, projectExp: nil, personnelShare: nil, auditFindings: 0)
+        }
+        for padding in [0, 12] {
+            var report = ReportRows()
+            report.records = [record("甲项目", county: "甲县", code: "000001")]
+                + (0..<padding).map { record("项目\($0)", county: "乙县", code: "000002") } + [record("甲项目", county: "丙县", code: "000003")]
+            report.audits = [AuditRow(project: "甲项目", check: "sum", status: .finding)]
+            var aggregator = Aggregator(filter: AggregateFilter(level: .county))
+            try aggregator.add(report)
+            let table = try XCTUnwrap(aggregator.streamedTables().first { $0.fileName == "audit_summary.csv" })
+            var sink: any TableSink = CellRowSink()
+            try table.rows(&sink)
+            XCTAssertEqual((sink as! CellRowSink).rows.map { $0[2] }, [.text("丙县")], "\(padding)")
+        }
+    }
+
     /// Ranks give each numbered item its place in the order compared (per-agency figures are
     /// sorted by them); levels compare in the order of `allCases`.
     func testRanksFollowTheOrderCompared() {
