@@ -151,7 +151,12 @@ struct AgencyFigures {
     /// Each agency's place, by number, in the order of names then region codes (agencies
     /// of a run are distinct, so no two share a place).
     func agencyRanks() -> [Int32] {
-        Self.ranks(of: agencies.count) { agencies[$0].precedes(agencies[$1], detail: "", "") ?? false }
+        Self.ranks(of: agencies.count) { left, right in
+            let (a, b) = (agencies[left], agencies[right])
+            // By name, then region code: one comparison of names when the first is smaller.
+            if a.name < b.name { return true }
+            return b.name < a.name ? false : a.regionCode < b.regionCode
+        }
     }
 
     /// The place of each of `count` numbered items in the order `precedes`.
