@@ -85,7 +85,7 @@ public enum Tables {
     static func reportRows(_ recordCells: [[CellValue]], of outcome: FileOutcome, issues: RowIssues) -> ReportRows {
         var report = ReportRows()
         report.records = recordCells.map { cells in
-            AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordIndex, file: "records.csv", line: 0), issues: issues)
+            AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordColumnIndex, file: "records.csv", line: 0), issues: issues)
         }
         report.audits.reserveCapacity(outcome.records.reduce(0) { $0 + $1.audits.count })
         for record in outcome.records {
@@ -127,6 +127,7 @@ public enum Tables {
     }
 
     static let recordIndex = columnIndex(recordColumns)
+    static let recordColumnIndex = AggregateRun.ColumnIndex(recordIndex)
     static func columnIndex(_ columns: [Column]) -> [String: Int] {
         Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.en, $0.offset) })
     }
