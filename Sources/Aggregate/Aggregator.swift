@@ -25,8 +25,12 @@ public struct Aggregator {
     private var perAgency: AgencyFigures
     /// How often each rate, score and personnel share occurs per group, for the medians.
     private var valueCounts: ValueCounts
-    private var groups: [GroupKey: GroupFigures] = [:]
-    private var problemGroups: [GroupKey: ProblemFigures] = [:]
+    /// Groups are numbered in order of first sight: a record's groups are looked up by key
+    /// once, then kept by number (its audits and problems need no lookup).
+    private var groupNumbers: [GroupKey: Int32] = [:]
+    private var keysByNumber: [GroupKey] = []
+    private var groups: [GroupFigures] = []
+    private var problemGroups: [Int32: ProblemFigures] = [:]
     private var categoryNumbers: [String: Int32] = [:]
     private var categoryNames: [String] = []
     /// Agency sets (of groups, of their problem filers and reporters) are numbered.
@@ -59,7 +63,7 @@ public struct Aggregator {
         let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets), ranks: ranks.get()) }
         let medians = Once { [valueCounts] in try valueCounts.medians() }
         // Four tables list the groups in the same order: sorted once.
-        let sorted = Once { [groups] in Self.sortedByKey(groups) }
+        let sorted = Once { [keysByNumber, groups] in Self.sortedByKey(Array(zip(keysByNumber, groups))) }
         return [executionTable(sorted, agencyCounts, medians), scoresTable(sorted, medians), spendingTable(sorted, medians),
                 problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
@@ -80,11 +84,11 @@ public struct Aggregator {
         var admitted = [Admitted?](repeating: nil, count: report.records.count)
         for (position, record) in report.records.enumerated() where filter.admits(record) {
             let agency = perAgency.number(of: AgencyName(name: record.agency, regionCode: record.regionCode))
-            let keys = groupKeys(record)
-            admitted[position] = Admitted(agency: agency, groups: keys)
-            for key in keys {
+            let numbers = groupKeys(record).map { groupNumber($0) }
+            admitted[position] = Admitted(agency: agency, groups: numbers)
+            for number in numbers {
                 // Changed in place (a group's figures are never copied).
-                let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets, values: &valueCounts)
+                let set = groups[Int(number)].add(record, nextSet: &agencySets, values: &valueCounts)
                 perAgency.addMember(agency, toSet: set)
             }
             if let year = record.year { perAgency.addTrend(agency, kind: record.kind, year: year, record: record) }
@@ -95,10 +99,19 @@ public struct Aggregator {
         try valueCounts.spillIfFull()
     }
 
-    /// A record the filter admits: its agency's number and its groups.
+    /// A record the filter admits: its agency's number and its groups' numbers.
     private struct Admitted {
         var agency: Int32
-        var groups: [GroupKey]
+        var groups: [Int32]
+    }
+
+    private mutating func groupNumber(_ key: GroupKey) -> Int32 {
+        if let number = groupNumbers[key] { return number }
+        let number = Int32(keysByNumber.count)
+        groupNumbers[key] = number
+        keysByNumber.append(key)
+        groups.append(GroupFigures())
+        return number
     }
 
     /// The report's problems count under its first admitted record.
@@ -106,8 +119,8 @@ public struct Aggregator {
         guard !report.problemCategories.isEmpty, let first = admitted.firstIndex(where: { $0 != nil }), let entry = admitted[first] else { return }
         let record = report.records[first], agency = entry.agency
         let categories = report.problemCategories.flatMap { $0 }.map { categoryNumber($0) }
-        for key in entry.groups {
-            for set in problemGroups[key, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
+        for group in entry.groups {
+            for set in problemGroups[group, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
                 perAgency.addMember(agency, toSet: set)
             }
         }
@@ -159,7 +172,7 @@ public struct Aggregator {
         }
         for (position, checks) in perRecord.enumerated() {
             guard let checks else { continue }
-            for key in admitted[position]!.groups { groups[key]!.addChecks(checks) }
+            for group in admitted[position]!.groups { groups[Int(group)].addChecks(checks) }
         }
     }
 
@@ -318,9 +331,9 @@ public struct Aggregator {
     /// The groups and their figures, by group key.
     typealias SortedGroups = Once<[(key: GroupKey, value: GroupFigures)]>
 
-    /// The entries of `groups` by key: positions are sorted (entries are not moved about).
-    static func sortedByKey<Figures>(_ groups: [GroupKey: Figures]) -> [(key: GroupKey, value: Figures)] {
-        let entries = Array(groups), keys = entries.map(\.key)
+    /// Groups' entries by key: positions are sorted (entries are not moved about).
+    static func sortedByKey<Figures>(_ entries: [(GroupKey, Figures)]) -> [(key: GroupKey, value: Figures)] {
+        let keys = entries.map(\.0)
         return keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
     }
 
@@ -404,7 +417,7 @@ public struct Aggregator {
             let agencies = try agencyCounts.get()
             // Categories by name: each number's place in the order of the names, found once.
             let nameRanks = AgencyFigures.ranks(of: categoryNames.count) { categoryNames[$0] < categoryNames[$1] }
-            for (key, group) in Self.sortedByKey(problemGroups) {
+            for (key, group) in Self.sortedByKey(problemGroups.map { (keysByNumber[Int($0.key)], $0.value) }) {
                 let filing = agencies[Int(group.filingSet)]
                 for (category, figures) in group.categories.sorted(by: { nameRanks[Int($0.key)] < nameRanks[Int($1.key)] }) {
                     let reporting = agencies[Int(figures.reportingSet)]
