@@ -76,6 +76,11 @@ struct AgencyFigures {
     /// How many distinct agencies each set has, by set number.
     func distinctAgencies(sets: Int, ranks: [Int32]) throws -> [Int] {
         var counts = [Int](repeating: 0, count: sets)
+        if memberRuns.runs.isEmpty {
+            // All in memory: an agency has one number, so the memberships are distinct already.
+            for member in members { counts[Int(member.set)] += 1 }
+            return counts
+        }
         var merged = try memberRuns.merged(with: sortedMembers(ranks), by: MemberEntry.precedes)
         var previous: MemberEntry?
         while let entry = try merged.next() {
