@@ -180,6 +180,8 @@ final class AggregateTests: XCTestCase {
     func testStatisticsHelpers() throws {
         XCTAssertEqual(longestRun([2021, 2022, 2023, 2025]), 3)
         XCTAssertEqual(longestRun([2020, 2022]), 1)
+        XCTAssertEqual(longestRun([2023, 2021, 2022, 2022]), 3, "unsorted, repeated")
+        XCTAssertEqual(longestRun([]), 0)
         XCTAssertEqual(ranks([ExactDecimal(100), ExactDecimal(95), ExactDecimal(95), ExactDecimal(90)]), [1, 2, 2, 4])
         // A tally counts its values (how often each occurs kept in ValueCounts), in any order;
         // missing values are not counted. With one count in memory, every value goes to a run.
