@@ -60,38 +60,39 @@ public enum AggregateRun {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         for table in aggregator.streamedTables() {
             let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
-            let rows = WritingSink(writer)
-            var sink: any TableSink = rows
+            var sink: any TableSink = WritingSink(writer)
             try table.rows(&sink)
+            var rows = sink as! WritingSink   // the sink handed in, its last rows not yet written
             try rows.finish()
         }
     }
 
     /// Rows encoded as they come and handed to a table's writer a megabyte or so at a time,
-    /// so a table is never held whole; the first write error is thrown by `finish`.
-    final class WritingSink: TableSink {
+    /// so a table is never held whole; the first write error is thrown by `finish`. A value
+    /// (not a class): each cell written is then no checked access to a shared object.
+    struct WritingSink: TableSink {
         private var csv = CSVTableSink()
         private let writer: TableWriter
         private var failure: Error?
 
         init(_ writer: TableWriter) { self.writer = writer }
 
-        func cell(_ value: CellValue) { csv.cell(value) }
-        func text(_ value: String?) { csv.text(value) }
-        func number(_ value: Int?) { csv.number(value) }
-        func endRow() {
+        mutating func cell(_ value: CellValue) { csv.cell(value) }
+        mutating func text(_ value: String?) { csv.text(value) }
+        mutating func number(_ value: Int?) { csv.number(value) }
+        mutating func endRow() {
             csv.endRow()
             if csv.count >= 1 << 20 { flush() }
         }
 
-        private func flush() {
+        private mutating func flush() {
             let bytes = csv.takeBytes()
             guard failure == nil else { return }
             do { try writer.appendEncoded(bytes) } catch { failure = error }
         }
 
         /// The rest of the rows written, the table closed.
-        func finish() throws {
+        mutating func finish() throws {
             flush()
             if let failure { throw failure }
             try writer.finish()
