@@ -59,9 +59,10 @@ struct AgencyFigures {
     /// Writes a run when the limit is reached; call between reports, never inside one.
     mutating func spillIfFull() throws {
         guard agencies.count >= limit else { return }
-        try trendRuns.write(sortedTrends())
-        try recurringRuns.write(sortedRecurrences())
-        try memberRuns.write(sortedMembers())
+        let ranks = agencyRanks()
+        try trendRuns.write(sortedTrends(ranks))
+        try recurringRuns.write(sortedRecurrences(ranks))
+        try memberRuns.write(sortedMembers(ranks))
         numbers = [:]; agencies = []; trends = [:]; recurring = []; members = []
     }
 
@@ -70,10 +71,17 @@ struct AgencyFigures {
 
     // MARK: reading the merged runs
 
+    // The readers below take `ranks`, the `agencyRanks()` of the figures in memory.
+
     /// How many distinct agencies each set has, by set number.
-    func distinctAgencies(sets: Int) throws -> [Int] {
+    func distinctAgencies(sets: Int, ranks: [Int32]) throws -> [Int] {
         var counts = [Int](repeating: 0, count: sets)
-        var merged = try memberRuns.merged(with: sortedMembers(), by: MemberEntry.precedes)
+        if memberRuns.runs.isEmpty {
+            // All in memory: an agency has one number, so the memberships are distinct already.
+            for member in members { counts[Int(member.set)] += 1 }
+            return counts
+        }
+        var merged = try memberRuns.merged(with: sortedMembers(ranks), by: MemberEntry.precedes)
         var previous: MemberEntry?
         while let entry = try merged.next() {
             if let previous, previous.set == entry.set, previous.agency == entry.agency { continue }
@@ -84,8 +92,8 @@ struct AgencyFigures {
     }
 
     /// Each agency's figures per kind and year, by agency name, region code, kind and year.
-    func forEachTrend(_ body: (TrendEntry) throws -> Void) throws {
-        var merged = try trendRuns.merged(with: sortedTrends(), by: TrendEntry.precedes)
+    func forEachTrend(ranks: [Int32], _ body: (TrendEntry) throws -> Void) throws {
+        var merged = try trendRuns.merged(with: sortedTrends(ranks), by: TrendEntry.precedes)
         var current: TrendEntry?
         while let entry = try merged.next() {
             if let same = current, same.agency == entry.agency, same.kind == entry.kind, same.year == entry.year {
@@ -99,8 +107,8 @@ struct AgencyFigures {
     }
 
     /// Each agency's problem categories with the years that reported them (ascending, once each).
-    func forEachRecurrence(_ body: (_ agency: AgencyName, _ category: String, _ years: [Int]) throws -> Void) throws {
-        var merged = try recurringRuns.merged(with: sortedRecurrences(), by: RecurrenceEntry.precedes)
+    func forEachRecurrence(ranks: [Int32], _ body: (_ agency: AgencyName, _ category: String, _ years: [Int]) throws -> Void) throws {
+        var merged = try recurringRuns.merged(with: sortedRecurrences(ranks), by: RecurrenceEntry.precedes)
         var current: RecurrenceEntry?, years: [Int] = []
         while let entry = try merged.next() {
             if let same = current, same.agency == entry.agency, same.category == entry.category {
@@ -116,18 +124,51 @@ struct AgencyFigures {
 
     // MARK: runs
 
-    private func sortedTrends() -> [TrendEntry] {
-        trends.map { TrendEntry(agency: agencies[Int($0.key.agency)], kind: $0.key.kind, year: $0.key.year, figures: $0.value) }
-            .sorted(by: TrendEntry.precedes)
+    // Entries are sorted by the rank of their agency (and of their category), numbers found
+    // once per run by sorting the names: the same order as comparing the names entry by entry.
+
+    private func sortedTrends(_ ranks: [Int32]) -> [TrendEntry] {
+        let entries = Array(trends)
+        let order = entries.indices.sorted { a, b in
+            let (left, right) = (entries[a].key, entries[b].key)
+            if left.agency != right.agency { return ranks[Int(left.agency)] < ranks[Int(right.agency)] }
+            return left.kind != right.kind ? left.kind < right.kind : left.year < right.year
+        }
+        return order.map {
+            let (key, figures) = entries[$0]
+            return TrendEntry(agency: agencies[Int(key.agency)], kind: key.kind, year: key.year, figures: figures)
+        }
     }
 
-    private func sortedRecurrences() -> [RecurrenceEntry] {
-        recurring.map { RecurrenceEntry(agency: agencies[Int($0.agency)], category: categories[Int($0.category)], year: $0.year) }
-            .sorted(by: RecurrenceEntry.precedes)
+    private func sortedRecurrences(_ ranks: [Int32]) -> [RecurrenceEntry] {
+        let categoryRanks = Self.ranks(of: categories.count) { categories[$0] < categories[$1] }
+        let sorted = recurring.sorted { a, b in
+            (ranks[Int(a.agency)], categoryRanks[Int(a.category)], a.year) < (ranks[Int(b.agency)], categoryRanks[Int(b.category)], b.year)
+        }
+        return sorted.map { RecurrenceEntry(agency: agencies[Int($0.agency)], category: categories[Int($0.category)], year: $0.year) }
     }
 
-    private func sortedMembers() -> [MemberEntry] {
-        members.map { MemberEntry(set: $0.set, agency: agencies[Int($0.agency)]) }.sorted(by: MemberEntry.precedes)
+    private func sortedMembers(_ ranks: [Int32]) -> [MemberEntry] {
+        let sorted = members.sorted { a, b in (a.set, ranks[Int(a.agency)]) < (b.set, ranks[Int(b.agency)]) }
+        return sorted.map { MemberEntry(set: $0.set, agency: agencies[Int($0.agency)]) }
+    }
+
+    /// Each agency's place, by number, in the order of names then region codes (agencies
+    /// of a run are distinct, so no two share a place).
+    func agencyRanks() -> [Int32] {
+        Self.ranks(of: agencies.count) { left, right in
+            let (a, b) = (agencies[left], agencies[right])
+            // By name, then region code: one comparison of names when the first is smaller.
+            if a.name < b.name { return true }
+            return b.name < a.name ? false : a.regionCode < b.regionCode
+        }
+    }
+
+    /// The place of each of `count` numbered items in the order `precedes`.
+    static func ranks(of count: Int, by precedes: (Int, Int) -> Bool) -> [Int32] {
+        var ranks = [Int32](repeating: 0, count: count)
+        for (rank, number) in (0..<count).sorted(by: precedes).enumerated() { ranks[number] = Int32(rank) }
+        return ranks
     }
 
     private struct TrendKey: Hashable { var agency: Int32, kind: String, year: Int16 }

@@ -25,13 +25,21 @@ public struct Aggregator {
     private var perAgency: AgencyFigures
     /// How often each rate, score and personnel share occurs per group, for the medians.
     private var valueCounts: ValueCounts
-    private var groups: [GroupKey: GroupFigures] = [:]
-    private var problemGroups: [GroupKey: ProblemFigures] = [:]
+    /// Groups are numbered in order of first sight: a record's groups are looked up by key
+    /// once, then kept by number (its audits and problems need no lookup).
+    private var groupNumbers: [GroupKey: Int32] = [:]
+    private var keysByNumber: [GroupKey] = []
+    private var groups: [GroupFigures] = []
+    private var problemGroups: [Int32: ProblemFigures] = [:]
+    private var categoryNumbers: [String: Int32] = [:]
+    private var categoryNames: [String] = []
     /// Agency sets (of groups, of their problem filers and reporters) are numbered.
     private var agencySets: Int32 = 0
     /// Check names, numbered in order of first sight (per-group totals are kept by number).
     private var checkNumbers: [String: Int32] = [:]
     private var checkNames: [String] = []
+    /// The number of the check last looked up (-1 before the first).
+    private var lastCheck: Int32 = -1
     public private(set) var skippedAudits = 0
     /// Runs of per-agency figures written to the temporary file so far.
     var spilledRuns: Int { perAgency.runsWritten }
@@ -51,17 +59,20 @@ public struct Aggregator {
     /// Every table, its rows built as they are written: a writer never holds a whole table.
     public func streamedTables() -> [StreamedTable] {
         // Merged from their runs once, when a table first needs them.
-        let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets)) }
+        let ranks = Once { [perAgency] in perAgency.agencyRanks() }
+        let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets), ranks: ranks.get()) }
         let medians = Once { [valueCounts] in try valueCounts.medians() }
-        return [executionTable(agencyCounts, medians), scoresTable(medians), spendingTable(medians), problemsTable(agencyCounts),
-                recurringTable(), trendsTable(), auditSummaryTable()]
+        // Four tables list the groups in the same order: sorted once.
+        let sorted = Once { [keysByNumber, groups] in Self.sortedByKey(Array(zip(keysByNumber, groups))) }
+        return [executionTable(sorted, agencyCounts, medians), scoresTable(sorted, medians), spendingTable(sorted, medians),
+                problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
 
-    /// A table whose `rows` hands each row, in order, to the function it is given.
+    /// A table whose `rows` writes each row, in order, to the sink it is given.
     public struct StreamedTable {
         public let fileName: String
         public let columns: [Column]
-        public let rows: (_ emit: ([CellValue]) throws -> Void) throws -> Void
+        public let rows: (_ sink: inout any TableSink) throws -> Void
     }
 
     // MARK: adding a report
@@ -73,11 +84,11 @@ public struct Aggregator {
         var admitted = [Admitted?](repeating: nil, count: report.records.count)
         for (position, record) in report.records.enumerated() where filter.admits(record) {
             let agency = perAgency.number(of: AgencyName(name: record.agency, regionCode: record.regionCode))
-            let keys = groupKeys(record)
-            admitted[position] = Admitted(agency: agency, groups: keys)
-            for key in keys {
+            let numbers = groupKeys(record).map { groupNumber($0) }
+            admitted[position] = Admitted(agency: agency, groups: numbers)
+            for number in numbers {
                 // Changed in place (a group's figures are never copied).
-                let set = groups[key, default: GroupFigures()].add(record, nextSet: &agencySets, values: &valueCounts)
+                let set = groups[Int(number)].add(record, nextSet: &agencySets, values: &valueCounts)
                 perAgency.addMember(agency, toSet: set)
             }
             if let year = record.year { perAgency.addTrend(agency, kind: record.kind, year: year, record: record) }
@@ -88,25 +99,44 @@ public struct Aggregator {
         try valueCounts.spillIfFull()
     }
 
-    /// A record the filter admits: its agency's number and its groups.
+    /// A record the filter admits: its agency's number and its groups' numbers.
     private struct Admitted {
         var agency: Int32
-        var groups: [GroupKey]
+        var groups: [Int32]
+    }
+
+    private mutating func groupNumber(_ key: GroupKey) -> Int32 {
+        if let number = groupNumbers[key] { return number }
+        let number = Int32(keysByNumber.count)
+        groupNumbers[key] = number
+        keysByNumber.append(key)
+        groups.append(GroupFigures())
+        return number
     }
 
     /// The report's problems count under its first admitted record.
     private mutating func addProblems(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.problemCategories.isEmpty, let first = admitted.firstIndex(where: { $0 != nil }), let entry = admitted[first] else { return }
         let record = report.records[first], agency = entry.agency
-        let categories = report.problemCategories.flatMap { $0 }
-        for key in entry.groups {
-            for set in problemGroups[key, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
+        let categories = report.problemCategories.flatMap { $0 }.map { categoryNumber($0) }
+        for group in entry.groups {
+            for set in problemGroups[group, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
                 perAgency.addMember(agency, toSet: set)
             }
         }
         if let year = record.year {
-            for category in Set(categories) { perAgency.addRecurrence(agency, category: category, year: year) }
+            for category in Set(categories) { perAgency.addRecurrence(agency, category: categoryNames[Int(category)], year: year) }
         }
+    }
+
+    /// Problem categories are numbered in order of first sight: a report's categories are
+    /// hashed as names once, then kept by number.
+    private mutating func categoryNumber(_ name: String) -> Int32 {
+        if let number = categoryNumbers[name] { return number }
+        let number = Int32(categoryNames.count)
+        categoryNumbers[name] = number
+        categoryNames.append(name)
+        return number
     }
 
     /// Per record and check: was it applicable, how many findings (indicator checks give one
@@ -115,13 +145,22 @@ public struct Aggregator {
     /// a name, the later one has them.
     private mutating func addAudits(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.audits.isEmpty else { return }
-        var recordOfProject: [String: Int] = [:]
-        for (position, record) in report.records.enumerated() { recordOfProject[record.project] = position }
+        // A report of few records is scanned from its last record (names are slow to hash);
+        // of many, looked up in a table. Either way the later of two namesakes is found.
+        var table: [String: Int]?
+        if report.records.count > 8 {
+            table = [:]
+            for (position, record) in report.records.enumerated() { table![record.project] = position }
+        }
+        func recordOfProject(_ project: String) -> Int? {
+            if let table { return table[project] }
+            return report.records.lastIndex { $0.project == project }
+        }
         // By record position, then check number; `present` marks the checks a record has.
         var perRecord = [[CheckFigures]?](repeating: nil, count: report.records.count)
         var last: (project: String, position: Int?)?   // a record's audits come together: its name looked up once
         for audit in report.audits {
-            if last?.project != audit.project { last = (audit.project, recordOfProject[audit.project]) }
+            if last?.project != audit.project { last = (audit.project, recordOfProject(audit.project)) }
             guard let position = last?.position, admitted[position] != nil else { continue }
             guard let check = checkNumber(audit.check) else { skippedAudits += 1; continue }
             if perRecord[position] == nil { perRecord[position] = Array(repeating: CheckFigures(), count: checkNames.count) }
@@ -133,17 +172,23 @@ public struct Aggregator {
         }
         for (position, checks) in perRecord.enumerated() {
             guard let checks else { continue }
-            for key in admitted[position]!.groups { groups[key]!.addChecks(checks) }
+            for group in admitted[position]!.groups { groups[Int(group)].addChecks(checks) }
         }
     }
 
-    /// nil past `maxChecks` distinct names.
+    /// nil past `maxChecks` distinct names. Audit rows come check after check in the same
+    /// order for every record: the last check's name and the next one's are tried before the
+    /// names are looked up (no hashing of the name for most rows).
     private mutating func checkNumber(_ name: String) -> Int32? {
-        if let number = checkNumbers[name] { return number }
+        let last = Int(lastCheck)
+        if last >= 0, checkNames[last] == name { return lastCheck }
+        if last + 1 < checkNames.count, checkNames[last + 1] == name { lastCheck += 1; return lastCheck }
+        if let number = checkNumbers[name] { lastCheck = number; return number }
         guard checkNames.count < Self.maxChecks else { return nil }
         let number = Int32(checkNames.count)
         checkNumbers[name] = number
         checkNames.append(name)
+        lastCheck = number
         return number
     }
 
@@ -163,13 +208,29 @@ public struct Aggregator {
         var year: Int?
         var kind: String
 
+        /// Hashes all but the region name (names are slow to hash, and the code nearly always
+        /// tells groups apart); `==` compares every field.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(level)
+            hasher.combine(code)
+            hasher.combine(year)
+            hasher.combine(kind)
+        }
+
+        /// By level (in `RegionLevel.allCases` order), code, name, year (none first), kind.
         static func < (a: GroupKey, b: GroupKey) -> Bool {
-            let left = (RegionLevel.allCases.firstIndex(of: a.level)!, a.code, a.name, a.year ?? Int.min, a.kind)
-            let right = (RegionLevel.allCases.firstIndex(of: b.level)!, b.code, b.name, b.year ?? Int.min, b.kind)
-            return left < right
+            if a.level != b.level { return a.level.order < b.level.order }
+            if a.code != b.code { return a.code < b.code }
+            if a.name != b.name { return a.name < b.name }
+            let (leftYear, rightYear) = (a.year ?? Int.min, b.year ?? Int.min)
+            return leftYear != rightYear ? leftYear < rightYear : a.kind < b.kind
         }
 
         var cells: [CellValue] { [.text(level.rawValue), .text(code), .text(name), .number(year), .text(kind)] }
+        /// `cells`, written to `sink` (the start of a row).
+        func write<Sink: TableSink>(into sink: inout Sink) {
+            sink.text(level.rawValue); sink.text(code); sink.text(name); sink.number(year); sink.text(kind)
+        }
         /// Groups compared in a ranking: same level, year and kind.
         var peers: [String] { [level.rawValue, year.map(String.init) ?? "", kind] }
     }
@@ -239,19 +300,22 @@ public struct Aggregator {
     /// problems and, per category, of those that reported it; and how many items per category.
     struct ProblemFigures {
         var filingSet: Int32 = -1
-        var reportingSets: [String: Int32] = [:]
-        var items: [String: Int] = [:]
+        /// By category number: the agency set of the reports giving it, and its items.
+        var categories: [Int32: (reportingSet: Int32, items: Int)] = [:]
 
-        /// One report's problem items by category: returns the agency sets its agency counts
-        /// in (those filing problems, then those reporting each category); sets new to the
-        /// group are numbered from `nextSet`.
-        mutating func add(_ categories: [String], nextSet: inout Int32) -> [Int32] {
+        /// One report's problem items by category number: returns the agency sets its agency
+        /// counts in (those filing problems, then those reporting each category); sets new to
+        /// the group are numbered from `nextSet`.
+        mutating func add(_ categories: [Int32], nextSet: inout Int32) -> [Int32] {
             if filingSet < 0 { filingSet = nextSet; nextSet += 1 }
             var sets = [filingSet]
             for category in categories {
-                items[category, default: 0] += 1
-                if let set = reportingSets[category] { sets.append(set); continue }
-                reportingSets[category] = nextSet
+                if let known = self.categories[category] {
+                    self.categories[category] = (known.reportingSet, known.items + 1)
+                    sets.append(known.reportingSet)
+                    continue
+                }
+                self.categories[category] = (nextSet, 1)
                 sets.append(nextSet)
                 nextSet += 1
             }
@@ -264,18 +328,27 @@ public struct Aggregator {
     static let groupColumns = [Column("level", "层级"), Column("region_code", "行政区划代码"), Column("region_name", "地区"),
                                Column("year", "年度"), Column("kind", "类型")]
 
-    func executionTable(_ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    /// The groups and their figures, by group key.
+    typealias SortedGroups = Once<[(key: GroupKey, value: GroupFigures)]>
+
+    /// Groups' entries by key: positions are sorted (entries are not moved about).
+    static func sortedByKey<Figures>(_ entries: [(GroupKey, Figures)]) -> [(key: GroupKey, value: Figures)] {
+        let keys = entries.map(\.0)
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
+    }
+
+    func executionTable(_ sortedGroups: SortedGroups, _ agencyCounts: Once<[Int]>, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("agencies", "单位数"), Column("rate_records", "有执行率记录数"),
             Column("rate_mean_pct", "平均执行率（%）"), Column("rate_weighted_pct", "加权执行率（%）"),
             Column("rate_median_pct", "执行率中位数（%）"), Column("rate_min_pct", "最低执行率（%）"), Column("rate_max_pct", "最高执行率（%）"),
             Column("below_90", "执行率低于90%记录数"), Column("rank", "排名"),
         ]
-        return StreamedTable(fileName: "compare_execution.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_execution.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get(), medians = try medians.get()
             var rows: [[CellValue]] = []
             var means: [[String]: [(Int, ExactDecimal)]] = [:]
-            for (index, (key, group)) in groups.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (index, (key, group)) in try sortedGroups.get().enumerated() {
                 let summary = group.rates.summary(medians)
                 rows.append(key.cells + [
                     .number(group.records), .number(agencies[Int(group.agencySet)]), .number(group.rates.count),
@@ -288,46 +361,49 @@ public struct Aggregator {
             for peers in means.values {
                 for ((index, _), rank) in zip(peers, ranks(peers.map(\.1))) { rows[index][rows[index].count - 1] = .number(rank) }
             }
-            for row in rows { try emit(row) }
+            for row in rows { sink.row(row) }
         }
     }
 
-    func scoresTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    func scoresTable(_ sortedGroups: SortedGroups, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("scored_records", "有得分记录数"), Column("score_mean", "平均得分"),
             Column("score_median", "得分中位数"), Column("score_min", "最低得分"), Column("score_max", "最高得分"),
             Column("grade_excellent", "优"), Column("grade_good", "良"), Column("grade_fair", "中"), Column("grade_poor", "差"),
             Column("records_with_findings", "有审核发现记录数"), Column("high_score_with_findings", "95分以上且有审核发现记录数"),
         ]
-        return StreamedTable(fileName: "compare_scores.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_scores.csv", columns: columns) { sink in
             let medians = try medians.get()
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+            for (key, group) in try sortedGroups.get() {
                 let summary = group.scores.summary(medians)
-                let grades = (0..<4).map { CellValue.number(Int(group.grades[$0])) }
-                try emit(key.cells + [
-                    .number(group.records), .number(group.scores.count),
-                    .percent(summary?.mean), .percent(summary?.median), .number(summary?.min), .number(summary?.max),
-                ] + grades + [.number(group.withFindings), .number(group.highScoreWithFindings)])
+                key.write(into: &sink)
+                sink.number(group.records); sink.number(group.scores.count)
+                sink.cell(.percent(summary?.mean)); sink.cell(.percent(summary?.median)); sink.cell(.number(summary?.min)); sink.cell(.number(summary?.max))
+                for grade in 0..<4 { sink.number(Int(group.grades[grade])) }
+                sink.number(group.withFindings); sink.number(group.highScoreWithFindings)
+                sink.endRow()
             }
         }
     }
 
-    func spendingTable(_ medians: Once<[ExactDecimal]>) -> StreamedTable {
+    func spendingTable(_ sortedGroups: SortedGroups, _ medians: Once<[ExactDecimal]>) -> StreamedTable {
         let columns = Self.groupColumns + [
             Column("records", "记录数"), Column("personnel_share_mean_pct", "人员经费占比均值（%）"),
             Column("personnel_share_median_pct", "人员经费占比中位数（%）"), Column("personnel_share_min_pct", "人员经费占比最低（%）"),
             Column("personnel_share_max_pct", "人员经费占比最高（%）"), Column("project_share_mean_pct", "项目支出占比均值（%）"),
             Column("spending_per_staff_wan", "人均支出（万元）"),
         ]
-        return StreamedTable(fileName: "compare_spending.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_spending.csv", columns: columns) { sink in
             let medians = try medians.get()
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+            for (key, group) in try sortedGroups.get() {
                 let personnel = group.personnelShares.summary(medians)
                 let perStaff = group.staffedSpending.sum?.divided(by: ExactDecimal(group.staff))
-                try emit(key.cells + [
-                    .number(group.records), .percent(personnel?.mean), .percent(personnel?.median), .percent(personnel?.min),
-                    .percent(personnel?.max), .percent(group.projectShares.mean), .percent(perStaff),
-                ])
+                key.write(into: &sink)
+                sink.number(group.records)
+                for value in [personnel?.mean, personnel?.median, personnel?.min, personnel?.max, group.projectShares.mean, perStaff] {
+                    sink.cell(.percent(value))
+                }
+                sink.endRow()
             }
         }
     }
@@ -337,31 +413,36 @@ public struct Aggregator {
             Column("category", "问题类别"), Column("agencies_reporting", "反映该问题单位数"),
             Column("agencies_with_problems", "填报问题的单位数"), Column("share_pct", "占比（%）"), Column("items", "问题条数"),
         ]
-        return StreamedTable(fileName: "compare_problems.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "compare_problems.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get()
-            for (key, group) in problemGroups.sorted(by: { $0.key < $1.key }) {
+            // Categories by name: each number's place in the order of the names, found once.
+            let nameRanks = AgencyFigures.ranks(of: categoryNames.count) { categoryNames[$0] < categoryNames[$1] }
+            for (key, group) in Self.sortedByKey(problemGroups.map { (keysByNumber[Int($0.key)], $0.value) }) {
                 let filing = agencies[Int(group.filingSet)]
-                for category in group.reportingSets.keys.sorted() {
-                    let reporting = agencies[Int(group.reportingSets[category]!)]
-                    try emit(key.cells + [.text(category), .number(reporting), .number(filing),
-                                          .percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing))), .number(group.items[category]!)])
+                for (category, figures) in group.categories.sorted(by: { nameRanks[Int($0.key)] < nameRanks[Int($1.key)] }) {
+                    let reporting = agencies[Int(figures.reportingSet)]
+                    key.write(into: &sink)
+                    sink.text(categoryNames[Int(category)]); sink.number(reporting); sink.number(filing)
+                    sink.cell(.percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing)))); sink.number(figures.items)
+                    sink.endRow()
                 }
             }
         }
     }
 
-    func recurringTable() -> StreamedTable {
+    func recurringTable(_ ranks: Once<[Int32]>) -> StreamedTable {
         let columns = [Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("category", "问题类别"),
                        Column("years", "反映年度"), Column("year_count", "年度数"), Column("longest_run", "最长连续年数")]
-        return StreamedTable(fileName: "recurring.csv", columns: columns) { emit in
-            try perAgency.forEachRecurrence { agency, category, years in
-                try emit([.text(agency.name), .text(agency.regionCode), .text(category), .text(years.map(String.init).joined(separator: ";")),
-                          .number(years.count), .number(longestRun(years))])
+        return StreamedTable(fileName: "recurring.csv", columns: columns) { sink in
+            try perAgency.forEachRecurrence(ranks: ranks.get()) { agency, category, years in
+                sink.text(agency.name); sink.text(agency.regionCode); sink.text(category); sink.text(years.map(String.init).joined(separator: ";"))
+                sink.number(years.count); sink.number(longestRun(years))
+                sink.endRow()
             }
         }
     }
 
-    func trendsTable() -> StreamedTable {
+    func trendsTable(_ ranks: Once<[Int32]>) -> StreamedTable {
         let columns = [
             Column("agency", "单位名称"), Column("region_code", "行政区划代码"), Column("kind", "类型"), Column("year", "年度"),
             Column("budget_full_wan", "全年预算数（万元）"), Column("budget_full_prev_wan", "上年全年预算数（万元）"),
@@ -372,16 +453,16 @@ public struct Aggregator {
             Column("personnel_share_change_pct", "人员经费占比增减（百分点）"),
         ]
         func change(_ now: ExactDecimal?, _ before: ExactDecimal?) -> ExactDecimal? { now.flatMap { now in before.map { now - $0 } } }
-        return StreamedTable(fileName: "agency_trends.csv", columns: columns) { emit in
+        return StreamedTable(fileName: "agency_trends.csv", columns: columns) { sink in
             var previous: TrendEntry?   // entries come by agency, kind and year
-            try perAgency.forEachTrend { entry in
+            try perAgency.forEachTrend(ranks: ranks.get()) { entry in
                 defer { previous = entry }
                 let now = entry.figures
                 let before = previous.flatMap { $0.agency == entry.agency && $0.kind == entry.kind && $0.year == entry.year - 1 ? $0.figures : nil }
                 let score = now.scores.mean, personnel = now.personnelShares.mean
                 let scoreBefore = before?.scores.mean, personnelBefore = before?.personnelShares.mean
-                try emit([.text(entry.agency.name), .text(entry.agency.regionCode), .text(entry.kind), .number(Int(entry.year)),
-                          .amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
+                sink.text(entry.agency.name); sink.text(entry.agency.regionCode); sink.text(entry.kind); sink.number(Int(entry.year))
+                sink.row([.amount(now.budget), .amount(before?.budget), .amount(change(now.budget, before?.budget)),
                           .percent(now.rate), .percent(before?.rate), .percent(change(now.rate, before?.rate)),
                           .number(score), .number(scoreBefore), .number(change(score, scoreBefore)),
                           .percent(personnel), .percent(personnelBefore), .percent(change(personnel, personnelBefore))])
@@ -389,13 +470,16 @@ public struct Aggregator {
         }
     }
 
-    func auditSummaryTable() -> StreamedTable {
+    func auditSummaryTable(_ sortedGroups: SortedGroups) -> StreamedTable {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
-        return StreamedTable(fileName: "audit_summary.csv", columns: columns) { emit in
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                for check in group.checks.indices.filter({ group.checks[$0].present }).sorted(by: { checkNames[$0] < checkNames[$1] }) {
+        return StreamedTable(fileName: "audit_summary.csv", columns: columns) { sink in
+            let checkOrder = checkNames.indices.sorted { checkNames[$0] < checkNames[$1] }   // check numbers by name
+            for (key, group) in try sortedGroups.get() {
+                for check in checkOrder where check < group.checks.count && group.checks[check].present {
                     let totals = group.checks[check]
-                    try emit(key.cells + [.text(checkNames[check]), .number(Int(totals.checked)), .number(Int(totals.findings))])
+                    key.write(into: &sink)
+                    sink.text(checkNames[check]); sink.number(Int(totals.checked)); sink.number(Int(totals.findings))
+                    sink.endRow()
                 }
             }
         }

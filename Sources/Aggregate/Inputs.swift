@@ -86,6 +86,16 @@ public struct AggregateFilter: Sendable {
 public enum RegionLevel: String, Sendable, CaseIterable {
     case county, prefecture, province, all
 
+    /// The level's place in `allCases` (without building the list).
+    var order: Int {
+        switch self {
+        case .county: return 0
+        case .prefecture: return 1
+        case .province: return 2
+        case .all: return 3
+        }
+    }
+
     /// The group a record belongs to at this level (nil when its region lacks the level):
     /// codes of the upper levels follow from the 6-digit code (430212 → 430200 → 430000).
     func group(of record: RecordRow) -> (code: String, name: String)? {

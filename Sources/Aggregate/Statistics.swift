@@ -71,7 +71,9 @@ func ranks(_ values: [ExactDecimal]) -> [Int] {
 
 /// The longest run of consecutive years: 2021, 2022, 2023, 2025 → 3.
 func longestRun(_ years: [Int]) -> Int {
-    let sorted = Array(Set(years)).sorted()
+    // Years already ascending and distinct (as recurring.csv lists them) are taken as they are.
+    let ascending = zip(years, years.dropFirst()).allSatisfy { $0 < $1 }
+    let sorted = ascending ? years : Array(Set(years)).sorted()
     var best = 0, current = 0, previous: Int?
     for year in sorted {
         current = (previous.map { year == $0 + 1 } ?? false) ? current + 1 : 1

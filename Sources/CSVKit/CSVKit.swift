@@ -34,45 +34,35 @@ public enum CSV {
     }
 
     /// Encodes one field the RFC 4180 way: quoted by libcsv only when it holds a comma,
-    /// a quote or a line break. Reads the string's own UTF-8 (no copy of each cell).
+    /// a quote or a line break (see `CSVText`).
     public static func encodeField(_ field: String, into out: inout [UInt8]) {
-        if field.utf8.withContiguousStorageIfAvailable({ encodeField(utf8: $0, into: &out) }) == nil {
-            var field = field
-            field.withUTF8 { encodeField(utf8: $0, into: &out) }
-        }
-    }
-
-    /// `encodeField` of a field's UTF-8.
-    public static func encodeField(utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        guard needsQuotes(utf8) else {
-            out.append(contentsOf: utf8)
-            return
-        }
-        var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
-        let written = quoted.withUnsafeMutableBufferPointer { dest in
-            csv_write(dest.baseAddress, dest.count, utf8.baseAddress, utf8.count)
-        }
-        out.append(contentsOf: quoted[0..<written])
+        var text = CSVText()
+        text.appendField(field)
+        out += text.take()
     }
 
     /// Whether the field holds a comma, a quote or a line break (all below 45). Eight bytes
-    /// at a time: only a word holding a byte below 45 is looked at byte by byte.
+    /// at a time: only a word holding a byte below 45 is looked at byte by byte. A field of
+    /// eight bytes or more ends with the word of its last eight bytes (overlapping the one
+    /// before), not byte by byte.
     @inline(__always)
     static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
+        let count = utf8.count
+        guard count >= 8 else { return isSpecial(utf8) }
         var index = 0
-        while index + 8 <= utf8.count {
+        while true {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             // Sets the high bit of a byte below 45 (and maybe of bytes after it), of no other.
             if (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080 != 0,
                isSpecial(UnsafeBufferPointer(start: base + index, count: 8)) { return true }
-            index += 8
+            if index == count - 8 { return false }
+            index = Swift.min(index + 8, count - 8)
         }
-        return isSpecial(UnsafeBufferPointer(start: base + index, count: utf8.count - index))
     }
 
     @inline(__always)
-    static func isSpecial(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isSpecial<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         for byte in bytes where byte <= UInt8(ascii: ",") {
             if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 10 || byte == 13 { return true }
         }

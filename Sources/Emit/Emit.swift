@@ -64,19 +64,61 @@ public enum Emit {
     /// The rows as UTF-8 CSV appended to `out`: each cell encoded as `render` gives it,
     /// without building the row's strings first.
     public static func encodeRows(_ rows: [[CellValue]], into out: inout [UInt8]) {
+        var text = CSVText()
+        encodeRows(rows, into: &text)
+        out += text.take()
+    }
+
+    public static func encodeRows(_ rows: [[CellValue]], into text: inout CSVText) {
         for row in rows {
             for index in row.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                switch row[index] {
-                case .empty: break
-                case .number(let value): CSV.encodeField(value, into: &out)
-                case .text(let value):
-                    if needsGuard(value) { CSV.encodeField("'" + value, into: &out) } else { CSV.encodeField(value, into: &out) }
-                }
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                encodeCell(row[index], into: &text)
             }
-            out.append(13)
-            out.append(10)
+            endRow(&text)
         }
+    }
+
+    /// One cell as `render` gives it, CSV-encoded, appended to `text` (no separator).
+    @inline(__always)
+    public static func encodeCell(_ cell: CellValue, into text: inout CSVText) {
+        switch cell {
+        case .empty: break
+        case .number(let value): text.appendField(value)
+        case .text(let value): encodeText(value, into: &text)
+        }
+    }
+
+    /// A text cell (guarded as `render` does), CSV-encoded, appended to `text`.
+    public static func encodeText(_ value: String, into text: inout CSVText) {
+        let encoded: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            text.appendField(utf8: utf8, prefix: utf8.first.map(startsFormula) == true ? UInt8(ascii: "'") : nil)
+        }
+        if encoded == nil { text.appendField(needsGuard(value) ? "'" + value : value) }
+    }
+
+    /// `.number(value)` of an integer, its digits written straight into `text`.
+    public static func encodeNumber(_ value: Int, into text: inout CSVText) {
+        text.write(atMost: 20) { start in
+            var next = start
+            if value < 0 { next.pointee = UInt8(ascii: "-"); next += 1 }
+            var rest = value.magnitude, unit: UInt = 1   // the place of the first digit
+            while unit <= rest / 10 { unit *= 10 }
+            repeat {
+                next.pointee = UInt8(ascii: "0") + UInt8(rest / unit)
+                next += 1
+                rest %= unit
+                unit /= 10
+            } while unit > 0
+            return next - start
+        }
+    }
+
+    /// Ends a row: CRLF.
+    @inline(__always)
+    public static func endRow(_ text: inout CSVText) {
+        text.append(13)
+        text.append(10)
     }
 
     static func converted(_ utf8: [UInt8], to encoding: OutputEncoding) throws -> [UInt8] {
@@ -96,7 +138,12 @@ public enum Emit {
     /// Whether text would start a formula: `=`, `+`, `-` or `@` first.
     static func needsGuard(_ text: String) -> Bool {
         guard let first = text.utf8.first else { return false }
-        return first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+        return startsFormula(first)
+    }
+
+    @inline(__always)
+    static func startsFormula(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
     }
 
     public static func write(_ table: OutputTable, to directory: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {

@@ -60,12 +60,41 @@ public enum AggregateRun {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         for table in aggregator.streamedTables() {
             let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
-            var rows: [[CellValue]] = []
-            try table.rows { row in
-                rows.append(row)
-                if rows.count == 4096 { try writer.append(rows); rows.removeAll(keepingCapacity: true) }
-            }
-            try writer.append(rows)
+            var sink: any TableSink = WritingSink(writer)
+            try table.rows(&sink)
+            var rows = sink as! WritingSink   // the sink handed in, its last rows not yet written
+            try rows.finish()
+        }
+    }
+
+    /// Rows encoded as they come and handed to a table's writer a megabyte or so at a time,
+    /// so a table is never held whole; the first write error is thrown by `finish`. A value
+    /// (not a class): each cell written is then no checked access to a shared object.
+    struct WritingSink: TableSink {
+        private var csv = CSVTableSink()
+        private let writer: TableWriter
+        private var failure: Error?
+
+        init(_ writer: TableWriter) { self.writer = writer }
+
+        mutating func cell(_ value: CellValue) { csv.cell(value) }
+        mutating func text(_ value: String?) { csv.text(value) }
+        mutating func number(_ value: Int?) { csv.number(value) }
+        mutating func endRow() {
+            csv.endRow()
+            if csv.count >= 1 << 20 { flush() }
+        }
+
+        private mutating func flush() {
+            let bytes = csv.takeBytes()
+            guard failure == nil else { return }
+            do { try writer.appendEncoded(bytes) } catch { failure = error }
+        }
+
+        /// The rest of the rows written, the table closed.
+        mutating func finish() throws {
+            flush()
+            if let failure { throw failure }
             try writer.finish()
         }
     }
@@ -123,12 +152,40 @@ public enum AggregateRun {
     /// header language; `file` and `line` say where it came from, for messages.
     struct NamedRow {
         let cells: [String]
-        let index: [String: Int]
+        let index: ColumnIndex
         let file: String
         let line: Int
-        subscript(_ column: String) -> String {
-            guard let position = index[column], position < cells.count else { return "" }
+        subscript(_ column: String) -> String { self[index.positions[column]] }
+        /// The cell at `position` (empty when there is no such column or cell).
+        subscript(_ position: Int?) -> String {
+            guard let position, position < cells.count else { return "" }
             return cells[position]
+        }
+    }
+
+    /// A table's columns by English name, shared by its rows; where the columns a records
+    /// row is read by stand is found once, not looked up cell by cell.
+    final class ColumnIndex {
+        let positions: [String: Int]
+        let record: RecordColumns
+        init(_ positions: [String: Int]) {
+            self.positions = positions
+            record = RecordColumns(positions)
+        }
+    }
+
+    /// Where the records.csv columns the comparative tables read stand (nil: not in the table).
+    struct RecordColumns {
+        let file, kind, project, agency, province, prefecture, county, regionCode, year, budgetFull, executed: Int?
+        let executionRate, score, grade, staffActual, basicExp, projectExp, personnelShare, auditFindings: Int?
+        init(_ positions: [String: Int]) {
+            file = positions["file"]; kind = positions["kind"]; project = positions["project"]; agency = positions["agency"]
+            province = positions["province"]; prefecture = positions["prefecture"]; county = positions["county"]
+            regionCode = positions["region_code"]; year = positions["year"]; budgetFull = positions["budget_full_wan"]
+            executed = positions["executed_wan"]; executionRate = positions["execution_rate_pct"]; score = positions["score_total"]
+            grade = positions["grade"]; staffActual = positions["staff_actual"]; basicExp = positions["basic_exp_wan"]
+            projectExp = positions["project_exp_wan"]; personnelShare = positions["personnel_share_pct"]
+            auditFindings = positions["audit_findings"]
         }
     }
 
@@ -138,7 +195,7 @@ public enum AggregateRun {
     final class TableReader {
         let url: URL
         private let reader: CSVFileReader
-        private let index: [String: Int]
+        private let index: ColumnIndex
         private let width: Int
         private var line = 1
         private let issues: RowIssues
@@ -151,9 +208,9 @@ public enum AggregateRun {
             guard let header = try Self.reading(url, { try reader.next() }) else { throw PipelineError.fatal("\(url.path): empty file, no header line") }
             var english: [String: String] = [:]
             for column in columns { english[column.en] = column.en; english[column.zh] = column.en }
-            index = Dictionary(header.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            index = ColumnIndex(Dictionary(header.enumerated().map { (english[$0.element] ?? $0.element, $0.offset) }, uniquingKeysWith: { first, _ in first }))
             width = header.count
-            if let missing = required.first(where: { index[$0] == nil }) {
+            if let missing = required.first(where: { index.positions[$0] == nil }) {
                 let zh = columns.first { $0.en == missing }?.zh ?? missing
                 throw PipelineError.fatal("\(url.path): no column \(missing) (\(zh)) in the header line: not a table written by perfeval run")
             }
@@ -213,8 +270,9 @@ public enum AggregateRun {
     static func auditRow(_ row: NamedRow) -> AuditRow { AuditRow(project: row["project"], check: row["check"], statusCell: row["status"]) }
 
     static func recordRow(_ row: NamedRow, issues: RowIssues) -> RecordRow {
-        func decimal(_ key: String) -> ExactDecimal? {
-            let cell = row[key]
+        let columns = row.index.record
+        func decimal(_ key: String, _ position: Int?) -> ExactDecimal? {
+            let cell = row[position]
             guard !cell.isEmpty else { return nil }
             guard let value = ExactDecimal(cell), value.isPlausible else {
                 issues.note(row, "column \(key): '\(cell.prefix(40))' is not a usable number: read as empty")
@@ -224,8 +282,8 @@ public enum AggregateRun {
         }
         // Years, staff counts and finding counts within sane bounds (a year of Int.min
         // would overflow `year - 1`).
-        func integer(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-            let cell = row[key]
+        func integer(_ key: String, _ position: Int?, _ range: ClosedRange<Int>) -> Int? {
+            let cell = row[position]
             guard !cell.isEmpty else { return nil }
             guard let value = Int(cell), range.contains(value) else {
                 issues.note(row, "column \(key): '\(cell.prefix(40))' is not a number in \(range.lowerBound)…\(range.upperBound): read as empty")
@@ -233,13 +291,15 @@ public enum AggregateRun {
             }
             return value
         }
-        return RecordRow(file: row["file"], kind: row["kind"], project: row["project"], agency: row["agency"],
-                         province: row["province"], prefecture: row["prefecture"], county: row["county"],
-                         regionCode: row["region_code"], year: integer("year", 1900...2200), budgetFull: decimal("budget_full_wan"),
-                         executed: decimal("executed_wan"), executionRate: decimal("execution_rate_pct"), score: decimal("score_total"),
-                         grade: row["grade"], staffActual: integer("staff_actual", 0...10_000_000), basicExp: decimal("basic_exp_wan"),
-                         projectExp: decimal("project_exp_wan"), personnelShare: decimal("personnel_share_pct"),
-                         auditFindings: integer("audit_findings", 0...1_000_000) ?? 0)
+        return RecordRow(file: row[columns.file], kind: row[columns.kind], project: row[columns.project], agency: row[columns.agency],
+                         province: row[columns.province], prefecture: row[columns.prefecture], county: row[columns.county],
+                         regionCode: row[columns.regionCode], year: integer("year", columns.year, 1900...2200),
+                         budgetFull: decimal("budget_full_wan", columns.budgetFull), executed: decimal("executed_wan", columns.executed),
+                         executionRate: decimal("execution_rate_pct", columns.executionRate), score: decimal("score_total", columns.score),
+                         grade: row[columns.grade], staffActual: integer("staff_actual", columns.staffActual, 0...10_000_000),
+                         basicExp: decimal("basic_exp_wan", columns.basicExp), projectExp: decimal("project_exp_wan", columns.projectExp),
+                         personnelShare: decimal("personnel_share_pct", columns.personnelShare),
+                         auditFindings: integer("audit_findings", columns.auditFindings, 0...1_000_000) ?? 0)
     }
 
     /// `2023` or `2021-2023`.

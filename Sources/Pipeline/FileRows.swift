@@ -28,7 +28,11 @@ public struct FileRows {
         let outcomes = Pipeline.processAll(files, jobs: jobs) { file in
             Pipeline.process(file, extractor: extractor, normalizer: normalizer, taxonomy: reference.taxonomy, noise: reference.noise)
         }
-        return zip(files, outcomes).map { Tables.rows(for: $0, outcome: $1) }
+        return zip(files, outcomes).map { file, outcome in
+            var tables = [CellRowSink](repeating: CellRowSink(), count: Tables.layouts.count)
+            Tables.write(file, outcome, into: &tables)
+            return tables.map(\.rows)
+        }
     }
 }
 
@@ -67,7 +71,7 @@ public struct ComparativeInput {
 
     /// A records.csv row, its cells in the order of the table's columns.
     public mutating func addRecord(_ cells: [String]) {
-        let row = AggregateRun.NamedRow(cells: cells, index: Tables.recordIndex, file: "store records", line: recordCount + 1)
+        let row = AggregateRun.NamedRow(cells: cells, index: Tables.recordColumnIndex, file: "store records", line: recordCount + 1)
         add(AggregateRun.recordRow(row, issues: issues), source: 0)
     }
 
@@ -102,8 +106,9 @@ public enum ComparativeStream {
                              encoding: OutputEncoding, filter: AggregateFilter) throws -> Bool {
         let issues = RowIssues.onStandardError()
         defer { issues.finish() }
-        func named(_ source: @escaping () throws -> [String]?, _ index: [String: Int], _ name: String) -> () throws -> AggregateRun.NamedRow? {
+        func named(_ source: @escaping () throws -> [String]?, _ positions: [String: Int], _ name: String) -> () throws -> AggregateRun.NamedRow? {
             var line = 0
+            let index = AggregateRun.ColumnIndex(positions)
             return {
                 guard let cells = try source() else { return nil }
                 line += 1

@@ -221,20 +221,17 @@ final class BatchWriter: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// One write per table for the whole batch: each file's rows encoded as UTF-8 in input
+    /// One write per table for the whole batch: each file's rows encoded as UTF-8 CSV in input
     /// order, then converted to the table's encoding (the same bytes as one append per file,
     /// without one system call per file and table).
     private func append(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
-        var tables = [[UInt8]](repeating: [], count: writers.count)
+        var tables = [CSVTableSink](repeating: CSVTableSink(), count: writers.count)
         for (file, outcome) in zip(files, outcomes) {
-            let rows = Tables.rows(for: file, outcome: outcome)
-            for (index, rows) in rows.enumerated() where !rows.isEmpty {
-                Emit.encodeRows(rows, into: &tables[index])
-            }
-            if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(rows, issues: issues)) }
+            let recordCells = Tables.write(file, outcome, into: &tables)
+            if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(recordCells, of: outcome, issues: issues)) }
             totals.add(outcome)
         }
-        for (writer, bytes) in zip(writers, tables) { try writer.appendEncoded(bytes) }
+        for index in writers.indices { try writers[index].appendEncoded(tables[index].takeBytes()) }
     }
 }
 

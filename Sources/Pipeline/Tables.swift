@@ -2,6 +2,7 @@ import Normalize
 import Aggregate
 import Compute
 import Emit
+import CSVKit
 
 /// The output tables of a run and their columns (English and Chinese headers).
 public enum Tables {
@@ -70,7 +71,7 @@ public enum Tables {
     static let comparativeFileNames = ["compare_execution.csv", "compare_scores.csv", "compare_spending.csv", "compare_problems.csv",
                                        "recurring.csv", "agency_trends.csv", "audit_summary.csv"]
 
-    /// The tables of a run, in the order `rows(for:outcome:)` fills them.
+    /// The tables of a run, in the order of the sinks `write` fills.
     static let layouts: [(fileName: String, columns: [Column])] = [
         ("records.csv", recordColumns), ("indicators.csv", indicatorColumns), ("expenditure_items.csv", itemColumns),
         ("audits.csv", auditColumns), ("problems.csv", problemColumns), ("measures.csv", measureColumns),
@@ -78,62 +79,95 @@ public enum Tables {
         ("rejects.csv", rejectColumns), ("warnings.csv", warningColumns),
     ]
 
-    /// A file's rows for the comparative tables, read from its records, problems and audits
-    /// rows (`rows(for:outcome:)`) as `perfeval aggregate` reads them back from the CSVs.
-    static func reportRows(_ tables: [[[CellValue]]], issues: RowIssues) -> ReportRows {
+    /// A file's rows for the comparative tables, as `perfeval aggregate` reads them back from
+    /// the CSVs: its records rows (`recordCells`, the cells `write` returned) read by column
+    /// name; its audits and problems taken from the values their rows are written from.
+    static func reportRows(_ recordCells: [[CellValue]], of outcome: FileOutcome, issues: RowIssues) -> ReportRows {
         var report = ReportRows()
-        report.records = tables[TablePosition.records].map { cells in
-            AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordIndex, file: "records.csv", line: 0), issues: issues)
+        report.records = recordCells.map { cells in
+            AggregateRun.recordRow(AggregateRun.NamedRow(cells: cells.map(Emit.render), index: recordColumnIndex, file: "records.csv", line: 0), issues: issues)
         }
-        // Audits and problems by column position: the few cells read, not a named row each.
-        report.audits = tables[TablePosition.audits].map { cells in
-            AuditRow(project: Emit.render(cells[AuditColumn.project]), check: Emit.render(cells[AuditColumn.check]),
-                     statusCell: Emit.render(cells[AuditColumn.status]))
+        report.audits.reserveCapacity(outcome.records.reduce(0) { $0 + $1.audits.count })
+        for record in outcome.records {
+            let project = Emit.render(.text(record.project))
+            for audit in record.audits {
+                report.audits.append(AuditRow(project: project, check: Emit.render(.text(audit.check)), status: auditStatus(audit.status)))
+            }
         }
-        report.problemCategories = tables[TablePosition.problems].map { cells in AggregateRun.categories(Emit.render(cells[ProblemColumn.categories])) }
+        report.problemCategories = (outcome.report?.problems ?? []).map { categoriesAsRead($0.categories) }
         return report
     }
 
-    /// Where a table stands in `layouts` (and in the result of `rows(for:outcome:)`).
+    /// A problem's categories as `perfeval aggregate` reads them from its written cell (codes
+    /// joined by `;`, guarded, split again): the codes themselves when that cannot change them
+    /// (each non-empty ASCII without `;`, the first not starting a formula).
+    static func categoriesAsRead(_ codes: [String]) -> [String] {
+        let unchanged = codes.allSatisfy { code in !code.isEmpty && code.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: ";") } }
+            && !(codes.first.map { Emit.render(.text($0)) != $0 } ?? false)
+        return unchanged ? codes : AggregateRun.categories(Emit.render(.text(codes.joined(separator: ";"))))
+    }
+
+    /// The status of an audits.csv row as the aggregator reads its cell.
+    static func auditStatus(_ status: Audit.Status) -> AuditRow.Status {
+        switch status {
+        case .ok: return .ok
+        case .finding: return .finding
+        case .notApplicable: return .notApplicable
+        }
+    }
+
+    /// Where a table stands in `layouts` (and in the sinks of `write`).
     static func position(_ fileName: String) -> Int { layouts.firstIndex { $0.fileName == fileName }! }
 
     enum TablePosition {
-        static let records = position("records.csv"), audits = position("audits.csv"), problems = position("problems.csv")
-    }
-    enum AuditColumn {
-        static let project = auditIndex["project"]!, check = auditIndex["check"]!, status = auditIndex["status"]!
-    }
-    enum ProblemColumn {
-        static let categories = problemIndex["categories"]!
+        static let records = position("records.csv"), indicators = position("indicators.csv"), items = position("expenditure_items.csv"),
+                   audits = position("audits.csv"), problems = position("problems.csv"), measures = position("measures.csv"),
+                   unclassified = position("review_unclassified.csv"), quality = position("quality.csv"),
+                   rejects = position("rejects.csv"), warnings = position("warnings.csv")
     }
 
-    static let recordIndex = columnIndex(recordColumns), auditIndex = columnIndex(auditColumns), problemIndex = columnIndex(problemColumns)
+    static let recordIndex = columnIndex(recordColumns)
+    static let recordColumnIndex = AggregateRun.ColumnIndex(recordIndex)
     static func columnIndex(_ columns: [Column]) -> [String: Int] {
         Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.en, $0.offset) })
     }
 
-    /// The rows one input file contributes to each table of `layouts`.
-    static func rows(for file: InputFile, outcome: FileOutcome) -> [[[CellValue]]] {
-        var records: [[CellValue]] = [], indicators: [[CellValue]] = [], items: [[CellValue]] = [], audits: [[CellValue]] = []
-        var rejects: [[CellValue]] = [], warnings: [[CellValue]] = []
-        if let reason = outcome.rejection { rejects.append([.text(file.name), .text(reason)]) }
-        warnings += outcome.warnings.map { [.text(file.name), .text($0)] }
+    /// The rows of one input file for each table of `layouts`, handed to `sinks` (one per
+    /// table, in `layouts` order). Returns the cells of its records rows.
+    @discardableResult
+    static func write<Sink: TableSink>(_ file: InputFile, _ outcome: FileOutcome, into sinks: inout [Sink]) -> [[CellValue]] {
+        let name = file.name
+        if let reason = outcome.rejection { textRow([name, reason], into: &sinks[TablePosition.rejects]) }
+        for warning in outcome.warnings { textRow([name, warning], into: &sinks[TablePosition.warnings]) }
+        var recordCells: [[CellValue]] = []
         for record in outcome.records {
-            records.append(recordRow(record, report: outcome.report))
-            indicators += record.indicators.map { indicatorRow($0, of: record) }
-            items += record.items.map { itemRow($0, of: record) }
-            audits += record.audits.map { auditRow($0, of: record) }
-            warnings += record.flags.filter { $0 != "truncated" }.map { [.text(file.name), .text(describe(record) + $0)] }
+            let cells = recordRow(record, report: outcome.report)
+            sinks[TablePosition.records].row(cells)
+            recordCells.append(cells)
+            for indicator in record.indicators { indicatorRow(indicator, of: record, into: &sinks[TablePosition.indicators]) }
+            for item in record.items { itemRow(item, of: record, into: &sinks[TablePosition.items]) }
+            for audit in record.audits { auditRow(audit, of: record, into: &sinks[TablePosition.audits]) }
+            for flag in record.flags where flag != "truncated" { textRow([name, describe(record) + flag], into: &sinks[TablePosition.warnings]) }
         }
-        var problems: [[CellValue]] = [], measures: [[CellValue]] = [], unclassified: [[CellValue]] = [], quality: [[CellValue]] = []
         if let report = outcome.report {
-            problems = report.problems.map { problemRow($0, file: file.name) }
-            measures = report.measures.map { measureRow($0, file: file.name) }
-            unclassified = report.problems.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("problem"), .number($0.item), .text($0.writtenText ?? $0.text), .number($0.line)] }
-                + report.measures.filter { $0.categories == [Taxonomy.other] }.map { [.text(file.name), .text("measure"), .number($0.item), .text($0.writtenText ?? $0.text), .number($0.line)] }
-            quality = [qualityRow(report)]
+            for problem in report.problems { problemRow(problem, file: name, into: &sinks[TablePosition.problems]) }
+            for measure in report.measures { measureRow(measure, file: name, into: &sinks[TablePosition.measures]) }
+            for problem in report.problems where problem.categories == [Taxonomy.other] {
+                unclassifiedRow("problem", item: problem.item, text: problem.writtenText ?? problem.text, line: problem.line, file: name,
+                                into: &sinks[TablePosition.unclassified])
+            }
+            for measure in report.measures where measure.categories == [Taxonomy.other] {
+                unclassifiedRow("measure", item: measure.item, text: measure.writtenText ?? measure.text, line: measure.line, file: name,
+                                into: &sinks[TablePosition.unclassified])
+            }
+            sinks[TablePosition.quality].row(qualityRow(report))
         }
-        return [records, indicators, items, audits, problems, measures, unclassified, quality, rejects, warnings]
+        return recordCells
+    }
+
+    static func textRow<Sink: TableSink>(_ texts: [String], into sink: inout Sink) {
+        for text in texts { sink.text(text) }
+        sink.endRow()
     }
 
     static func describe(_ record: Record) -> String {
@@ -166,14 +200,15 @@ public enum Tables {
 
     /// `field:line` of each source line, space-separated.
     static func sourceLinesText(_ sourceLines: [(field: String, line: Int)]) -> String {
-        var text = ""
+        var text = CSVText()   // bytes as they are (nothing escaped): one string made at the end
         for (index, source) in sourceLines.enumerated() {
-            if index > 0 { text += " " }
-            text += source.field
-            text += ":"
-            text += String(source.line)
+            if index > 0 { text.append(UInt8(ascii: " ")) }
+            var field = source.field
+            field.withUTF8 { text.append($0) }
+            text.append(UInt8(ascii: ":"))
+            Emit.encodeNumber(source.line, into: &text)
         }
-        return text
+        return String(decoding: text.take(), as: UTF8.self)
     }
 
     static func distinctCategories(_ codes: [String]) -> String {
@@ -182,13 +217,22 @@ public enum Tables {
         return seen.joined(separator: ";")
     }
 
-    static func problemRow(_ problem: Problem, file: String) -> [CellValue] {
-        [.text(file), .number(problem.item), .text(problem.writtenText ?? problem.text), .text(problem.writtenCause ?? problem.cause), .text(problem.categories.joined(separator: ";")), .number(problem.line)]
+    static func problemRow<Sink: TableSink>(_ problem: Problem, file: String, into sink: inout Sink) {
+        sink.text(file); sink.number(problem.item); sink.text(problem.writtenText ?? problem.text); sink.text(problem.writtenCause ?? problem.cause)
+        sink.text(problem.categories.joined(separator: ";")); sink.number(problem.line)
+        sink.endRow()
     }
 
-    static func measureRow(_ measure: ImprovementMeasure, file: String) -> [CellValue] {
-        [.text(file), .number(measure.item), .text(measure.writtenText ?? measure.text), .text(measure.addresses.map(String.init).joined(separator: ";")),
-         .text(measure.categories.joined(separator: ";")), .number(measure.line)]
+    static func measureRow<Sink: TableSink>(_ measure: ImprovementMeasure, file: String, into sink: inout Sink) {
+        sink.text(file); sink.number(measure.item); sink.text(measure.writtenText ?? measure.text)
+        sink.text(measure.addresses.map(String.init).joined(separator: ";")); sink.text(measure.categories.joined(separator: ";"))
+        sink.number(measure.line)
+        sink.endRow()
+    }
+
+    static func unclassifiedRow<Sink: TableSink>(_ section: String, item: Int?, text: String, line: Int?, file: String, into sink: inout Sink) {
+        sink.text(file); sink.text(section); sink.number(item); sink.text(text); sink.number(line)
+        sink.endRow()
     }
 
     static func qualityRow(_ report: ReportDetails) -> [CellValue] {
@@ -204,29 +248,27 @@ public enum Tables {
         ]
     }
 
-    static func indicatorRow(_ indicator: Indicator, of record: Record) -> [CellValue] {
-        [
-            .text(record.file), .text(record.project), .text(indicator.level1), .text(indicator.level2), .text(indicator.name),
-            .text(indicator.target.raw), .number(indicator.target.value), .text(indicator.target.unit), .text(indicator.target.comparator),
-            .text(indicator.actual.raw), .number(indicator.actual.value), .text(indicator.actual.unit),
-            .number(indicator.weight), .number(indicator.score), .percent(indicator.completionPct), .text(indicator.deviation),
-            .number(indicator.line),
-        ]
+    static func indicatorRow<Sink: TableSink>(_ indicator: Indicator, of record: Record, into sink: inout Sink) {
+        sink.text(record.file); sink.text(record.project); sink.text(indicator.level1); sink.text(indicator.level2); sink.text(indicator.name)
+        sink.text(indicator.target.raw); sink.cell(.number(indicator.target.value)); sink.text(indicator.target.unit)
+        sink.text(indicator.target.comparator)
+        sink.text(indicator.actual.raw); sink.cell(.number(indicator.actual.value)); sink.text(indicator.actual.unit)
+        sink.cell(.number(indicator.weight)); sink.cell(.number(indicator.score)); sink.cell(.percent(indicator.completionPct))
+        sink.text(indicator.deviation); sink.number(indicator.line)
+        sink.endRow()
     }
 
-    static func itemRow(_ item: ExpenditureItem, of record: Record) -> [CellValue] {
-        [
-            .text(record.file), .text(item.reportLevel && record.kind == .project ? nil : record.project), .text(item.parent),
-            .text(item.item), .amount(item.amount),
-            .number(item.statedShare), .percent(item.computedShare), .amount(item.statedChange), .number(item.statedChangePct),
-            .number(item.line),
-        ]
+    static func itemRow<Sink: TableSink>(_ item: ExpenditureItem, of record: Record, into sink: inout Sink) {
+        sink.text(record.file); sink.text(item.reportLevel && record.kind == .project ? nil : record.project); sink.text(item.parent)
+        sink.text(item.item); sink.cell(.amount(item.amount))
+        sink.cell(.number(item.statedShare)); sink.cell(.percent(item.computedShare)); sink.cell(.amount(item.statedChange))
+        sink.cell(.number(item.statedChangePct)); sink.number(item.line)
+        sink.endRow()
     }
 
-    static func auditRow(_ audit: Audit, of record: Record) -> [CellValue] {
-        [
-            .text(record.file), .text(record.project), .text(audit.check), .text(audit.status.rawValue),
-            .text(audit.expected), .text(audit.found), .text(audit.detail), .number(audit.line),
-        ]
+    static func auditRow<Sink: TableSink>(_ audit: Audit, of record: Record, into sink: inout Sink) {
+        sink.text(record.file); sink.text(record.project); sink.text(audit.check); sink.text(audit.status.rawValue)
+        sink.text(audit.expected); sink.text(audit.found); sink.text(audit.detail); sink.number(audit.line)
+        sink.endRow()
     }
 }

@@ -180,6 +180,8 @@ final class AggregateTests: XCTestCase {
     func testStatisticsHelpers() throws {
         XCTAssertEqual(longestRun([2021, 2022, 2023, 2025]), 3)
         XCTAssertEqual(longestRun([2020, 2022]), 1)
+        XCTAssertEqual(longestRun([2023, 2021, 2022, 2022]), 3, "unsorted, repeated")
+        XCTAssertEqual(longestRun([]), 0)
         XCTAssertEqual(ranks([ExactDecimal(100), ExactDecimal(95), ExactDecimal(95), ExactDecimal(90)]), [1, 2, 2, 4])
         // A tally counts its values (how often each occurs kept in ValueCounts), in any order;
         // missing values are not counted. With one count in memory, every value goes to a run.
@@ -206,6 +208,38 @@ final class AggregateTests: XCTestCase {
         for _ in 0..<1_000 { sum.add(ExactDecimal.plausibleLimit) }
         XCTAssertNil(sum.sum, "a total past the range is no number, not a wrapped one")
         XCTAssertEqual(sum.mean, ExactDecimal.plausibleLimit, "the mean is still exact")
+    }
+
+    /// Audits name their record by project: of two records with the same name the later one
+    /// has them, in a report of few records (scanned) as in one of many (looked up).
+    func testAuditsGoToTheLaterOfTwoNamesakes() throws {
+        func record(_ project: String, county: String, code: String) -> RecordRow {
+            RecordRow(file: "f", kind: "project", project: project, agency: "某单位", province: "某省", prefecture: "某市", county: county,
+                      regionCode: code, year: 2000, budgetFull: nil, executed: nil, executionRate: nil, score: nil, grade: "",
+                      staffActual: nil, basicExp: nil, projectExp: nil, personnelShare: nil, auditFindings: 0)
+        }
+        for padding in [0, 12] {
+            var report = ReportRows()
+            report.records = [record("甲项目", county: "甲县", code: "000001")]
+                + (0..<padding).map { record("项目\($0)", county: "乙县", code: "000002") } + [record("甲项目", county: "丙县", code: "000003")]
+            report.audits = [AuditRow(project: "甲项目", check: "sum", status: .finding)]
+            var aggregator = Aggregator(filter: AggregateFilter(level: .county))
+            try aggregator.add(report)
+            let table = try XCTUnwrap(aggregator.streamedTables().first { $0.fileName == "audit_summary.csv" })
+            var sink: any TableSink = CellRowSink()
+            try table.rows(&sink)
+            XCTAssertEqual((sink as! CellRowSink).rows.map { $0[2] }, [.text("丙县")], "\(padding)")
+        }
+    }
+
+    /// Ranks give each numbered item its place in the order compared (per-agency figures are
+    /// sorted by them); levels compare in the order of `allCases`.
+    func testRanksFollowTheOrderCompared() {
+        let names = ["株洲市渌口区档案馆", "攸县档案馆", "常宁市档案馆", "archive", "攸县"]
+        let ranks = AgencyFigures.ranks(of: names.count) { names[$0] < names[$1] }
+        XCTAssertEqual(names.indices.sorted { ranks[$0] < ranks[$1] }.map { names[$0] }, names.sorted())
+        XCTAssertEqual(Set(ranks).count, names.count)
+        XCTAssertEqual(RegionLevel.allCases.map(\.order), Array(RegionLevel.allCases.indices))
     }
 
     /// Tables a run writes list each file's rows together, in the same file order, and are
@@ -239,7 +273,11 @@ final class AggregateTests: XCTestCase {
             var aggregator = Aggregator(agenciesInMemory: agenciesInMemory, valuesInMemory: agenciesInMemory * 4)
             try AggregateRun.streamReports(Self.single, into: &aggregator, issues: RowIssues(log: { XCTFail($0) }))
             var tables: [String: [[CellValue]]] = [:]
-            for table in aggregator.streamedTables() { try table.rows { tables[table.fileName, default: []].append($0) } }
+            for table in aggregator.streamedTables() {
+                var sink: any TableSink = CellRowSink()
+                try table.rows(&sink)
+                tables[table.fileName] = (sink as! CellRowSink).rows
+            }
             return (tables, min(aggregator.spilledRuns, aggregator.spilledValueRuns))
         }
         let inMemory = try tables(agenciesInMemory: 1_000)

@@ -45,6 +45,52 @@ final class CSVKitTests: XCTestCase {
         XCTAssertEqual(try CSV.parse(bytes), [["plain", "a,b", "say \"hi\"", "two\nlines", ""]])
     }
 
+    /// Fields of eight bytes or more are scanned a word at a time, the last word overlapping:
+    /// a special byte anywhere is found.
+    func testLongFieldsAreQuotedWhereverTheSpecialByteIs() {
+        let plain = "abcdefghijklmnopq"
+        for length in 8...plain.utf8.count {
+            for position in 0..<length {
+                for special in [",", "\"", "\n", "\r"] {
+                    var chars = Array(plain.prefix(length)).map(String.init)
+                    chars[position] = special
+                    var bytes: [UInt8] = []
+                    CSV.encodeField(chars.joined(), into: &bytes)
+                    XCTAssertEqual(bytes.first, UInt8(ascii: "\""), "\(length) \(position) \(special)")
+                }
+            }
+            var bytes: [UInt8] = []
+            CSV.encodeField(String(plain.prefix(length)), into: &bytes)
+            XCTAssertEqual(bytes, Array(plain.prefix(length).utf8))
+        }
+    }
+
+    /// CSV text grows as it is written; `take` hands over exactly the bytes written.
+    func testCSVTextGrowsAndHandsOverWhatWasWritten() {
+        var text = CSVText(), expected = ""
+        for index in 0..<1_000 {
+            if index > 0 { text.append(UInt8(ascii: ",")); expected += "," }
+            if index % 2 == 0 { text.appendField("f\(index),\"x\""); expected += "\"f\(index),\"\"x\"\"\"" } else { text.appendField("档\(index)"); expected += "档\(index)" }
+        }
+        XCTAssertEqual(text.count, expected.utf8.count)
+        XCTAssertEqual(text.bytes, Array(expected.utf8))
+        XCTAssertEqual(text.take(), Array(expected.utf8))
+        XCTAssertEqual(text.count, 0)
+        text.appendField("")
+        Array("ab".utf8).withUnsafeBufferPointer { text.append($0) }
+        XCTAssertEqual(text.take(), Array("ab".utf8))
+    }
+
+    /// A field with a prefix byte is encoded as the prefix and the field joined.
+    func testPrefixedFieldIsEncodedAsOneField() {
+        for (prefix, field) in [(UInt8(ascii: "'"), "=1+2"), (UInt8(ascii: "'"), "a,b \"c\""), (UInt8(ascii: ","), "ab"), (UInt8(ascii: "\""), "")] {
+            var prefixed = CSVText(), joined: [UInt8] = []
+            Array(field.utf8).withUnsafeBufferPointer { prefixed.appendField(utf8: $0, prefix: prefix) }
+            CSV.encodeField(String(decoding: [prefix], as: UTF8.self) + field, into: &joined)
+            XCTAssertEqual(prefixed.take(), joined, field)
+        }
+    }
+
     func testStreamsAFileAcrossChunkBoundaries() throws {
         let url = try Paths.temporaryDirectory().appendingPathComponent("t.csv")
         var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
