@@ -24,6 +24,13 @@ public struct CSVText {
         return storage
     }
 
+    /// `body` given the text written so far; the text then starts afresh in the same
+    /// storage, so a buffer written batch after batch is grown (and its pages touched) once.
+    public mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        defer { written = 0 }
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<written])) }
+    }
+
     /// Room for `extra` more bytes.
     @inlinable
     mutating func reserve(_ extra: Int) {

@@ -200,7 +200,14 @@ public final class TableWriter {
     /// converted to the table's encoding.
     public func appendEncoded(_ utf8: [UInt8]) throws {
         guard !utf8.isEmpty else { return }
-        try handle.write(contentsOf: Data(try Emit.converted(utf8, to: encoding)))
+        try handle.write(contentsOf: try Emit.converted(utf8, to: encoding))
+    }
+
+    /// `appendEncoded` of bytes in place: UTF-8 is written as it is, without a copy.
+    public func appendEncoded(_ utf8: UnsafeBufferPointer<UInt8>) throws {
+        guard !utf8.isEmpty else { return }
+        guard encoding == .utf8 else { return try appendEncoded(Array(utf8)) }
+        try handle.write(contentsOf: UnsafeRawBufferPointer(utf8))
     }
 
     public func finish() throws {

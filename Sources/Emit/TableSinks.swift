@@ -60,6 +60,12 @@ public struct CSVTableSink: TableSink {
 
     /// The bytes written so far; the sink starts afresh.
     public mutating func takeBytes() -> [UInt8] { text.take() }
+
+    /// `body` given the bytes written so far; the sink starts afresh, keeping its storage.
+    public mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        rowStarted = false
+        try text.drain(body)
+    }
 }
 
 /// A table's rows as cells.

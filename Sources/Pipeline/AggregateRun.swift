@@ -86,9 +86,10 @@ public enum AggregateRun {
         }
 
         private mutating func flush() {
-            let bytes = csv.takeBytes()
-            guard failure == nil else { return }
-            do { try writer.appendEncoded(bytes) } catch { failure = error }
+            csv.drain { bytes in
+                guard failure == nil else { return }
+                do { try writer.appendEncoded(bytes) } catch { failure = error }
+            }
         }
 
         /// The rest of the rows written, the table closed.

@@ -191,9 +191,12 @@ final class BatchWriter: @unchecked Sendable {
     private var aggregator: Aggregator
     private let issues: RowIssues
     private var failure: Error?
+    /// One CSV buffer per table, emptied after each batch and reused by the next.
+    private var tables: [CSVTableSink]
 
     init(writers: [TableWriter], overlapped: Bool, aggregator: Aggregator, log: @escaping (String) -> Void) {
         self.writers = writers
+        tables = [CSVTableSink](repeating: CSVTableSink(), count: writers.count)
         queue = overlapped ? DispatchQueue(label: "perfeval.batch-writer") : nil
         self.aggregator = aggregator
         issues = RowIssues(log: log)
@@ -225,13 +228,12 @@ final class BatchWriter: @unchecked Sendable {
     /// order, then converted to the table's encoding (the same bytes as one append per file,
     /// without one system call per file and table).
     private func append(_ files: [InputFile], _ outcomes: [FileOutcome]) throws {
-        var tables = [CSVTableSink](repeating: CSVTableSink(), count: writers.count)
         for (file, outcome) in zip(files, outcomes) {
             let recordCells = Tables.write(file, outcome, into: &tables)
             if !outcome.records.isEmpty { try aggregator.add(Tables.reportRows(recordCells, of: outcome, issues: issues)) }
             totals.add(outcome)
         }
-        for index in writers.indices { try writers[index].appendEncoded(tables[index].takeBytes()) }
+        for index in writers.indices { try tables[index].drain { try writers[index].appendEncoded($0) } }
     }
 }
 

@@ -33,6 +33,19 @@ final class TableSinkTests: XCTestCase {
         XCTAssertEqual(Array(csv.bytes.suffix(7)), Array("\r\n3,x\r\n".utf8))
     }
 
+    /// A drained sink hands over exactly the rows written since the last drain, and its next
+    /// row starts a row (no comma carried over).
+    func testDrainedSinkStartsAfresh() {
+        var csv = CSVTableSink(), drained: [[UInt8]] = []
+        csv.text("first, long enough to need room"); csv.number(1); csv.endRow()
+        csv.drain { drained.append(Array($0)) }
+        XCTAssertEqual(csv.count, 0)
+        csv.text("b"); csv.number(22); csv.endRow()
+        csv.drain { drained.append(Array($0)) }
+        csv.drain { drained.append(Array($0)) }
+        XCTAssertEqual(drained, [Array("\"first, long enough to need room\",1\r\n".utf8), Array("b,22\r\n".utf8), []])
+    }
+
     /// The comparative tables' sink hands a large table to its writer in parts: the file is
     /// the one written at once, in either encoding.
     func testWritingSinkGivesTheBytesOfOneWrite() throws {
