@@ -38,39 +38,72 @@ public struct SourceText: Sendable {
     public func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
         guard !wanted.isEmpty, line >= 1 else { return nil }
         var stream = KeyStream(self, from: line, maxLines: maxLines)
-        var quoted: [Unicode.Scalar] = []
-        var run: (line: Int, first: Int, last: Int)?
-        func closeRun() {
-            if let open = run { quoted += stream.lines[open.line][open.first...open.last] }
-            run = nil
-        }
+        var quoted = Quoted()
         var position = stream.find(wanted[...].prefix(4), from: 0)
         var next = 0
         while next < wanted.count {
             guard var at = position else { return nil }
             if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
-                let keyLine = Int(key.line), keyOffset = Int(key.offset)
-                if let open = run, open.line == keyLine,
-                   keyOffset == open.last + 1 || Self.onlySpaces(stream.lines[keyLine][(open.last + 1)..<keyOffset]) {
-                    run = (open.line, open.first, keyOffset)
-                } else {
-                    closeRun(); run = (keyLine, keyOffset, keyOffset)
+                quoted.extend(to: Int(key.line), Int(key.offset), in: stream.lines)
+                // The keys already read that follow on the same line, written next to each
+                // other, extend the run at once.
+                let (matched, offset) = stream.keys.withUnsafeBufferPointer { keys in
+                    wanted.withUnsafeBufferPointer { wanted in
+                        var matched = 1, offset = key.offset
+                        while next + matched < wanted.count, at + matched < keys.count, keys[at + matched].scalar == wanted[next + matched],
+                              keys[at + matched].line == key.line, keys[at + matched].offset == offset + 1 {
+                            matched += 1
+                            offset += 1
+                        }
+                        return (matched, offset)
+                    }
                 }
-                next += 1
-                position = at + 1
+                quoted.extendRun(to: Int(offset))
+                next += matched
+                position = at + matched
             } else if wanted[next] == "。", !stream.has(at) || stream.startsLine(at) {
-                closeRun(); quoted.append("。")   // joined title and body
+                quoted.close(in: stream.lines); quoted.scalars.append("。")   // joined title and body
                 next += 1
             } else {
                 at = stream.find(wanted[next...].prefix(4), from: at) ?? -1
                 guard at >= 0 else { return nil }
-                closeRun()
+                quoted.close(in: stream.lines)
                 position = at
             }
         }
-        closeRun()
-        return quoted[...].string
+        quoted.close(in: stream.lines)
+        return quoted.scalars[...].string
+    }
+
+    /// The written scalars of a quote, and the run of one line being quoted: written scalars
+    /// are copied a run at a time, spaces between quoted scalars included.
+    struct Quoted {
+        var scalars: [Unicode.Scalar] = []
+        private var run: (line: Int, first: Int, last: Int)?
+
+        /// Quotes the scalar at `offset` of line `line`: extends the open run when it is on
+        /// that line and only spaces come between, else starts a new one.
+        @inline(__always)
+        mutating func extend(to line: Int, _ offset: Int, in lines: [[Unicode.Scalar]]) {
+            if let open = run, open.line == line,
+               offset == open.last + 1 || SourceText.onlySpaces(lines[line][(open.last + 1)..<offset]) {
+                run = (open.line, open.first, offset)
+            } else {
+                close(in: lines)
+                run = (line, offset, offset)
+            }
+        }
+
+        /// Extends the open run to `offset` of its line.
+        mutating func extendRun(to offset: Int) {
+            if let open = run { run = (open.line, open.first, offset) }
+        }
+
+        mutating func close(in lines: [[Unicode.Scalar]]) {
+            if let open = run { scalars += lines[open.line][open.first...open.last] }
+            run = nil
+        }
     }
 
     /// A folded scalar of the lines read, with the index of its line (in `KeyStream.lines`)
