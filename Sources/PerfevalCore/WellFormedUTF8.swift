@@ -15,6 +15,18 @@ extension String {
 /// overlong forms, surrogates and values past U+10FFFF); the other bytes are continuation
 /// bytes. Shared by the decoders that fold text on the way.
 public enum WellFormedUTF8 {
+    /// The scalar of a three-byte sequence at `index` whose lead is E1…EC or EE…EF (U+1000…
+    /// U+FFFF but the surrogates: any continuation bytes make a scalar), nil for any other
+    /// bytes: the quick test for Chinese text, before `multiByteScalar`.
+    @inlinable @inline(__always)
+    public static func commonThreeByteScalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Unicode.Scalar? {
+        let lead = bytes[index]
+        guard lead &- 0xE1 <= 0xEF - 0xE1, lead != 0xED, index &+ 3 <= bytes.count,
+              bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 else { return nil }
+        let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
+        return unsafeBitCast(value, to: Unicode.Scalar.self)
+    }
+
     /// The scalar of the sequence that starts at `index` (a byte of 0x80 or more) and its
     /// length in bytes; nil if the bytes there are not well-formed.
     @inlinable @inline(__always)
