@@ -36,8 +36,31 @@ public struct SourceText: Sendable {
 
     /// `quote` of text already compact (folded, without spaces).
     public func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
-        guard !wanted.isEmpty, line >= 1 else { return nil }
-        var stream = KeyStream(self, from: line, maxLines: maxLines)
+        var quoter = Quoter(self)
+        return quoter.quote(compact: wanted, line: line, maxLines: maxLines)
+    }
+
+    /// Quotes from one source that keeps the lines it read for the next quote from the same
+    /// line (a statement and its cause, the items of one paragraph): each line read once.
+    public struct Quoter {
+        let source: SourceText
+        private var stream: KeyStream?
+        private var from = (line: 0, maxLines: 0)
+
+        public init(_ source: SourceText) { self.source = source }
+
+        /// `SourceText.quote(compact:line:maxLines:)`.
+        public mutating func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
+            guard !wanted.isEmpty, line >= 1 else { return nil }
+            var stream = self.stream.flatMap { from == (line, maxLines) ? $0 : nil } ?? KeyStream(source, from: line, maxLines: maxLines)
+            self.stream = nil   // held uniquely while it reads further lines
+            defer { (self.stream, from) = (stream, (line, maxLines)) }
+            return SourceText.quote(wanted, in: &stream)
+        }
+    }
+
+    /// `quote` of non-empty compact text from the keys of `stream`.
+    static func quote(_ wanted: [Unicode.Scalar], in stream: inout KeyStream) -> String? {
         var quoted = Quoted()
         var position = stream.find(wanted[...].prefix(4), from: 0)
         var next = 0
