@@ -29,8 +29,15 @@ public enum TextFolding {
     /// `compact` of a String, decoding its UTF-8 directly (a String's bytes are valid UTF-8):
     /// every paragraph and cell goes through here.
     public static func compact(_ text: String) -> [Unicode.Scalar] {
+        // A native String's UTF-8 is read in place (no copy of the String to call `withUTF8`).
+        if let compacted = text.utf8.withContiguousStorageIfAvailable({ compact(utf8: $0) }) { return compacted }
         var text = text
-        return text.withUTF8 { bytes in scalarArray(atMost: bytes.count) { compactUTF8(bytes, into: $0) } ?? [] }
+        return text.withUTF8(compact(utf8:))
+    }
+
+    @inline(__always)
+    static func compact(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
+        scalarArray(atMost: bytes.count) { compactUTF8(bytes, into: $0) } ?? []
     }
 
     /// Calls `body` with `compact(text)` held in a scratch buffer, for a caller that only
