@@ -185,41 +185,40 @@ public struct SourceText: Sendable {
             if let simplified = source.simplifiedLines {
                 // Keys of the simplified scalars, at the bytes of the written scalars of the same index.
                 let read = index < simplified.count ? SourceText.scalars(simplified[index]) : []
-                original = ArraySlice(Array(String(decoding: original, as: UTF8.self).utf8))
+                original = Self.wellFormed(original)
                 guard let starts = SourceText.scalarStarts(original), starts.count == read.count + 1 else { nextLine = endLine; return false }
                 SourceText.forEachKey(read) { scalar, offset in
                     keys.append(Key(scalar: scalar, line: lineIndex, start: starts[offset], end: starts[offset + 1]))
                 }
-            } else {
-                // The line's keys written to scratch, then appended at once.
-                var valid = true
-                withUnsafeTemporaryAllocation(of: Key.self, capacity: max(original.count, 1)) { scratch in
-                    var count = 0
-                    valid = original.withUnsafeBufferPointer { bytes in
-                        SourceText.forEachKey(bytes) { scalar, start, end in
-                            scratch[count] = Key(scalar: scalar, line: lineIndex, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
-                            count += 1
-                        }
-                    }
-                    if valid { keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count])) }
-                }
-                if !valid {
-                    original = ArraySlice(Array(String(decoding: original, as: UTF8.self).utf8))
-                    withUnsafeTemporaryAllocation(of: Key.self, capacity: max(original.count, 1)) { scratch in
-                        var count = 0
-                        _ = original.withUnsafeBufferPointer { bytes in
-                            SourceText.forEachKey(bytes) { scalar, start, end in
-                                scratch[count] = Key(scalar: scalar, line: lineIndex, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
-                                count += 1
-                            }
-                        }
-                        keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
-                    }
-                }
+            } else if !Self.appendKeys(of: original, line: lineIndex, to: &keys) {
+                original = Self.wellFormed(original)
+                _ = Self.appendKeys(of: original, line: lineIndex, to: &keys)   // well-formed now: appended
             }
             nextLine += 1
             lines.append(original)
             return true
+        }
+
+        /// Appends the keys of a line's UTF-8, written to scratch first, then appended at once;
+        /// false, with none appended, if the bytes are not well-formed.
+        private static func appendKeys(of line: ArraySlice<UInt8>, line lineIndex: Int32, to keys: inout [Key]) -> Bool {
+            withUnsafeTemporaryAllocation(of: Key.self, capacity: max(line.count, 1)) { scratch in
+                var count = 0
+                let valid = line.withUnsafeBufferPointer { bytes in
+                    SourceText.forEachKey(bytes) { scalar, start, end in
+                        scratch[count] = Key(scalar: scalar, line: lineIndex, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+                        count += 1
+                    }
+                }
+                if valid { keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count])) }
+                return valid
+            }
+        }
+
+        /// The bytes with those that are not well-formed UTF-8 replaced by U+FFFD, as
+        /// `String(decoding:)` replaces them.
+        private static func wellFormed(_ utf8: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            ArraySlice(Array(String(decoding: utf8, as: UTF8.self).utf8))
         }
 
         /// The first position at or after `from` where the keys spell `needle`.
