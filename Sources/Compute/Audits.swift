@@ -76,12 +76,29 @@ public enum Audits {
 
     static func sumAudit(_ check: String, parts: [(String, ExactDecimal)], total: ExactDecimal, detail: String, line: Int?) -> Audit {
         let sum = parts.reduce(ExactDecimal.zero) { $0 + $1.1 }
-        let decimals = (parts.map { $0.1.fractionDigits } + [total.fractionDigits]).max()!
+        let decimals = parts.reduce(total.fractionDigits) { max($0, $1.1.fractionDigits) }
         let tolerance = halfUnit(decimals: decimals, count: parts.count)
         let status: Audit.Status = (sum - total).millionths.magnitude < tolerance.millionths.magnitude ? .ok : .finding
-        let terms = parts.map { "\($0.0) \($0.1)" }.joined(separator: " + ")
         return Audit(check: check, status: status, expected: total.description, found: sum.description,
-                     detail: "\(detail): \(terms) (tolerance below \(tolerance))", line: line)
+                     detail: sumDetail(detail, parts: parts, tolerance: tolerance), line: line)
+    }
+
+    /// `detail: name amount + name amount … (tolerance below t)`, written into one string
+    /// with room for it made once (a join of interpolated terms grows several strings).
+    static func sumDetail(_ detail: String, parts: [(String, ExactDecimal)], tolerance: ExactDecimal) -> String {
+        var text = detail
+        text.reserveCapacity(detail.utf8.count + parts.reduce(40) { $0 + $1.0.utf8.count + 28 })
+        text += ": "
+        for (index, part) in parts.enumerated() {
+            if index > 0 { text += " + " }
+            text += part.0
+            text += " "
+            text += part.1.description
+        }
+        text += " (tolerance below "
+        text += tolerance.description
+        text += ")"
+        return text
     }
 
     /// A stated figure agrees with the computed one when they differ by less than one unit

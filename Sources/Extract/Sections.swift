@@ -105,12 +105,13 @@ extension Extractor {
                 texts += Self.enumerated(line.body).map { ($0, line.line, 0) }
             }
         }
+        var quoter = source.map(SourceText.Quoter.init)
         return texts.enumerated().map { offset, entry in
             let (statement, cause) = splitCause ? splitOffCause(entry.text) : (entry.text, nil)
             var item = RawSectionItem(item: offset + 1, text: statement.string, cause: cause?.string, line: entry.line)
-            if let source {
-                item.writtenText = source.quote(compact: statement, line: entry.line)
-                item.writtenCause = cause.flatMap { source.quote(compact: $0, line: entry.line) }
+            if quoter != nil {
+                item.writtenText = quoter!.quote(compact: statement, line: entry.line)
+                item.writtenCause = cause.flatMap { quoter!.quote(compact: $0, line: entry.line) }
             }
             return item
         }

@@ -34,8 +34,9 @@ public enum Simplified {
                 while index + 2 < end {
                     let lead = utf8[index]
                     guard lead & 0xF0 == 0xE0 else { index += 1; continue }
-                    let value = Int(lead & 0x0F) << 12 | Int(utf8[index + 1] & 0x3F) << 6 | Int(utf8[index + 2] & 0x3F)
-                    if markerBits[value >> 6] & (1 << UInt64(value & 63)) != 0 {
+                    // The scalar's word of bits from the lead and the second byte, its bit from the third.
+                    let word = markerBits[Int(lead & 0x0F) << 6 | Int(utf8[index + 1] & 0x3F)]
+                    if word != 0, word & (1 << UInt64(utf8[index + 2] & 0x3F)) != 0 {
                         hits += 1
                         if hits >= 5 { return true }
                     }

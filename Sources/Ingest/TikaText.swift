@@ -242,25 +242,7 @@ struct FoldedLines {
                 read += 3; written += 1
                 continue
             }
-            let length: Int, low: UInt8, high: UInt8
-            switch lead {
-            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            default: return nil
-            }
-            guard read + length <= count, (low...high).contains(line[read + 1]) else { return nil }
-            var value = UInt32(lead) & (0xFF >> (length + 1))
-            for offset in 1..<length {
-                let byte = line[read + offset]
-                guard byte & 0xC0 == 0x80 else { return nil }
-                value = value << 6 | UInt32(byte & 0x3F)
-            }
-            let scalar = Unicode.Scalar(value)!   // well-formed: a scalar value
+            guard let (scalar, length) = WellFormedUTF8.multiByteScalar(in: line, at: read) else { return nil }
             if let folded = TextFolding.fold(scalar) {
                 if folded == scalar {
                     for offset in 0..<length { out[written + offset] = line[read + offset] }

@@ -54,9 +54,7 @@ public struct Gazetteer: Sendable {
         self.divisions = divisions
         chains = divisions.mapValues { Self.chain($0.code, in: divisions) }
         self.names = names
-        namesByFirstScalar = ScalarIndex(names.keys.compactMap { name in name.first.map { ($0, name) } }) {
-            ($0.count, $0.string) > ($1.count, $1.string)
-        }
+        namesByFirstScalar = ScalarIndex(names.keys.compactMap { name in name.first.map { ($0, name) } }, orderedBy: Self.longestFirst)
         var stems: [[Unicode.Scalar]: [String]] = [:]
         for division in divisions.values where division.level != .county {
             let name = TextFolding.compact(division.name)
@@ -65,9 +63,13 @@ public struct Gazetteer: Sendable {
         }
         for key in stems.keys { stems[key]!.sort() }
         self.stems = stems
-        stemsByFirstScalar = ScalarIndex(stems.keys.compactMap { name in name.first.map { ($0, name) } }) {
-            ($0.count, $0.string) > ($1.count, $1.string)
-        }
+        stemsByFirstScalar = ScalarIndex(stems.keys.compactMap { name in name.first.map { ($0, name) } }, orderedBy: Self.longestFirst)
+    }
+
+    /// Longer names first, those of one length in descending string order: the order of
+    /// `(count, string)` pairs, with the strings made only for names of the same length.
+    static func longestFirst(_ first: [Unicode.Scalar], _ second: [Unicode.Scalar]) -> Bool {
+        first.count != second.count ? first.count > second.count : first.string > second.string
     }
 
     public func division(_ code: String) -> Division? { divisions[code] }

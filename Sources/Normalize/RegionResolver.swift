@@ -49,12 +49,13 @@ extension Gazetteer {
         let chains = codes.map(chain)
         // All candidates on one line of descent: the deepest one.
         if let deepest = chains.max(by: { $0.count < $1.count }),
-           chains.allSatisfy({ chain in chain.allSatisfy { deepest.contains($0) } }) {
+           chains.allSatisfy({ chain in chain.allSatisfy { division in deepest.contains { $0.code == division.code } } }) {
             return region(from: deepest)
         }
         if uniques.count == 1 { return region(from: chain(uniques[0])) }
         var common = chains[0]
-        for other in chains.dropFirst() { common = Array(zip(common, other).prefix { $0.0 == $0.1 }.map(\.0)) }
+        // Divisions compared by their codes, which the gazetteer keys them by.
+        for other in chains.dropFirst() { common = Array(zip(common, other).prefix { $0.0.code == $0.1.code }.map(\.0)) }
         // A municipality's two pseudo-prefectures (重庆市 500100 and 500200) name the same place.
         let named = chains.compactMap { region(from: $0) }.map { [$0.province, $0.prefecture, $0.county] }
         if let first = named.first, named.allSatisfy({ $0 == first }), var same = region(from: common) {

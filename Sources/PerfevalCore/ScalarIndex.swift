@@ -12,10 +12,14 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
     /// Scalars of other planes whose low 16 bits are taken already (in practice none).
     @usableFromInline var overflow: [Unicode.Scalar: [Entry]] = [:]
 
+    /// Inlinable, so that each caller's sorts are specialized for its entries (a generic
+    /// sort calls through witness tables at every comparison).
+    @inlinable
     public init(_ pairs: [(Unicode.Scalar, Entry)], orderedBy areInIncreasingOrder: (Entry, Entry) -> Bool) {
         var grouped: [Unicode.Scalar: [Entry]] = [:]
         for (scalar, entry) in pairs { grouped[scalar, default: []].append(entry) }
-        for scalar in grouped.keys.sorted(by: { $0.value < $1.value }) {
+        for value in grouped.keys.map(\.value).sorted() {
+            let scalar = unsafeBitCast(value, to: Unicode.Scalar.self)   // the value of a key
             let entries = grouped[scalar]!.sorted(by: areInIncreasingOrder)
             let low = Int(scalar.value & 0xFFFF)
             filter[low >> 6] |= 1 << UInt64(low & 63)

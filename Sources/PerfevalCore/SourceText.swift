@@ -36,50 +36,112 @@ public struct SourceText: Sendable {
 
     /// `quote` of text already compact (folded, without spaces).
     public func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
-        guard !wanted.isEmpty, line >= 1 else { return nil }
-        var stream = KeyStream(self, from: line, maxLines: maxLines)
-        var quoted: [Unicode.Scalar] = []
-        var run: (line: Int, first: Int, last: Int)?
-        func closeRun() {
-            if let open = run { quoted += stream.lines[open.line][open.first...open.last] }
-            run = nil
+        var quoter = Quoter(self)
+        return quoter.quote(compact: wanted, line: line, maxLines: maxLines)
+    }
+
+    /// Quotes from one source that keeps the lines it read for the next quote from the same
+    /// line (a statement and its cause, the items of one paragraph): each line read once.
+    public struct Quoter {
+        let source: SourceText
+        private var stream: KeyStream?
+        private var from = (line: 0, maxLines: 0)
+
+        public init(_ source: SourceText) { self.source = source }
+
+        /// `SourceText.quote(compact:line:maxLines:)`.
+        public mutating func quote(compact wanted: [Unicode.Scalar], line: Int, maxLines: Int = 40) -> String? {
+            guard !wanted.isEmpty, line >= 1 else { return nil }
+            var stream = self.stream.flatMap { from == (line, maxLines) ? $0 : nil } ?? KeyStream(source, from: line, maxLines: maxLines)
+            self.stream = nil   // held uniquely while it reads further lines
+            defer { (self.stream, from) = (stream, (line, maxLines)) }
+            return SourceText.quote(wanted, in: &stream)
         }
+    }
+
+    /// `quote` of non-empty compact text from the keys of `stream`.
+    static func quote(_ wanted: [Unicode.Scalar], in stream: inout KeyStream) -> String? {
+        var quoted = Quoted()
         var position = stream.find(wanted[...].prefix(4), from: 0)
         var next = 0
         while next < wanted.count {
             guard var at = position else { return nil }
             if stream.has(at), stream.keys[at].scalar == wanted[next] {
                 let key = stream.keys[at]
-                let keyLine = Int(key.line), keyOffset = Int(key.offset)
-                if let open = run, open.line == keyLine,
-                   keyOffset == open.last + 1 || Self.onlySpaces(stream.lines[keyLine][(open.last + 1)..<keyOffset]) {
-                    run = (open.line, open.first, keyOffset)
-                } else {
-                    closeRun(); run = (keyLine, keyOffset, keyOffset)
+                quoted.extend(to: key, in: stream.lines)
+                // The keys already read that follow on the same line, written next to each
+                // other, extend the run at once.
+                let (matched, end) = stream.keys.withUnsafeBufferPointer { keys in
+                    wanted.withUnsafeBufferPointer { wanted in
+                        var matched = 1, end = key.end
+                        while next + matched < wanted.count, at + matched < keys.count, keys[at + matched].scalar == wanted[next + matched],
+                              keys[at + matched].line == key.line, keys[at + matched].start == end {
+                            end = keys[at + matched].end
+                            matched += 1
+                        }
+                        return (matched, end)
+                    }
                 }
-                next += 1
-                position = at + 1
+                quoted.extendRun(to: Int(end))
+                next += matched
+                position = at + matched
             } else if wanted[next] == "。", !stream.has(at) || stream.startsLine(at) {
-                closeRun(); quoted.append("。")   // joined title and body
+                quoted.close(in: stream.lines); quoted.bytes += [0xE3, 0x80, 0x82]   // 。: joined title and body
                 next += 1
             } else {
                 at = stream.find(wanted[next...].prefix(4), from: at) ?? -1
                 guard at >= 0 else { return nil }
-                closeRun()
+                quoted.close(in: stream.lines)
                 position = at
             }
         }
-        closeRun()
-        return quoted[...].string
+        quoted.close(in: stream.lines)
+        // The lines' bytes are well-formed (`KeyStream.lines`), and so is a 。.
+        return quoted.bytes.withUnsafeBufferPointer { String(wellFormedUTF8: $0) }
+    }
+
+    /// The written UTF-8 of a quote, and the run of one line being quoted: the written bytes
+    /// are copied a run at a time, spaces between quoted scalars included.
+    struct Quoted {
+        var bytes: [UInt8] = []
+        /// The line's index in `KeyStream.lines` and the bytes of the run in it.
+        private var run: (line: Int, start: Int, end: Int)?
+
+        /// Quotes the scalar of `key`: extends the open run when it is on the key's line and
+        /// only spaces come between, else starts a new one.
+        @inline(__always)
+        mutating func extend(to key: Key, in lines: [ArraySlice<UInt8>]) {
+            let line = Int(key.line), start = Int(key.start), end = Int(key.end)
+            if let open = run, open.line == line, start == open.end || SourceText.onlySpaces(lines[line], open.end..<start) {
+                run = (open.line, open.start, end)
+            } else {
+                close(in: lines)
+                run = (line, start, end)
+            }
+        }
+
+        /// Extends the open run to the byte offset `end` of its line.
+        mutating func extendRun(to end: Int) {
+            if let open = run { run = (open.line, open.start, end) }
+        }
+
+        mutating func close(in lines: [ArraySlice<UInt8>]) {
+            if let open = run {
+                let line = lines[open.line]
+                bytes += line[(line.startIndex + open.start)..<(line.startIndex + open.end)]
+            }
+            run = nil
+        }
     }
 
     /// A folded scalar of the lines read, with the index of its line (in `KeyStream.lines`)
-    /// and its offset in that line: twelve bytes, so that a line's keys fit a scratch
-    /// buffer on the stack (offsets within a line of a file under the input limit).
+    /// and the bytes where it is written in that line: sixteen bytes, so that a line's keys
+    /// fit a scratch buffer on the stack (offsets within a line of a file under the input limit).
     struct Key {
         let scalar: Unicode.Scalar
         let line: Int32
-        let offset: Int32
+        let start: Int32
+        let end: Int32
     }
 
     /// The folded scalars of the lines from a source line on, each with where it is written,
@@ -87,7 +149,9 @@ public struct SourceText: Sendable {
     struct KeyStream {
         let source: SourceText
         private(set) var keys: [Key] = []
-        private(set) var lines: [[Unicode.Scalar]] = []
+        /// The written UTF-8 of the lines read, well-formed: bytes that are not are replaced
+        /// by U+FFFD as `String(decoding:)` does.
+        private(set) var lines: [ArraySlice<UInt8>] = []
         private var nextLine: Int   // index into the source's lines
         private let endLine: Int
 
@@ -111,27 +175,50 @@ public struct SourceText: Sendable {
         private mutating func readLine() -> Bool {
             guard nextLine < endLine else { return false }
             let index = nextLine
-            let original = SourceText.scalars(source.writtenLines[index])
-            let read = source.simplifiedLines.map { index < $0.count ? SourceText.scalars($0[index]) : [] } ?? original
-            guard read.count == original.count else { nextLine = endLine; return false }
-            nextLine += 1
+            var original = source.writtenLines[index]
             let lineIndex = Int32(truncatingIfNeeded: lines.count)
             // Appended to a local array (held uniquely, grown geometrically), then put back.
             var keys = self.keys
             self.keys = []
-            if keys.capacity < keys.count + read.count { keys.reserveCapacity(max(keys.count + read.count, 2 * keys.capacity)) }
-            // The line's keys written to scratch, then appended at once.
-            withUnsafeTemporaryAllocation(of: Key.self, capacity: max(read.count, 1)) { scratch in
-                var count = 0
+            defer { self.keys = keys }
+            if keys.capacity < keys.count + original.count { keys.reserveCapacity(max(keys.count + original.count, 2 * keys.capacity)) }
+            if let simplified = source.simplifiedLines {
+                // Keys of the simplified scalars, at the bytes of the written scalars of the same index.
+                let read = index < simplified.count ? SourceText.scalars(simplified[index]) : []
+                original = Self.wellFormed(original)
+                guard let starts = SourceText.scalarStarts(original), starts.count == read.count + 1 else { nextLine = endLine; return false }
                 SourceText.forEachKey(read) { scalar, offset in
-                    scratch[count] = Key(scalar: scalar, line: lineIndex, offset: Int32(truncatingIfNeeded: offset))
-                    count += 1
+                    keys.append(Key(scalar: scalar, line: lineIndex, start: starts[offset], end: starts[offset + 1]))
                 }
-                keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
+            } else if !Self.appendKeys(of: original, line: lineIndex, to: &keys) {
+                original = Self.wellFormed(original)
+                _ = Self.appendKeys(of: original, line: lineIndex, to: &keys)   // well-formed now: appended
             }
-            self.keys = keys
+            nextLine += 1
             lines.append(original)
             return true
+        }
+
+        /// Appends the keys of a line's UTF-8, written to scratch first, then appended at once;
+        /// false, with none appended, if the bytes are not well-formed.
+        private static func appendKeys(of line: ArraySlice<UInt8>, line lineIndex: Int32, to keys: inout [Key]) -> Bool {
+            withUnsafeTemporaryAllocation(of: Key.self, capacity: max(line.count, 1)) { scratch in
+                var count = 0
+                let valid = line.withUnsafeBufferPointer { bytes in
+                    SourceText.forEachKey(bytes) { scalar, start, end in
+                        scratch[count] = Key(scalar: scalar, line: lineIndex, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+                        count += 1
+                    }
+                }
+                if valid { keys.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count])) }
+                return valid
+            }
+        }
+
+        /// The bytes with those that are not well-formed UTF-8 replaced by U+FFFD, as
+        /// `String(decoding:)` replaces them.
+        private static func wellFormed(_ utf8: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            ArraySlice(Array(String(decoding: utf8, as: UTF8.self).utf8))
         }
 
         /// The first position at or after `from` where the keys spell `needle`.
@@ -167,13 +254,72 @@ public struct SourceText: Sendable {
         }
     }
 
-    /// Whether the written scalars between two quoted ones are only spaces (kept in the
+    /// `forEachKey` of a UTF-8 line, with the bytes of each scalar (`start..<end`); false,
+    /// part way, at the first byte that is not well-formed.
+    @inline(__always)
+    static func forEachKey(_ line: UnsafeBufferPointer<UInt8>, _ body: (Unicode.Scalar, Int, Int) -> Void) -> Bool {
+        var offset = 0
+        while offset < line.count {
+            let lead = line[offset]
+            if lead < 0x80 {
+                if lead == UInt8(ascii: "["), startsBookmark(line, at: offset),
+                   let close = line[offset...].firstIndex(of: UInt8(ascii: "]")) {
+                    offset = close + 1
+                    continue
+                }
+                if !TextFolding.isSpace(Unicode.Scalar(lead)) { body(Unicode.Scalar(lead), offset, offset + 1) }
+                offset += 1
+                continue
+            }
+            let scalar: Unicode.Scalar, length: Int
+            if let common = WellFormedUTF8.commonThreeByteScalar(in: line, at: offset) {
+                (scalar, length) = (common, 3)
+            } else {
+                guard let decoded = WellFormedUTF8.multiByteScalar(in: line, at: offset) else { return false }
+                (scalar, length) = decoded
+            }
+            if let folded = TextFolding.fold(scalar), !TextFolding.isSpace(folded) { body(folded, offset, offset + length) }
+            offset += length
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func startsBookmark(_ line: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset + bookmarkBytes.count <= line.count else { return false }
+        for index in 1..<bookmarkBytes.count where line[offset + index] != bookmarkBytes[index] { return false }
+        return true
+    }
+
+    /// The byte offset of each scalar of well-formed UTF-8, and its length last; nil if the
+    /// bytes are not well-formed.
+    static func scalarStarts(_ utf8: ArraySlice<UInt8>) -> [Int32]? {
+        var starts: [Int32] = []
+        starts.reserveCapacity(utf8.count + 1)
+        let valid = utf8.withUnsafeBufferPointer { line in
+            var offset = 0
+            while offset < line.count {
+                starts.append(Int32(truncatingIfNeeded: offset))
+                if line[offset] < 0x80 { offset += 1; continue }
+                guard let (_, length) = WellFormedUTF8.multiByteScalar(in: line, at: offset) else { return false }
+                offset += length
+            }
+            starts.append(Int32(truncatingIfNeeded: line.count))
+            return true
+        }
+        return valid ? starts : nil
+    }
+
+    /// Whether the written bytes between two quoted scalars are only spaces (kept in the
     /// quote) rather than an artifact the reader dropped (left out of it).
-    static func onlySpaces(_ between: ArraySlice<Unicode.Scalar>) -> Bool {
-        between.allSatisfy { TextFolding.fold($0).map(TextFolding.isSpace) ?? true }
+    static func onlySpaces(_ line: ArraySlice<UInt8>, _ between: Range<Int>) -> Bool {
+        let bytes = line[(line.startIndex + between.lowerBound)..<(line.startIndex + between.upperBound)]
+        guard let scalars = TextFolding.scalarsOfValidUTF8(bytes) else { return false }
+        return scalars.allSatisfy { TextFolding.fold($0).map(TextFolding.isSpace) ?? true }
     }
 
     static let bookmarkOpen = Array("[bookmark:".unicodeScalars)
+    static let bookmarkBytes = Array("[bookmark:".utf8)
 
     /// The scalars of a UTF-8 line, invalid bytes replaced by U+FFFD as `String(decoding:)`
     /// does, without building a String.

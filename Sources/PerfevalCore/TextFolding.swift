@@ -29,8 +29,15 @@ public enum TextFolding {
     /// `compact` of a String, decoding its UTF-8 directly (a String's bytes are valid UTF-8):
     /// every paragraph and cell goes through here.
     public static func compact(_ text: String) -> [Unicode.Scalar] {
+        // A native String's UTF-8 is read in place (no copy of the String to call `withUTF8`).
+        if let compacted = text.utf8.withContiguousStorageIfAvailable({ compact(utf8: $0) }) { return compacted }
         var text = text
-        return text.withUTF8 { bytes in scalarArray(atMost: bytes.count) { compactUTF8(bytes, into: $0) } ?? [] }
+        return text.withUTF8(compact(utf8:))
+    }
+
+    @inline(__always)
+    static func compact(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Unicode.Scalar] {
+        scalarArray(atMost: bytes.count) { compactUTF8(bytes, into: $0) } ?? []
     }
 
     /// Calls `body` with `compact(text)` held in a scratch buffer, for a caller that only
@@ -174,33 +181,14 @@ public enum TextFolding {
                 index &+= 3
                 continue
             }
-            // Well-formed sequences (Unicode table 3-7): the second byte's range depends on the lead.
-            let length: Int, low: UInt8, high: UInt8
-            switch lead {
-            case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-            case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-            case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-            case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-            case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-            case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-            default: return nil
-            }
-            guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return nil }
-            var value = UInt32(lead) & (0xFF >> (length + 1))
-            for offset in 1..<length {
-                let byte = bytes[index + offset]
-                guard byte & 0xC0 == 0x80 else { return nil }
-                value = value << 6 | UInt32(byte & 0x3F)
-            }
-            if let scalar = Unicode.Scalar(value) {
-                if !folding {
-                    out[count] = scalar
-                    count += 1
-                } else if let folded = fold(scalar) {
-                    out[count] = folded
-                    count += 1
-                }
+            // Other sequences, checked against Unicode table 3-7.
+            guard let (scalar, length) = WellFormedUTF8.multiByteScalar(in: bytes, at: index) else { return nil }
+            if !folding {
+                out[count] = scalar
+                count += 1
+            } else if let folded = fold(scalar) {
+                out[count] = folded
+                count += 1
             }
             index += length
         }

@@ -137,6 +137,33 @@ final class ByteLevelTests: XCTestCase {
         }
     }
 
+    /// Every lead and second byte, with third and fourth bytes on and around the
+    /// continuation range and cut short: the same answer as the standard library's decoder.
+    func testMultiByteSequencesCheckedAsTheStandardLibraryDoes() {
+        let laterBytes: [UInt8] = [0x41, 0x80, 0xBF, 0xC0]
+        var decoded = 0, mismatches: [[UInt8]] = []
+        for lead in UInt8(0x80)...0xFF {
+            for second in UInt8(0)...0xFF {
+                for third in laterBytes {
+                    for fourth in laterBytes {
+                        for count in 1...4 {
+                            let bytes = Array([lead, second, third, fourth].prefix(count))
+                            var iterator = bytes.makeIterator()
+                            var decoder = UTF8()
+                            var expected: (scalar: Unicode.Scalar, length: Int)?
+                            if case .scalarValue(let scalar) = decoder.decode(&iterator) { expected = (scalar, scalar.utf8.count) }
+                            let found = bytes.withUnsafeBufferPointer { WellFormedUTF8.multiByteScalar(in: $0, at: 0) }
+                            if found?.scalar != expected?.scalar || found?.length != expected?.length { mismatches.append(bytes) }
+                            if found != nil { decoded += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(mismatches.prefix(5), [])
+        XCTAssertGreaterThan(decoded, 0)
+    }
+
     func testFieldsQuotedWhereTheyNeedIt() {
         var generator = SystemRandomNumberGenerator()
         let bytes: [UInt8] = [0x2C, 0x22, 10, 13, 0x20, 0x2B, 0x2D, 0x41, 0xE4, 0xB8, 0x80, 0x30]

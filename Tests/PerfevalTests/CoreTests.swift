@@ -151,6 +151,25 @@ final class SourceTextTests: XCTestCase {
         XCTAssertNil(source.quote("绩效管理意识不强", line: 9), "past the end")
     }
 
+    func testQuotesTheWrittenBytesWithSpacesAndWithoutArtifacts() {
+        let written: [UInt8] = Array("预算 执行（全年）\n库房[bookmark: _GoBack]容量\n".utf8) + [0xE6, 0x95, 0xFF, 0x20] + Array("不足，".utf8)
+        let source = SourceText(written: written)
+        XCTAssertEqual(source.quote("预算执行(全年)", line: 1), "预算 执行（全年）", "spaces between kept, full-width as written")
+        XCTAssertEqual(source.quote("库房容量", line: 2), "库房容量", "bookmark left out")
+        XCTAssertEqual(source.quote("\u{FFFD}\u{FFFD}不足,", line: 3), "\u{FFFD}\u{FFFD} 不足，", "bytes that are not UTF-8 replaced")
+    }
+
+    func testQuoterReusesTheLinesItRead() {
+        let written = "1、绩效目标不明确，原因是培训不足。2、档案管理不规范。\n3、资金使用效率不高\n"
+        let source = SourceText(written: Array(written.utf8))
+        var quoter = SourceText.Quoter(source)
+        for (text, line) in [("绩效目标不明确", 1), ("培训不足", 1), ("档案管理不规范。", 1), ("资金使用效率不高", 2), ("资金使用", 1), ("缺失", 1)] {
+            let compact = Array(text.unicodeScalars)
+            XCTAssertEqual(quoter.quote(compact: compact, line: line), source.quote(text, line: line), text)
+        }
+        XCTAssertEqual(quoter.quote(compact: Array("培训不足".unicodeScalars), line: 1), "培训不足")
+    }
+
     func testQuotesTraditionalTextAndSkipsBookmarks() {
         let written = "1、檔案庫房[bookmark: _GoBack]容量不足（約80%）\n"
         let simplified = "1、档案库房[bookmark: _GoBack]容量不足（约80%）\n"
