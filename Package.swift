@@ -27,8 +27,9 @@ let package = Package(
         // SQLite (Debian libsqlite3-dev), wrapped once by Store.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: nil,
                        providers: [.apt(["libsqlite3-dev"])]),
-        // glibc's <malloc.h> (part of libc: nothing to install), for mallopt in the CLI.
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc", pkgConfig: nil),
+        // mimalloc (Debian libmimalloc-dev), linked into the CLI: the allocator of the whole process.
+        .systemLibrary(name: "CMimalloc", path: "Sources/CMimalloc", pkgConfig: nil,
+                       providers: [.apt(["libmimalloc-dev"])]),
         // Shared vocabulary: document blocks, exact decimals, scalar text helpers.
         .target(name: "PerfevalCore"),
         // Stages, in data-flow order.
@@ -49,7 +50,7 @@ let package = Package(
         // The year's collection as an SQLite store: incremental updates, resubmissions, a lock.
         .target(name: "Store", dependencies: ["CSQLite", "PerfevalCore", "Ingest", "Pipeline", "Emit", "Aggregate"]),
         .executableTarget(name: "perfeval", dependencies: [
-            "Pipeline", "Store", "CMalloc",
+            "Pipeline", "Store", "CMimalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PerfevalTests", dependencies: [

@@ -2,13 +2,14 @@
 # Installs what perfeval needs on a Debian machine with Swift: libcsv-dev (the CSV library)
 # libopencc-dev (traditional → simplified Chinese), poppler-utils (pdftotext, for PDF reports),
 # antiword and catdoc (old .doc / .xls reports), libxlsxwriter-dev (review.xlsx), libsqlite3-dev (the
-# store of `perfeval update`); for the tests of the review files: chromium (renders review.html) and
+# store of `perfeval update`), libmimalloc-dev (the allocator); for the tests of the review files: chromium (renders review.html) and
 # python3-openpyxl (reads review.xlsx back).
 set -euo pipefail
 missing=()
 [ -f /usr/include/csv.h ] || missing+=(libcsv-dev)
 [ -f /usr/include/opencc/opencc.h ] || missing+=(libopencc-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -f /usr/include/mimalloc.h ] || missing+=(libmimalloc-dev)   # the CLI's allocator
 command -v pdftotext >/dev/null || missing+=(poppler-utils)   # PDF reports
 command -v antiword >/dev/null || missing+=(antiword)         # old Word .doc
 command -v xls2csv >/dev/null || missing+=(catdoc)            # old Excel .xls (and .doc fallback)

@@ -4,9 +4,7 @@ import Pipeline
 import Emit
 import Aggregate
 import Ingest
-#if canImport(CMalloc)
-import CMalloc
-#endif
+import CMimalloc
 
 extension RegionLevel: ExpressibleByArgument {}
 
@@ -211,14 +209,6 @@ func joiningNegativeValues(_ arguments: [String]) -> [String] {
     }
     return joined
 }
-
-#if canImport(CMalloc)
-// Blocks of 128 KiB and more (batch buffers, runs written to temporary files, their
-// dictionaries) are mapped and unmapped on their own. glibc otherwise raises this threshold
-// as such blocks are freed and then serves them from its heaps, which fragment: on a run of
-// 500,000 reports that grew the peak memory by a quarter, with no gain in speed.
-mallopt(M_MMAP_THRESHOLD, 128 * 1024)
-#endif
 
 do {
     var command = try Perfeval.parseAsRoot(joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
