@@ -42,6 +42,7 @@ corpus_of() {  # size → the folder of a corpus of that many reports (built whe
   echo "$dir"
 }
 bytes_of() { find "$1" -name '*.txt' -print0 | du -cb --files0-from=- | tail -1 | cut -f1; }
+warm() { find "$1" -name '*.txt' -print0 | xargs -0 cat > /dev/null; }   # read once: timings from the page cache
 
 measure() {  # label, command...  → prints "label|wall seconds|peak RSS KB"
   local label=$1; shift
@@ -56,7 +57,7 @@ perfeval() {  # label, jobs, corpus, out, extra options...  → the measure line
 
 corpus=$(corpus_of "$count")
 bytes=$(bytes_of "$corpus")
-find "$corpus" -name '*.txt' -print0 | xargs -0 cat > /dev/null   # warm the page cache
+warm "$corpus"
 rows=()
 rows+=("$(measure cat bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat")")
 rows+=("$(measure 'wc -m' bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat | wc -m")")
@@ -96,6 +97,7 @@ if [ -n "$scale" ]; then
   printf '%10s %10s %9s %12s %14s\n' reports MB wall_s peak_RSS_MB s_per_1000
   for size in $count ${scale//,/ }; do
     dir=$(corpus_of "$size")
+    warm "$dir"
     row=$(perfeval "$size" 2 "$dir" "$bench/out-scale" --no-xlsx --no-html)
     IFS='|' read -r label wall rss <<<"$row"
     printf '%10s %10.1f %9.2f %12.1f %14.3f\n' "$size" "$(echo "$(bytes_of "$dir") / 1000000" | bc -l)" "$wall" \
