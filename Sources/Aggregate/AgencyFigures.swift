@@ -17,8 +17,7 @@ struct AgencyFigures {
     private var recurring: Set<Recurrence> = []
     private var members: Set<Membership> = []
     /// Problem categories, numbered once for the whole run (there are few).
-    private var categoryNumbers: [String: Int32] = [:]
-    private var categories: [String] = []
+    private var categories = Numbering<String>()
 
     init(limit: Int, spillDirectory: String?) {
         self.limit = max(1, limit)
@@ -45,15 +44,7 @@ struct AgencyFigures {
     }
 
     mutating func addRecurrence(_ agency: Int32, category: String, year: Int) {
-        let number: Int32
-        if let known = categoryNumbers[category] {
-            number = known
-        } else {
-            number = Int32(categories.count)
-            categoryNumbers[category] = number
-            categories.append(category)
-        }
-        recurring.insert(Recurrence(agency: agency, category: number, year: Int16(clamping: year)))
+        recurring.insert(Recurrence(agency: agency, category: categories.number(category), year: Int16(clamping: year)))
     }
 
     /// Writes a run when the limit is reached; call between reports, never inside one.
@@ -141,11 +132,12 @@ struct AgencyFigures {
     }
 
     private func sortedRecurrences(_ ranks: [Int32]) -> [RecurrenceEntry] {
-        let categoryRanks = Self.ranks(of: categories.count) { categories[$0] < categories[$1] }
+        let names = categories.keys
+        let categoryRanks = Self.ranks(of: names.count) { names[$0] < names[$1] }
         let sorted = recurring.sorted { a, b in
             (ranks[Int(a.agency)], categoryRanks[Int(a.category)], a.year) < (ranks[Int(b.agency)], categoryRanks[Int(b.category)], b.year)
         }
-        return sorted.map { RecurrenceEntry(agency: agencies[Int($0.agency)], category: categories[Int($0.category)], year: $0.year) }
+        return sorted.map { RecurrenceEntry(agency: agencies[Int($0.agency)], category: names[Int($0.category)], year: $0.year) }
     }
 
     private func sortedMembers(_ ranks: [Int32]) -> [MemberEntry] {

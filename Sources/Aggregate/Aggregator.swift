@@ -27,17 +27,15 @@ public struct Aggregator {
     private var valueCounts: ValueCounts
     /// Groups are numbered in order of first sight: a record's groups are looked up by key
     /// once, then kept by number (its audits and problems need no lookup).
-    private var groupNumbers: [GroupKey: Int32] = [:]
-    private var keysByNumber: [GroupKey] = []
+    private var groupKeys = Numbering<GroupKey>()
     private var groups: [GroupFigures] = []
     private var problemGroups: [Int32: ProblemFigures] = [:]
-    private var categoryNumbers: [String: Int32] = [:]
-    private var categoryNames: [String] = []
+    /// Problem categories: a report's categories are hashed as names once, then kept by number.
+    private var categories = Numbering<String>()
     /// Agency sets (of groups, of their problem filers and reporters) are numbered.
     private var agencySets: Int32 = 0
     /// Check names, numbered in order of first sight (per-group totals are kept by number).
-    private var checkNumbers: [String: Int32] = [:]
-    private var checkNames: [String] = []
+    private var checks = Numbering<String>()
     /// The number of the check last looked up (-1 before the first).
     private var lastCheck: Int32 = -1
     public private(set) var skippedAudits = 0
@@ -63,7 +61,7 @@ public struct Aggregator {
         let agencyCounts = Once { [perAgency, agencySets] in try perAgency.distinctAgencies(sets: Int(agencySets), ranks: ranks.get()) }
         let medians = Once { [valueCounts] in try valueCounts.medians() }
         // Four tables list the groups in the same order: sorted once.
-        let sorted = Once { [keysByNumber, groups] in Self.sortedByKey(Array(zip(keysByNumber, groups))) }
+        let sorted = Once { [groupKeys, groups] in Self.sortedByKey(Array(zip(groupKeys.keys, groups))) }
         return [executionTable(sorted, agencyCounts, medians), scoresTable(sorted, medians), spendingTable(sorted, medians),
                 problemsTable(agencyCounts), recurringTable(ranks), trendsTable(ranks), auditSummaryTable(sorted)]
     }
@@ -106,11 +104,8 @@ public struct Aggregator {
     }
 
     private mutating func groupNumber(_ key: GroupKey) -> Int32 {
-        if let number = groupNumbers[key] { return number }
-        let number = Int32(keysByNumber.count)
-        groupNumbers[key] = number
-        keysByNumber.append(key)
-        groups.append(GroupFigures())
+        let number = groupKeys.number(key)
+        if Int(number) == groups.count { groups.append(GroupFigures()) }   // a new group
         return number
     }
 
@@ -118,25 +113,15 @@ public struct Aggregator {
     private mutating func addProblems(_ report: ReportRows, admitted: [Admitted?]) {
         guard !report.problemCategories.isEmpty, let first = admitted.firstIndex(where: { $0 != nil }), let entry = admitted[first] else { return }
         let record = report.records[first], agency = entry.agency
-        let categories = report.problemCategories.flatMap { $0 }.map { categoryNumber($0) }
+        let categories = report.problemCategories.flatMap { $0 }.map { self.categories.number($0) }
         for group in entry.groups {
             for set in problemGroups[group, default: ProblemFigures()].add(categories, nextSet: &agencySets) {
                 perAgency.addMember(agency, toSet: set)
             }
         }
         if let year = record.year {
-            for category in Set(categories) { perAgency.addRecurrence(agency, category: categoryNames[Int(category)], year: year) }
+            for category in Set(categories) { perAgency.addRecurrence(agency, category: self.categories[category], year: year) }
         }
-    }
-
-    /// Problem categories are numbered in order of first sight: a report's categories are
-    /// hashed as names once, then kept by number.
-    private mutating func categoryNumber(_ name: String) -> Int32 {
-        if let number = categoryNumbers[name] { return number }
-        let number = Int32(categoryNames.count)
-        categoryNumbers[name] = number
-        categoryNames.append(name)
-        return number
     }
 
     /// Per record and check: was it applicable, how many findings (indicator checks give one
@@ -163,7 +148,7 @@ public struct Aggregator {
             if last?.project != audit.project { last = (audit.project, recordOfProject(audit.project)) }
             guard let position = last?.position, admitted[position] != nil else { continue }
             guard let check = checkNumber(audit.check) else { skippedAudits += 1; continue }
-            if perRecord[position] == nil { perRecord[position] = Array(repeating: CheckFigures(), count: checkNames.count) }
+            if perRecord[position] == nil { perRecord[position] = Array(repeating: CheckFigures(), count: checks.count) }
             perRecord[position]!.withEntry(Int(check)) { entry in
                 entry.present = true
                 if audit.status != .notApplicable { entry.checked = 1 }
@@ -180,16 +165,12 @@ public struct Aggregator {
     /// order for every record: the last check's name and the next one's are tried before the
     /// names are looked up (no hashing of the name for most rows).
     private mutating func checkNumber(_ name: String) -> Int32? {
-        let last = Int(lastCheck)
-        if last >= 0, checkNames[last] == name { return lastCheck }
-        if last + 1 < checkNames.count, checkNames[last + 1] == name { lastCheck += 1; return lastCheck }
-        if let number = checkNumbers[name] { lastCheck = number; return number }
-        guard checkNames.count < Self.maxChecks else { return nil }
-        let number = Int32(checkNames.count)
-        checkNumbers[name] = number
-        checkNames.append(name)
-        lastCheck = number
-        return number
+        let last = Int(lastCheck), names = checks.keys
+        if last >= 0, names[last] == name { return lastCheck }
+        if last + 1 < names.count, names[last + 1] == name { lastCheck += 1; return lastCheck }
+        guard checks.existing(name) != nil || checks.count < Self.maxChecks else { return nil }
+        lastCheck = checks.number(name)
+        return lastCheck
     }
 
     /// The groups of a record: one per level its region has.
@@ -416,13 +397,14 @@ public struct Aggregator {
         return StreamedTable(fileName: "compare_problems.csv", columns: columns) { sink in
             let agencies = try agencyCounts.get()
             // Categories by name: each number's place in the order of the names, found once.
-            let nameRanks = AgencyFigures.ranks(of: categoryNames.count) { categoryNames[$0] < categoryNames[$1] }
-            for (key, group) in Self.sortedByKey(problemGroups.map { (keysByNumber[Int($0.key)], $0.value) }) {
+            let names = categories.keys
+            let nameRanks = AgencyFigures.ranks(of: names.count) { names[$0] < names[$1] }
+            for (key, group) in Self.sortedByKey(problemGroups.map { (groupKeys[$0.key], $0.value) }) {
                 let filing = agencies[Int(group.filingSet)]
                 for (category, figures) in group.categories.sorted(by: { nameRanks[Int($0.key)] < nameRanks[Int($1.key)] }) {
                     let reporting = agencies[Int(figures.reportingSet)]
                     key.write(into: &sink)
-                    sink.text(categoryNames[Int(category)]); sink.number(reporting); sink.number(filing)
+                    sink.text(names[Int(category)]); sink.number(reporting); sink.number(filing)
                     sink.cell(.percent(ExactDecimal(reporting).percent(of: ExactDecimal(filing)))); sink.number(figures.items)
                     sink.endRow()
                 }
@@ -473,6 +455,7 @@ public struct Aggregator {
     func auditSummaryTable(_ sortedGroups: SortedGroups) -> StreamedTable {
         let columns = Self.groupColumns + [Column("check", "审核项"), Column("records_checked", "审核记录数"), Column("findings", "发现数")]
         return StreamedTable(fileName: "audit_summary.csv", columns: columns) { sink in
+            let checkNames = checks.keys
             let checkOrder = checkNames.indices.sorted { checkNames[$0] < checkNames[$1] }   // check numbers by name
             for (key, group) in try sortedGroups.get() {
                 for check in checkOrder where check < group.checks.count && group.checks[check].present {

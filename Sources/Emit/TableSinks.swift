@@ -58,9 +58,6 @@ public struct CSVTableSink: TableSink {
         rowStarted = false
     }
 
-    /// The bytes written so far; the sink starts afresh.
-    public mutating func takeBytes() -> [UInt8] { text.take() }
-
     /// `body` given the bytes written so far; the sink starts afresh, keeping its storage.
     public mutating func drain(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         rowStarted = false
