@@ -167,10 +167,7 @@ public enum TextFolding {
             }
             // Other three-byte sequences whose second byte may be any continuation byte (leads
             // E1…EF but ED): full-width forms and CJK punctuation (`，` `。`), folded as below.
-            if lead >= 0xE1 && lead <= 0xEF && lead != 0xED, index &+ 3 <= bytes.count,
-               bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 {
-                let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index &+ 1] & 0x3F) << 6 | UInt32(bytes[index &+ 2] & 0x3F)
-                let scalar = unsafeBitCast(value, to: Unicode.Scalar.self)   // not a surrogate: the lead is not ED
+            if let scalar = WellFormedUTF8.commonThreeByteScalar(in: bytes, at: index) {
                 if !folding {
                     out[count] = scalar
                     count &+= 1
