@@ -127,8 +127,8 @@ public struct LabelMatcher: Sendable {
     let fields: UInt64
     /// A bit per hash of the first two scalars of each label (`pairHash`), when every label
     /// has two or more: a text's common characters start some label far more often than
-    /// they start one with the character that follows them. Empty when some label has one scalar.
-    private let pairFilter: [UInt64]
+    /// they start one with the character that follows them. nil when some label has one scalar.
+    private let pairFilter: SixteenBitSet?
 
     public init(_ labels: [Label]) { self.init(labels, fields: 0) }
 
@@ -138,11 +138,10 @@ public struct LabelMatcher: Sendable {
             ($0.scalars.count, -$0.priority) > ($1.scalars.count, -$1.priority)
         }
         self.fields = fields
-        var pairFilter = [UInt64](repeating: 0, count: 1024)
+        var pairFilter: SixteenBitSet? = SixteenBitSet()
         for label in labels where !label.scalars.isEmpty {
-            guard label.scalars.count >= 2 else { pairFilter = []; break }
-            let hash = Self.pairHash(label.scalars[0], label.scalars[1])
-            pairFilter[hash >> 6] |= 1 << UInt64(hash & 63)
+            guard label.scalars.count >= 2 else { pairFilter = nil; break }
+            pairFilter?.insert(Self.pairHash(label.scalars[0], label.scalars[1]))
         }
         self.pairFilter = pairFilter
     }
@@ -189,7 +188,7 @@ public struct LabelMatcher: Sendable {
         let start = all.count
         var found: UInt64 = 0
         text.withUnsafeBufferPointer { text in
-            guard !pairFilter.isEmpty else {
+            guard let pairFilter else {
                 byFirstScalar.withFilter { filter in
                     for position in text.indices where byFirstScalar.mayStart(with: text[position], filter: filter) {
                         Self.collect(in: text, at: position, from: byFirstScalar, into: &all, found: &found)
@@ -198,12 +197,9 @@ public struct LabelMatcher: Sendable {
                 return
             }
             guard text.count >= 2 else { return }
-            pairFilter.withUnsafeBufferPointer { filter in
-                for position in 0..<(text.count - 1) {
-                    let hash = Self.pairHash(text[position], text[position + 1])
-                    if filter[hash >> 6] & (1 << UInt64(hash & 63)) != 0 {
-                        Self.collect(in: text, at: position, from: byFirstScalar, into: &all, found: &found)
-                    }
+            pairFilter.withBits { filter in
+                for position in 0..<(text.count - 1) where filter.contains(Self.pairHash(text[position], text[position + 1])) {
+                    Self.collect(in: text, at: position, from: byFirstScalar, into: &all, found: &found)
                 }
             }
         }
@@ -275,7 +271,7 @@ public struct LabelMatcher: Sendable {
     }
 
     @inline(__always)
-    private func scan(_ text: UnsafeBufferPointer<Unicode.Scalar>, filter: UnsafeBufferPointer<UInt64>, _ found: (Match) -> Bool) {
+    private func scan(_ text: UnsafeBufferPointer<Unicode.Scalar>, filter: SixteenBitSet.Bits, _ found: (Match) -> Bool) {
         var position = 0
         while position < text.count {
             // Most positions start no label: rejected by the bit filter before any lookup.

@@ -27,7 +27,7 @@ public struct NoiseFilter: Sendable {
     private let openings: Openings
     /// A bit per low 16 bits of the scalars that open a phrase and of the digits: the
     /// scalars `mayHoldNoise` looks at further.
-    private let notable: [UInt64]
+    private let notable: SixteenBitSet
     /// Lines of at most this many scalars (spaces removed) holding furniture or spam are dropped.
     static let shortLine = 60
 
@@ -38,10 +38,9 @@ public struct NoiseFilter: Sendable {
             $0.scalars.count > $1.scalars.count
         }
         openings = Openings(phrases.map(\.scalars))
-        var notable = [UInt64](repeating: 0, count: 1024)
+        var notable = SixteenBitSet()
         for scalar in phrases.compactMap(\.scalars.first) + Array("0123456789".unicodeScalars) {
-            let low = Int(scalar.value & 0xFFFF)
-            notable[low >> 6] |= 1 << UInt64(low & 63)
+            notable.insert(Int(scalar.value & 0xFFFF))
         }
         self.notable = notable
     }
@@ -138,14 +137,13 @@ public struct NoiseFilter: Sendable {
     /// digits (a phone number) or two scalars that open a phrase. False means it finds nothing.
     /// Most scalars are neither digits nor the first of a phrase: one bit test each.
     func mayHoldNoise(_ text: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
-        notable.withUnsafeBufferPointer { notable in
+        notable.withBits { notable in
             phrases.withFilter { filter in
                 var index = 0
                 var digits = 0   // the run of digits before `index`
                 while index < text.count {
                     let scalar = text[index]
-                    let low = Int(scalar.value & 0xFFFF)
-                    guard notable[low >> 6] & (1 << UInt64(low & 63)) != 0 else { digits = 0; index += 1; continue }
+                    guard notable.contains(Int(scalar.value & 0xFFFF)) else { digits = 0; index += 1; continue }
                     if TextFolding.isDigit(scalar) {
                         digits += 1
                         if digits >= 10 { return true }
@@ -167,15 +165,14 @@ public struct NoiseFilter: Sendable {
     /// The pairs of scalars that open a phrase (`#` for a digit second), as bits of a hash:
     /// a pair not set opens none (a set one may still open none).
     struct Openings: Sendable {
-        private var bits = [UInt64](repeating: 0, count: 1024)
+        private var bits = SixteenBitSet()
         /// A phrase of one scalar: any of its first scalars is a match.
         private(set) var anyOneScalar = false
 
         init(_ phrases: [[Unicode.Scalar]]) {
             for phrase in phrases where !phrase.isEmpty {
                 guard phrase.count >= 2 else { anyOneScalar = true; continue }
-                let slot = Self.slot(phrase[0], phrase[1])
-                bits[slot >> 6] |= 1 << UInt64(slot & 63)
+                bits.insert(Self.slot(phrase[0], phrase[1]))
             }
         }
 
@@ -186,11 +183,8 @@ public struct NoiseFilter: Sendable {
 
         @inline(__always)
         func contains(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
-            let slot = Self.slot(first, second)
-            if bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0 { return true }
-            guard TextFolding.isDigit(second) else { return false }
-            let digitSlot = Self.slot(first, "#")
-            return bits[digitSlot >> 6] & (1 << UInt64(digitSlot & 63)) != 0
+            if bits.contains(Self.slot(first, second)) { return true }
+            return TextFolding.isDigit(second) && bits.contains(Self.slot(first, "#"))
         }
     }
 

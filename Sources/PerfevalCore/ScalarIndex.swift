@@ -5,7 +5,7 @@
 /// scalar, so neither hashing nor a cache miss per position).
 public struct ScalarIndex<Entry: Sendable>: Sendable {
     // Internal but inlinable: the scanners of other modules inline and specialize the lookup.
-    @usableFromInline var filter = [UInt64](repeating: 0, count: 1024)
+    @usableFromInline var filter = SixteenBitSet()
     @usableFromInline var slots = [UInt16](repeating: 0, count: 65_536)
     @usableFromInline var slotScalars: [Unicode.Scalar] = []
     @usableFromInline var slotEntries: [[Entry]] = []
@@ -22,7 +22,7 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
             let scalar = unsafeBitCast(value, to: Unicode.Scalar.self)   // the value of a key
             let entries = grouped[scalar]!.sorted(by: areInIncreasingOrder)
             let low = Int(scalar.value & 0xFFFF)
-            filter[low >> 6] |= 1 << UInt64(low & 63)
+            filter.insert(low)
             if slots[low] == 0, slotScalars.count < Int(UInt16.max) {
                 slotScalars.append(scalar)
                 slotEntries.append(entries)
@@ -36,15 +36,14 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
     /// Whether some entry may start with `scalar` (false: none does), from the bit filter
     /// alone: the test a scanner makes at every position before asking for candidates.
     @inlinable @inline(__always)
-    public func mayStart(with scalar: Unicode.Scalar, filter: UnsafeBufferPointer<UInt64>) -> Bool {
-        let low = Int(scalar.value & 0xFFFF)
-        return filter[low >> 6] & (1 << UInt64(low & 63)) != 0
+    public func mayStart(with scalar: Unicode.Scalar, filter: SixteenBitSet.Bits) -> Bool {
+        filter.contains(Int(scalar.value & 0xFFFF))
     }
 
     /// Calls `body` with the bit filter for `mayStart(with:filter:)`, held still for a scan.
     @inlinable @inline(__always)
-    public func withFilter<Result>(_ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result {
-        try filter.withUnsafeBufferPointer(body)
+    public func withFilter<Result>(_ body: (SixteenBitSet.Bits) throws -> Result) rethrows -> Result {
+        try filter.withBits(body)
     }
 
     /// Calls `body` with the entries starting with `scalar` (none: an empty buffer), read in
@@ -62,7 +61,7 @@ public struct ScalarIndex<Entry: Sendable>: Sendable {
     @inlinable @inline(__always)
     public func candidates(startingWith scalar: Unicode.Scalar) -> [Entry]? {
         let low = Int(scalar.value & 0xFFFF)
-        guard filter[low >> 6] & (1 << UInt64(low & 63)) != 0 else { return nil }
+        guard filter.contains(low) else { return nil }
         let slot = Int(slots[low])
         guard slot != 0 else { return nil }
         if slotScalars[slot - 1] == scalar { return slotEntries[slot - 1] }
