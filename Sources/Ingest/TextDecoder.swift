@@ -29,10 +29,7 @@ public enum TextDecoder {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return try decodeUTF8(Array(bytes.dropFirst(3)), name: "UTF-8 (BOM)") }
         if bytes.starts(with: [0xFF, 0xFE]) { return try convert(Array(bytes.dropFirst(2)), from: "UTF-16LE", name: "UTF-16LE") }
         if bytes.starts(with: [0xFE, 0xFF]) { return try convert(Array(bytes.dropFirst(2)), from: "UTF-16BE", name: "UTF-16BE") }
-        // One pass both rejects binary files and finds where the bytes stop being UTF-8.
-        let sampleCount = min(bytes.count, binarySample)
-        let (malformed, controls) = try bytes.withUnsafeBufferPointer { try scan($0, sampleCount: sampleCount) }
-        try checkControls(controls, sampleCount: sampleCount)
+        let malformed = try rejectBinary(bytes)
         if let utf8 = try? decodeUTF8(bytes, malformed: malformed, name: "UTF-8") { return utf8 }
         return try convert(bytes, from: "GB18030", name: "GB18030")
     }
@@ -40,15 +37,14 @@ public enum TextDecoder {
     /// The bytes at the start of a file that tell a binary file.
     static let binarySample = 65_536
 
-    /// NUL bytes or many control characters mean the file is not text at all.
-    static func rejectBinary(_ bytes: [UInt8]) throws {
+    /// NUL bytes or many control characters mean the file is not text at all. Returns where
+    /// the bytes stop being UTF-8: one pass over the bytes tells both.
+    @discardableResult
+    static func rejectBinary(_ bytes: [UInt8]) throws -> Malformed? {
         let sampleCount = min(bytes.count, binarySample)
-        let controls = try bytes.withUnsafeBufferPointer { try countControls($0, from: 0, to: sampleCount) }
-        try checkControls(controls, sampleCount: sampleCount)
-    }
-
-    static func checkControls(_ controls: Int, sampleCount: Int) throws {
+        let (malformed, controls) = try bytes.withUnsafeBufferPointer { try scan($0, sampleCount: sampleCount) }
         if controls * 20 > sampleCount { throw Failure.binary("\(controls) control bytes in the first \(sampleCount)") }
+        return malformed
     }
 
     /// The control bytes (below 32 but TAB, LF, CR and FF) from `start` to `end`; a NUL throws.
