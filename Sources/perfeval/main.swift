@@ -4,6 +4,8 @@ import Pipeline
 import Emit
 import Aggregate
 import Ingest
+// Nothing is called from it: importing links mimalloc, whose malloc and free then serve the
+// whole process (see the README, Dependencies).
 import CMimalloc
 
 extension RegionLevel: ExpressibleByArgument {}
