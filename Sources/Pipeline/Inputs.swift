@@ -116,14 +116,15 @@ public enum Inputs {
             let shown = path.unicodeScalars.contains("\u{FFFD}") ? "\(path) (a name that is not valid UTF-8: pass it through `-` or its folder)" : path
             throw PipelineError.usage("input '\(shown)' \(reason)")
         }
-        if let real = realPath(path), isExcluded(real, excluded) {
+        let real = realPath(path)
+        if let real, isExcluded(real, excluded) {
             return try listing.add(InputFile(path: path, name: path, skipReason: "the output folder of this run: not read as input"))
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             return try listing.add(InputFile(path: path, name: (path as NSString).lastPathComponent))
         }
         let folder = listing.folder(path), root = Array(path.utf8)
-        try walk(root, relative: [], excluding: excluded) { found in
+        try walk(root, relative: [], real: real, excluding: excluded) { found in
             let name = displayName(found.name)
             let system = name.utf8.elementsEqual(found.name) ? nil : cString(root + [0x2F] + found.name)
             try listing.add(InputFile(folder: folder, name: name, systemPath: system, skipReason: found.skip))
@@ -142,7 +143,8 @@ public enum Inputs {
     /// unreadable subfolders and links are each seen and accounted for. Paths come in the
     /// order of their names' bytes over the whole input: each folder's entries are sorted
     /// with a folder's name read as `name/`, which is where its files fall in that order.
-    static func walk(_ root: [UInt8], relative: [UInt8], excluding excluded: [String], found: (Found) throws -> Void) throws {
+    /// `real` is the folder's real path (nil: unknown), to tell the output folder among its entries.
+    static func walk(_ root: [UInt8], relative: [UInt8], real: String?, excluding excluded: [String], found: (Found) throws -> Void) throws {
         let folder = relative.isEmpty ? root : root + [0x2F] + relative
         guard let directory = opendir(cString(folder)) else {
             return try found(Found(name: relative + [0x2F],
@@ -153,7 +155,7 @@ public enum Inputs {
             let name = withUnsafeBytes(of: item.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             let child = relative.isEmpty ? name : relative + [0x2F] + name
-            let entry = classify(root + [0x2F] + child, hidden: name.first == 0x2E, excluding: excluded)
+            let entry = classify(root + [0x2F] + child, name: name, type: item.pointee.d_type, in: real, excluding: excluded)
             switch entry {
             case .folder, .skipped(_, folder: true): entries.append((child + [0x2F], child, entry))
             case .file, .skipped: entries.append((child, child, entry))
@@ -165,26 +167,37 @@ public enum Inputs {
         for (key, child, entry) in entries {
             switch entry {
             case .file: try found(Found(name: child, skip: nil))   // files behind a link are read
-            case .folder: try walk(root, relative: child, excluding: excluded, found: found)
+            case .folder:
+                let name = child.split(separator: 0x2F).last.map(Array.init) ?? child
+                try walk(root, relative: child, real: real.map { joined($0, name) }, excluding: excluded, found: found)
             case .skipped(let reason, _): try found(Found(name: key, skip: reason))
             case .ignored: break
             }
         }
     }
 
-    static func classify(_ full: [UInt8], hidden: Bool, excluding excluded: [String]) -> Entry {
+    /// What the entry `name` at path `full` is; `type` is readdir's `d_type`; `folderReal` is
+    /// the real path of its folder. A regular file or a folder is told by its `d_type` alone
+    /// and its real path is its folder's joined with its name; a link is followed (`stat`,
+    /// `realpath`), and an entry of unknown type (some file systems) examined with `lstat`.
+    static func classify(_ full: [UInt8], name: [UInt8], type: UInt8, in folderReal: String?, excluding excluded: [String]) -> Entry {
         func failure() -> String { String(cString: strerror(errno)) }
-        var link = stat(), target = stat()
-        guard lstat(cString(full), &link) == 0 else { return .skipped("cannot be examined (\(failure()))", folder: false) }
-        let isLink = link.st_mode & S_IFMT == S_IFLNK
-        guard stat(cString(full), &target) == 0 else {
-            return .skipped(isLink ? "broken symbolic link: skipped" : "cannot be examined (\(failure()))", folder: false)
+        let path = cString(full)
+        var target = stat()
+        switch Int32(type) {
+        case Int32(DT_REG): target.st_mode = S_IFREG
+        case Int32(DT_DIR): target.st_mode = S_IFDIR
+        default:
+            guard lstat(path, &target) == 0 else { return .skipped("cannot be examined (\(failure()))", folder: false) }
         }
+        let isLink = target.st_mode & S_IFMT == S_IFLNK
+        if isLink, stat(path, &target) != 0 { return .skipped("broken symbolic link: skipped", folder: false) }
         let isFolder = target.st_mode & S_IFMT == S_IFDIR
-        if let real = realPath(String(decoding: full, as: UTF8.self)), isExcluded(real, excluded) {
+        let real = isLink ? realPath(String(decoding: full, as: UTF8.self)) : folderReal.map { joined($0, name) }
+        if let real, isExcluded(real, excluded) {
             return .ignored   // the output folder (and its staging copies) inside the input: never input
         }
-        if hidden { return .skipped("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder) }
+        if name.first == 0x2E { return .skipped("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder) }
         if isFolder && isLink { return .skipped("symbolic link to a folder: not followed (it may loop); give the folder itself", folder: true) }
         if isFolder { return .folder }
         if target.st_mode & S_IFMT != S_IFREG { return .skipped("not a regular file (a pipe, socket or device): skipped", folder: false) }
@@ -201,6 +214,11 @@ public enum Inputs {
     }
 
     static func cString(_ bytes: [UInt8]) -> [CChar] { bytes.map { CChar(bitPattern: $0) } + [0] }
+
+    /// `folder/name` as a path string (`/name` under the root folder).
+    static func joined(_ folder: String, _ name: [UInt8]) -> String {
+        (folder.hasSuffix("/") ? folder : folder + "/") + String(decoding: name, as: UTF8.self)
+    }
 
     /// An excluded path is the path itself and what lies under it; one ending in `-` is a
     /// name prefix (the staging folders `.out.staging-PID`).
