@@ -1,3 +1,4 @@
+import Foundation
 import PerfevalCore
 
 /// Sorted sources merged into one sorted sequence; of equal entries, the earlier source's
@@ -99,12 +100,16 @@ final class SortedRuns<Entry> {
     }
 }
 
-/// A value computed once, when first asked for (the merge of runs behind a table).
-final class Once<Value> {
+/// A value computed once, when first asked for (the merge of runs behind a table). Tables
+/// are written on several threads: a second caller waits for the first one's value.
+final class Once<Value>: @unchecked Sendable {
     private var value: Value?
     private let make: () throws -> Value
+    private let lock = NSLock()
     init(_ make: @escaping () throws -> Value) { self.make = make }
     func get() throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
         if let value { return value }
         let made = try make()
         value = made

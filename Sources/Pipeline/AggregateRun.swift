@@ -55,16 +55,28 @@ public enum AggregateRun {
         try write(aggregator, into: output, headers: headers, encoding: encoding)
     }
 
-    /// The comparative tables of `aggregator` written into `output`.
-    static func write(_ aggregator: Aggregator, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
+    /// The comparative tables of `aggregator` written into `output`, each table on one of up
+    /// to `jobs` threads (each to its own file: the bytes do not depend on `jobs`). The first
+    /// failure, in the order of the tables, is thrown.
+    static func write(_ aggregator: Aggregator, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding, jobs: Int = 1) throws {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        for table in aggregator.streamedTables() {
-            let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
-            var sink: any TableSink = WritingSink(writer)
-            try table.rows(&sink)
-            var rows = sink as! WritingSink   // the sink handed in, its last rows not yet written
-            try rows.finish()
+        let tables = aggregator.streamedTables()
+        var failures = [Error?](repeating: nil, count: tables.count)
+        failures.withUnsafeMutableBufferPointer { slots in
+            let failures = slots
+            Parallel.forEachIndex(tables.count, jobs: jobs) { index in
+                do { try write(tables[index], into: output, headers: headers, encoding: encoding) } catch { failures[index] = error }
+            }
         }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    }
+
+    private static func write(_ table: Aggregator.StreamedTable, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {
+        let writer = try TableWriter(fileName: table.fileName, columns: table.columns, directory: output, headers: headers, encoding: encoding)
+        var sink: any TableSink = WritingSink(writer)
+        try table.rows(&sink)
+        var rows = sink as! WritingSink   // the sink handed in, its last rows not yet written
+        try rows.finish()
     }
 
     /// Rows encoded as they come and handed to a table's writer a megabyte or so at a time,

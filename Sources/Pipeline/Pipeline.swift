@@ -109,7 +109,7 @@ public enum Pipeline {
         }
         let (totals, aggregator) = try output.finish()
         let processed = Date()
-        try AggregateRun.write(aggregator, into: directory, headers: options.headers, encoding: options.encoding)
+        try AggregateRun.write(aggregator, into: directory, headers: options.headers, encoding: options.encoding, jobs: options.jobs)
         let aggregated = Date()
         try ReviewFiles.write(outputFolder: directory, headers: options.headers, level: options.filter.level,
                               choice: options.review, dataDirectory: options.dataDirectory)
