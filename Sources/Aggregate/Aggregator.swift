@@ -13,8 +13,10 @@ public struct Aggregator {
     /// more are counted in `skippedAudits` and left out.
     public static let maxChecks = 10_000
     /// Agencies whose figures are held in memory before they are written to a temporary file
-    /// (about 0.6 KB each): this bounds the comparative step's memory however many agencies.
-    public static let defaultAgenciesInMemory = 4_096
+    /// (about 1.2 KB each, some 40 MB at the limit): this bounds the comparative step's memory
+    /// however many agencies. Sized so that a province's agencies of a year (thousands to tens
+    /// of thousands) are usually held whole: merging runs back costs far more than holding them.
+    public static let defaultAgenciesInMemory = 32_768
     /// Distinct (group column, value) counts held for the medians before they are written out
     /// (about 40 bytes each).
     public static let defaultValuesInMemory = 1 << 17
