@@ -49,7 +49,9 @@ public struct RunSummary: Sendable {
 
 public enum Pipeline {
     public static let version = "0.1.0"
-    static let batchSize = 1024
+    /// Files per batch: the rows of the last batch are written after all processing ends, so
+    /// a small batch keeps that serial end short (and memory low: two batches are held).
+    static let batchSize = 256
 
     /// Reads every input in parallel (`jobs` workers pulling the next file), then writes
     /// the tables in input order, so the outputs do not depend on the thread count.
