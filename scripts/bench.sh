@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Throughput benchmark: scripts/bench.sh [COUNT] [--scale N1,N2,...] [--review]
-#   (default 20000 reports; BENCH_SCALE=100000,200000 works like --scale)
+# Throughput benchmark: scripts/bench.sh [COUNT] [--scale N1,N2,...] [--rounds R] [--review]
+#   (default 20000 reports, 3 rounds; BENCH_SCALE=100000,200000 works like --scale)
 # Builds a release binary, a corpus of COUNT varied reports, and times perfeval with
 # --jobs 1 and --jobs 2 next to merely reading the same files (cat, wc -m): wall time,
 # reports/s, MB/s, peak RSS and the ratio to `wc -m`. perfeval runs with --no-xlsx --no-html
 # (the pipeline alone); --review adds one --jobs 2 run that also writes review.xlsx/.html.
+# The four are run in R alternating rounds: the table shows each one's median wall time and
+# highest RSS, and a last line the range over the rounds (the two cores of a shared machine
+# do not always give the same throughput, and one round can mislead).
 # --scale adds, for each size, a corpus of that many reports and one --jobs 2 run: peak RSS
 # and seconds per 1,000 reports (does memory stay flat, does time stay linear?).
+# Each size has its own corpus folder ($BENCH_DIR/corpus-SIZE), kept between runs.
 # BENCH_BINARY=path times that binary instead of building one (to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=20000 scale=${BENCH_SCALE:-} review=0
+count=20000 scale=${BENCH_SCALE:-} review=0 rounds=3
 while [ $# -gt 0 ]; do
   case $1 in
     --scale) scale=$2; shift 2 ;;
     --scale=*) scale=${1#--scale=}; shift ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --rounds=*) rounds=${1#--rounds=}; shift ;;
     --review) review=1; shift ;;
     *) count=$1; shift ;;
   esac
@@ -31,8 +37,7 @@ else
 fi
 
 corpus_of() {  # size → the folder of a corpus of that many reports (built when missing)
-  local dir="$bench/corpus"
-  [ "$1" -eq "$count" ] || dir="$bench/corpus-$1"
+  local dir="$bench/corpus-$1"
   local have
   have=$( (find "$dir" -name '*.txt' 2>/dev/null || true) | wc -l)
   if [ "$have" -ne "$1" ]; then
@@ -59,29 +64,45 @@ corpus=$(corpus_of "$count")
 bytes=$(bytes_of "$corpus")
 warm "$corpus"
 rows=()
-rows+=("$(measure cat bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat")")
-rows+=("$(measure 'wc -m' bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat | wc -m")")
-for jobs in 1 2; do
-  rows+=("$(perfeval "perfeval --jobs $jobs" "$jobs" "$corpus" "$bench/out$jobs" --no-xlsx --no-html)")
+for round in $(seq "$rounds"); do
+  rows+=("$(measure cat bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat")")
+  rows+=("$(measure 'wc -m' bash -c "find '$corpus' -name '*.txt' -print0 | xargs -0 cat | wc -m")")
+  for jobs in 1 2; do
+    rows+=("$(perfeval "perfeval --jobs $jobs" "$jobs" "$corpus" "$bench/out$jobs" --no-xlsx --no-html)")
+  done
 done
 if [ "$review" -eq 1 ]; then
   rows+=("$(perfeval "  + review files, -j2" 2 "$corpus" "$bench/out-review")")
 fi
 
-printf '%s reports, %.1f MB (perfeval: run --no-xlsx --no-html unless said)\n' "$count" "$(echo "$bytes / 1000000" | bc -l)"
-printf '%-22s %9s %10s %8s %12s %9s\n' what wall_s reports/s MB/s peak_RSS_MB x_wc_m
-wall_of() {  # label → its wall seconds
+walls_of() {  # label → its wall seconds, one per round
   for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$wall"; fi; done
 }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+wall_of() { walls_of "$1" | median; }
+rss_of() {  # label → its highest peak RSS (KB) over the rounds
+  for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$rss"; fi; done | sort -n | tail -1
+}
+
+printf '%s reports, %.1f MB (perfeval: run --no-xlsx --no-html unless said); median of %s rounds\n' \
+  "$count" "$(echo "$bytes / 1000000" | bc -l)" "$rounds"
+printf '%-22s %9s %10s %8s %12s %9s\n' what wall_s reports/s MB/s peak_RSS_MB x_wc_m
 wc_wall=$(wall_of 'wc -m')
-for row in "${rows[@]}"; do
-  IFS='|' read -r label wall rss <<<"$row"
-  per=$wall; [ "$wall" != "0.00" ] || per=0.01   # /usr/bin/time's resolution, for tiny corpora
-  ratio=$(echo "$wall / $wc_wall" | bc -l)
+labels=(cat 'wc -m' 'perfeval --jobs 1' 'perfeval --jobs 2')
+[ "$review" -eq 1 ] && labels+=('  + review files, -j2')
+for label in "${labels[@]}"; do
+  wall=$(wall_of "$label") rss=$(rss_of "$label")
+  per=$wall; [ "$(echo "$wall > 0" | bc)" -eq 1 ] || per=0.01   # /usr/bin/time's resolution, for tiny corpora
   printf '%-22s %9.2f %10.0f %8.1f %12.1f %9.2f\n' "$label" "$wall" "$(echo "$count / $per" | bc -l)" \
-    "$(echo "$bytes / 1000000 / $per" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$ratio"
+    "$(echo "$bytes / 1000000 / $per" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$wall / $wc_wall" | bc -l)"
 done
 printf 'speed-up --jobs 2 over --jobs 1: %.2fx\n' "$(echo "$(wall_of 'perfeval --jobs 1') / $(wall_of 'perfeval --jobs 2')" | bc -l)"
+# Round by round: --jobs 2 against that round's wc -m, and against that round's --jobs 1.
+paste <(walls_of 'wc -m') <(walls_of 'perfeval --jobs 1') <(walls_of 'perfeval --jobs 2') | awk '
+  { r = $3 / $1; s = $2 / $3
+    if (NR == 1 || r < rlo) rlo = r; if (NR == 1 || r > rhi) rhi = r
+    if (NR == 1 || s < slo) slo = s; if (NR == 1 || s > shi) shi = s }
+  END { printf "over the %d rounds: --jobs 2 at %.2f-%.2fx wc -m, speed-up %.2f-%.2fx\n", NR, rlo, rhi, slo, shi }'
 records=$(( $(wc -l < "$bench/out1/records.csv") - 1 ))
 rejected=$(( $(wc -l < "$bench/out1/rejects.csv") - 1 ))
 echo "records: $records, rejected files: $rejected"
