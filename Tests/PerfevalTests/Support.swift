@@ -20,10 +20,32 @@ enum Paths {
         return Bundle.main.bundleURL.appendingPathComponent("perfeval")
     }
 
+    /// A new folder in the system's temporary folder; it and the files beside it that share
+    /// its name (`…-out`) are removed when the test run ends (see `TestFolderCleanup`).
     static func temporaryDirectory(_ name: String = #function) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("perfeval-tests-\(getpid())-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(6))")
+        TestFolderCleanup.register()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(TestFolderCleanup.prefix)\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// Removes this test process's folders from the temporary folder when the run ends, so runs
+/// do not pile up thousands of them; PERFEVAL_KEEP_TEST_FOLDERS=1 keeps them for a look.
+final class TestFolderCleanup: NSObject, XCTestObservation {
+    static let prefix = "perfeval-tests-\(getpid())-"
+    private static let observer: TestFolderCleanup = {
+        let observer = TestFolderCleanup()
+        XCTestObservationCenter.shared.addTestObserver(observer)
+        return observer
+    }()
+    static func register() { _ = observer }
+
+    func testBundleDidFinish(_ testBundle: Bundle) {
+        guard ProcessInfo.processInfo.environment["PERFEVAL_KEEP_TEST_FOLDERS"] == nil else { return }
+        let folder = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix(Self.prefix) { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
     }
 }
 
