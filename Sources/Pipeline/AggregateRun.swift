@@ -61,14 +61,7 @@ public enum AggregateRun {
     static func write(_ aggregator: Aggregator, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding, jobs: Int = 1) throws {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let tables = aggregator.streamedTables()
-        var failures = [Error?](repeating: nil, count: tables.count)
-        failures.withUnsafeMutableBufferPointer { slots in
-            let failures = slots
-            Parallel.forEachIndex(tables.count, jobs: jobs) { index in
-                do { try write(tables[index], into: output, headers: headers, encoding: encoding) } catch { failures[index] = error }
-            }
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        try Parallel.forEachIndex(tables.count, jobs: jobs) { try write(tables[$0], into: output, headers: headers, encoding: encoding) }
     }
 
     private static func write(_ table: Aggregator.StreamedTable, into output: URL, headers: HeaderLanguage, encoding: OutputEncoding) throws {

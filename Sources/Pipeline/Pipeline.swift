@@ -170,12 +170,7 @@ public enum Pipeline {
 
     /// Runs `work` over `files` on `jobs` threads; results come back in input order.
     static func processAll(_ files: [InputFile], jobs: Int, work: @escaping (InputFile) -> FileOutcome) -> [FileOutcome] {
-        var results = [FileOutcome](repeating: FileOutcome(), count: files.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = buffer
-            Parallel.forEachIndex(files.count, jobs: jobs) { slots[$0] = work(files[$0]) }
-        }
-        return results
+        Parallel.map(files.count, jobs: jobs) { work(files[$0]) }
     }
 }
 

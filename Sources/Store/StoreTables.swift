@@ -18,16 +18,7 @@ enum StoreTables {
             { try writeRows(of: table, from: $0, to: directory, headers: headers, encoding: encoding) }
         }
         work.append { try writeHistory(from: $0, to: directory, headers: headers, encoding: encoding) }
-        var failure: Error?
-        let lock = NSLock()
-        Parallel.forEachIndex(work.count, jobs: jobs) { index in
-            do {
-                try work[index](try Database(path: path))
-            } catch {
-                lock.lock(); failure = failure ?? error; lock.unlock()
-            }
-        }
-        if let failure { throw failure }
+        try Parallel.forEachIndex(work.count, jobs: jobs) { try work[$0](try Database(path: path)) }
     }
 
     /// One per-report table from the current versions, in file-name order (as `run` orders
