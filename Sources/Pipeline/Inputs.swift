@@ -135,9 +135,9 @@ public enum Inputs {
     /// a file to read). Skipped folders are named with a trailing `/`.
     struct Found { var name: [UInt8]; var skip: String? }
 
-    /// What a folder entry is: a file to read, a folder to walk, a path skipped (and why), or
-    /// nothing to list (the output folder inside the input).
-    enum Entry { case file, folder, skipped(String, folder: Bool), ignored }
+    /// What a folder entry is: a file to read, a folder to walk (with its real path, when
+    /// known), a path skipped (and why), or nothing to list (the output folder inside the input).
+    enum Entry { case file, folder(real: String?), skipped(String, folder: Bool), ignored }
 
     /// Depth-first over a folder with opendir/readdir, so that names which are not UTF-8,
     /// unreadable subfolders and links are each seen and accounted for. Paths come in the
@@ -167,9 +167,7 @@ public enum Inputs {
         for (key, child, entry) in entries {
             switch entry {
             case .file: try found(Found(name: child, skip: nil))   // files behind a link are read
-            case .folder:
-                let name = child.split(separator: 0x2F).last.map(Array.init) ?? child
-                try walk(root, relative: child, real: real.map { joined($0, name) }, excluding: excluded, found: found)
+            case .folder(let real): try walk(root, relative: child, real: real, excluding: excluded, found: found)
             case .skipped(let reason, _): try found(Found(name: key, skip: reason))
             case .ignored: break
             }
@@ -199,7 +197,7 @@ public enum Inputs {
         }
         if name.first == 0x2E { return .skipped("hidden \(isFolder ? "folder" : "file") (name starts with '.'): skipped", folder: isFolder) }
         if isFolder && isLink { return .skipped("symbolic link to a folder: not followed (it may loop); give the folder itself", folder: true) }
-        if isFolder { return .folder }
+        if isFolder { return .folder(real: real) }
         if target.st_mode & S_IFMT != S_IFREG { return .skipped("not a regular file (a pipe, socket or device): skipped", folder: false) }
         return .file
     }
