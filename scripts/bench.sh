@@ -75,14 +75,16 @@ if [ "$review" -eq 1 ]; then
   rows+=("$(perfeval "  + review files, -j2" 2 "$corpus" "$bench/out-review")")
 fi
 
-walls_of() {  # label → its wall seconds, one per round
-  for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$wall"; fi; done
+rounds_of() {  # label, field (wall|rss) → that field of the label's rows, one per round
+  for row in "${rows[@]}"; do
+    IFS='|' read -r label wall rss <<<"$row"
+    if [ "$label" = "$1" ]; then if [ "$2" = wall ]; then echo "$wall"; else echo "$rss"; fi; fi
+  done
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+walls_of() { rounds_of "$1" wall; }
 wall_of() { walls_of "$1" | median; }
-rss_of() {  # label → its highest peak RSS (KB) over the rounds
-  for row in "${rows[@]}"; do IFS='|' read -r label wall rss <<<"$row"; if [ "$label" = "$1" ]; then echo "$rss"; fi; done | sort -n | tail -1
-}
+rss_of() { rounds_of "$1" rss | sort -n | tail -1; }   # the highest peak RSS (KB) over the rounds
 
 printf '%s reports, %.1f MB (perfeval: run --no-xlsx --no-html unless said); median of %s rounds\n' \
   "$count" "$(echo "$bytes / 1000000" | bc -l)" "$rounds"
