@@ -3,8 +3,9 @@
 #   (default 20000 reports, 5 rounds; BENCH_SCALE=100000,200000 works like --scale)
 # Builds a release binary, a corpus of COUNT varied reports, and times perfeval with
 # --jobs 1 and --jobs 2 next to merely reading the same files (cat, wc -m): wall time,
-# reports/s, MB/s, peak RSS, CPU seconds (user + system) and the ratio to `wc -m`. perfeval runs with --no-xlsx --no-html
-# (the pipeline alone); --review adds one --jobs 2 run that also writes review.xlsx/.html.
+# reports/s, MB/s, peak RSS, CPU seconds (user + system) and the ratio to `wc -m`. perfeval
+# runs with --no-xlsx --no-html (the pipeline alone); --review adds one --jobs 2 run that also
+# writes review.xlsx/.html.
 # The four are run in R alternating rounds: the table shows each one's median wall time and
 # highest RSS, then how much more CPU --jobs 2 used than --jobs 1 (the same work: more CPU is
 # two cores giving less than twice one core's throughput), and a last line the range over
@@ -103,7 +104,7 @@ for label in "${labels[@]}"; do
   printf '%-22s %9.2f %10.0f %8.1f %12.1f %7.2f %9.2f\n' "$label" "$wall" "$(echo "$count / $per" | bc -l)" \
     "$(echo "$bytes / 1000000 / $per" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(cpu_of "$label")" "$(echo "$wall / $wc_wall" | bc -l)"
 done
-printf 'speed-up --jobs 2 over --jobs 1: %.2fx (--jobs 2 used %+.1f%% CPU seconds of --jobs 1)\n' \
+printf 'speed-up --jobs 2 over --jobs 1: %.2fx (--jobs 2 used %+.1f%% CPU seconds against --jobs 1)\n' \
   "$(echo "$(wall_of 'perfeval --jobs 1') / $(wall_of 'perfeval --jobs 2')" | bc -l)" \
   "$(echo "($(cpu_of 'perfeval --jobs 2') / $(cpu_of 'perfeval --jobs 1') - 1) * 100" | bc -l)"
 # Round by round: --jobs 2 against that round's wc -m, and against that round's --jobs 1.
